@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * event_format.c - ring-buffer records to audit JSON (see event_format.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "event_format.h"
+
+const char *stk_hook_name(uint32_t hook)
+{
+	switch (hook) {
+	case STK_HOOK_FILE_OPEN:
+		return "file_open";
+	default:
+		return "unknown";
+	}
+}
+
+size_t stk_format_time(int64_t ns, char *buf, size_t len)
+{
+	time_t sec = ns / 1000000000;
+	long frac = ns % 1000000000;
+	struct tm tm;
+	size_t n;
+
+	if (frac < 0) {
+		frac += 1000000000;
+		sec--;
+	}
+	gmtime_r(&sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!n)
+		return 0;
+	n += snprintf(buf + n, len - n, ".%09ldZ", frac);
+	return n < len ? n : 0;
+}
+
+static void format_hdr(const struct stk_format_ctx *ctx, uint64_t seq,
+		       const struct stk_event_hdr *h, struct json_out *j)
+{
+	const struct stk_rule_ref *r = NULL;
+	const char *cg = NULL;
+	char ts[64];
+	size_t n;
+	uint8_t act = h->action & STK_ACT_MASK;
+
+	if (h->rule != STK_RULE_NONE && h->rule < ctx->n_rules)
+		r = &ctx->rules[h->rule];
+	n = stk_format_time((int64_t)h->time_boot_ns + ctx->boot_to_real_ns, ts, sizeof(ts));
+	json_out_strn(j, "time", ts, n);
+	json_out_u64(j, "seq", seq);
+	if (ctx->host)
+		json_out_str(j, "host", ctx->host);
+	json_out_str(j, "action", stk_action_name(act));
+	json_out_bool(j, "enforced", h->enforced);
+	json_out_str(j, "hook", stk_hook_name(h->hook));
+	json_out_str(j, "policy", r ? r->policy : "");
+	json_out_str(j, "rule", r ? r->id : "");
+	json_out_u64(j, "pid", h->pid);
+	json_out_u64(j, "tid", h->tid);
+	json_out_u64(j, "ppid", h->ppid);
+	json_out_u64(j, "uid", h->uid);
+	json_out_u64(j, "gid", h->gid);
+	json_out_strn(j, "comm", h->comm, strnlen(h->comm, sizeof(h->comm)));
+	if (ctx->cgroup_path)
+		cg = ctx->cgroup_path(h->cgroup_id, ctx->cgroup_arg);
+	if (cg)
+		json_out_str(j, "cgroup", cg);
+	else
+		json_out_null(j, "cgroup");
+	json_out_u64(j, "cgroup_id", h->cgroup_id);
+}
+
+static void format_access(const char *key, uint32_t mask, struct json_out *j)
+{
+	int i;
+
+	json_out_begin_array(j, key);
+	for (i = 0; i < STK_FACC_COUNT; i++)
+		if (mask & STK_FACC_BIT(i))
+			json_out_str(j, NULL, stk_file_access_name(i));
+	json_out_end_array(j);
+}
+
+static int format_file(const struct stk_event_file *ev, size_t size, struct json_out *j)
+{
+	size_t max = size - offsetof(struct stk_event_file, path);
+	size_t plen = ev->path_len ? ev->path_len - 1 : 0;
+	char dev[32];
+	int n;
+
+	if (ev->path_len > max)
+		return -EINVAL;
+	json_out_strn(j, "path", ev->path, strnlen(ev->path, plen));
+	if (ev->hdr.flags & STK_EVF_PATH_TRUNCATED)
+		json_out_bool(j, "path_truncated", true);
+	if (ev->hdr.flags & STK_EVF_WALK_LIMIT)
+		json_out_str(j, "reason", "path nested too deep to check");
+	json_out_u64(j, "inode", ev->ino);
+	n = snprintf(dev, sizeof(dev), "%u:%u", ev->dev >> 20, ev->dev & 0xfffff);
+	json_out_strn(j, "dev", dev, n);
+	format_access("access", ev->access, j);
+	format_access("decided", ev->denied, j);
+	return 0;
+}
+
+int stk_event_format(const struct stk_format_ctx *ctx, uint64_t seq, const void *data,
+		     size_t size, struct json_out *j)
+{
+	const struct stk_event_hdr *h = data;
+	int err;
+
+	if (size < sizeof(*h) || h->size > size)
+		return -EINVAL;
+	json_out_begin_object(j);
+	format_hdr(ctx, seq, h, j);
+	switch (h->type) {
+	case STK_EV_FILE:
+		if (size < offsetof(struct stk_event_file, path))
+			return -EINVAL;
+		err = format_file(data, size, j);
+		break;
+	default:
+		err = -EINVAL;
+	}
+	if (err)
+		return err;
+	json_out_end_object(j);
+	return j->overflow ? -ENOSPC : 0;
+}

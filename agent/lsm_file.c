@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * lsm_file.c - load, fill and attach the file rules' programs.
+ *
+ * Maps are filled completely before anything is attached, so the first
+ * decision the kernel makes is already the whole policy's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "file.skel.h"
+#include "kernel_check.h"
+#include "lsm_file.h"
+
+struct stk_lsm_file {
+	struct stk_lsm_file_bpf *skel;
+};
+
+static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, size_t key_size,
+		      size_t val_size)
+{
+	char *keys, *vals;
+	const char *e = entries;
+	__u32 count = n;
+	size_t i;
+	int err;
+
+	if (!n)
+		return 0;
+	keys = malloc(n * key_size);
+	vals = malloc(n * val_size);
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(keys + i * key_size, e + i * entry_size, key_size);
+		memcpy(vals + i * val_size, e + i * entry_size + entry_size - val_size, val_size);
+	}
+	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
+	if (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP) {
+		/* Kernels without batch support for this map type: one by one. */
+		err = 0;
+		for (i = 0; i < n && !err; i++)
+			err = bpf_map_update_elem(fd, keys + i * key_size, vals + i * val_size,
+						  BPF_NOEXIST);
+	} else if (!err && count != n) {
+		err = -EIO;
+	}
+cleanup:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
+		      const struct stk_config *cfg, size_t ringbuf_bytes, char *why, size_t why_len)
+{
+	struct stk_lsm_file *f;
+	__u32 zero = 0;
+	int err;
+
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->skel = stk_lsm_file_bpf__open();
+	if (!f->skel) {
+		err = -errno;
+		snprintf(why, why_len, "opening the BPF object failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	/* A map's size is fixed at creation: make room for exactly this policy. */
+	bpf_map__set_max_entries(f->skel->maps.stk_file_inodes, m->n_inodes ? m->n_inodes : 1);
+	bpf_map__set_max_entries(f->skel->maps.stk_file_names, m->n_names ? m->n_names : 1);
+	bpf_map__set_max_entries(f->skel->maps.stk_events, ringbuf_bytes);
+
+	err = stk_lsm_file_bpf__load(f->skel);
+	if (err) {
+		stk_kernel_load_error(err, why, why_len);
+		goto cleanup;
+	}
+	err = fill_batch(bpf_map__fd(f->skel->maps.stk_file_inodes), m->inodes, m->n_inodes,
+			 sizeof(*m->inodes), sizeof(m->inodes->key), sizeof(m->inodes->val));
+	if (!err)
+		err = fill_batch(bpf_map__fd(f->skel->maps.stk_file_names), m->names, m->n_names,
+				 sizeof(*m->names), sizeof(m->names->key), sizeof(m->names->val));
+	if (!err)
+		err = bpf_map_update_elem(bpf_map__fd(f->skel->maps.stk_config), &zero, cfg, 0);
+	if (err) {
+		snprintf(why, why_len, "filling the policy maps failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	*ret = f;
+	return 0;
+cleanup:
+	stk_lsm_file_destroy(f);
+	return err;
+}
+
+int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len)
+{
+	int err = stk_lsm_file_bpf__attach(f->skel);
+
+	if (err)
+		stk_kernel_load_error(err, why, why_len);
+	return err;
+}
+
+int stk_lsm_file_events_fd(const struct stk_lsm_file *f)
+{
+	return bpf_map__fd(f->skel->maps.stk_events);
+}
+
+int stk_lsm_file_counters_fd(const struct stk_lsm_file *f)
+{
+	return bpf_map__fd(f->skel->maps.stk_counters);
+}
+
+void stk_lsm_file_destroy(struct stk_lsm_file *f)
+{
+	if (!f)
+		return;
+	stk_lsm_file_bpf__destroy(f->skel);
+	free(f);
+}

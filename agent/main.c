@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * main.c - stockade's command line: one binary, several subcommands.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: stockade COMMAND [ARGS]\n"
+		   "commands:\n"
+		   "  run      enforce policies and write the audit log\n"
+		   "  check    validate policies; --explain a decision\n"
+		   "  version  print the version\n"
+		   "Run 'stockade COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	stk_log_init(0);
+	if (!cmd) {
+		usage(stderr);
+		return STK_EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "run"))
+		return stk_cmd_run(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return stk_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+		printf("stockade %s\n", STK_VERSION);
+		return STK_EXIT_OK;
+	}
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "--help") || !strcmp(cmd, "-h")) {
+		usage(stdout);
+		return STK_EXIT_OK;
+	}
+	fprintf(stderr, "stockade: unknown command '%s'\n", cmd);
+	usage(stderr);
+	return STK_EXIT_USAGE;
+}

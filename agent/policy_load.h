@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * policy_load.h - read policy files and directories, parse and compile.
+ */
+#ifndef STK_POLICY_LOAD_H
+#define STK_POLICY_LOAD_H
+
+#include <stddef.h>
+
+#include "policy.h"
+
+struct stk_policy_set {
+	struct stk_policy **pols;
+	size_t n_pols;
+	struct stk_compiled *compiled;
+	size_t n_rules; /* rules written by users, over all policies */
+};
+
+/*
+ * stk_policy_set_load() - load every policy named by @paths: a file, or a
+ * directory whose *.json files load in name order. Every problem lands in
+ * @diags with its position.
+ *
+ * Return: 0, -EINVAL (see @diags), or another negative errno.
+ */
+int stk_policy_set_load(char *const *paths, size_t n_paths, struct stk_policy_set **ret,
+			struct stk_diags *diags);
+void stk_policy_set_free(struct stk_policy_set *s);
+
+#endif /* STK_POLICY_LOAD_H */

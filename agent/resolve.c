@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * resolve.c - compiled path table to map entries (see resolve.h).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "resolve.h"
+
+/* The kernel's dev_t encoding, as sb->s_dev holds it. */
+static __u32 kernel_dev(dev_t dev)
+{
+	return (__u32)(major(dev) << 20 | minor(dev));
+}
+
+void stk_verdict_combine(struct stk_file_verdict *dst, const struct stk_file_verdict *src)
+{
+	int i;
+
+	for (i = 0; i < STK_FACC_COUNT; i++) {
+		if (stk_action_rank(src->action[i]) > stk_action_rank(dst->action[i])) {
+			dst->action[i] = src->action[i];
+			dst->rule[i] = src->rule[i];
+		}
+	}
+}
+
+static void value_combine(struct stk_file_value *dst, const struct stk_file_value *src)
+{
+	stk_verdict_combine(&dst->exact, &src->exact);
+	stk_verdict_combine(&dst->tree, &src->tree);
+	dst->flags |= src->flags;
+}
+
+static void value_empty(struct stk_file_value *v)
+{
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	for (i = 0; i < STK_FACC_COUNT; i++)
+		v->exact.rule[i] = v->tree.rule[i] = STK_RULE_NONE;
+}
+
+static int cmp_inode(const void *a, const void *b)
+{
+	const struct stk_inode_key *x = a, *y = b;
+
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct stk_name_key *x = a, *y = b;
+	int r = cmp_inode(&x->dir, &y->dir);
+
+	return r ? r : strcmp(x->name, y->name);
+}
+
+/* Sorts entries of @size bytes (key first) and merges equal keys in place. */
+static size_t sort_merge(void *base, size_t n, size_t size, size_t val_off,
+			 int (*cmp)(const void *, const void *))
+{
+	char *p = base;
+	size_t out = 0, i;
+
+	if (!n)
+		return 0;
+	qsort(base, n, size, cmp);
+	for (i = 1; i < n; i++) {
+		if (!cmp(p + out * size, p + i * size)) {
+			value_combine((void *)(p + out * size + val_off),
+				      (const void *)(p + i * size + val_off));
+			continue;
+		}
+		out++;
+		if (out != i)
+			memcpy(p + out * size, p + i * size, size);
+	}
+	return out + 1;
+}
+
+static int stat_key(const char *path, struct stk_inode_key *key)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -errno;
+	memset(key, 0, sizeof(*key));
+	key->ino = st.st_ino;
+	key->dev = kernel_dev(st.st_dev);
+	return 0;
+}
+
+/* Splits "/a/b/c" into directory "/a/b" (in @dir) and the last component. */
+static const char *split_last(const char *path, char *dir, size_t dir_len)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash - path;
+
+	if (n == 0)
+		n = 1; /* the parent of "/x" is "/" */
+	if (n >= dir_len)
+		return NULL;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return slash + 1;
+}
+
+int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
+		      stk_resolve_warn_fn warn, void *arg)
+{
+	struct stk_file_maps m = {};
+	char dir[STK_PATH_MAX];
+	const char *base;
+	size_t i, n_dirs;
+	int err = 0, e1, e2;
+	bool named;
+
+	/* Room for an inode key per path, plus one per name key's directory. */
+	m.inodes = calloc(2 * c->n_paths + 1, sizeof(*m.inodes));
+	m.names = calloc(c->n_paths + 1, sizeof(*m.names));
+	if (!m.inodes || !m.names) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	for (i = 0; i < c->n_paths; i++) {
+		const struct stk_path_entry *pe = &c->paths[i];
+		struct stk_inode_entry *ie = &m.inodes[m.n_inodes];
+		struct stk_name_entry *ne = &m.names[m.n_names];
+
+		e1 = stat_key(pe->path, &ie->key);
+		if (!e1) {
+			ie->val = pe->value;
+			m.n_inodes++;
+		}
+		e2 = -ENOENT;
+		base = strcmp(pe->path, "/") ? split_last(pe->path, dir, sizeof(dir)) : NULL;
+		if (base && strlen(base) <= STK_NAME_MAX) {
+			e2 = stat_key(dir, &ne->key.dir);
+			if (!e2) {
+				memset(ne->key.name, 0, sizeof(ne->key.name));
+				memcpy(ne->key.name, base, strlen(base));
+				ne->val = pe->value;
+				ne->val.flags = 0;
+				m.n_names++;
+			}
+		}
+		named = base && !e2;
+		if (e1 && warn)
+			warn(pe->path, e1, named, arg);
+	}
+
+	/* Every directory holding name keys is flagged, so lookups stay cheap. */
+	n_dirs = 0;
+	for (i = 0; i < m.n_names; i++) {
+		struct stk_inode_entry *ie = &m.inodes[m.n_inodes + n_dirs++];
+
+		ie->key = m.names[i].key.dir;
+		value_empty(&ie->val);
+		ie->val.flags = STK_FVAL_HAS_NAMES;
+	}
+	m.n_inodes += n_dirs;
+	m.n_inodes = sort_merge(m.inodes, m.n_inodes, sizeof(*m.inodes),
+				offsetof(struct stk_inode_entry, val), cmp_inode);
+	m.n_names = sort_merge(m.names, m.n_names, sizeof(*m.names),
+			       offsetof(struct stk_name_entry, val), cmp_name);
+	*ret = m;
+	return 0;
+cleanup:
+	stk_file_maps_free(&m);
+	return err;
+}
+
+void stk_file_maps_free(struct stk_file_maps *m)
+{
+	free(m->inodes);
+	free(m->names);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * resolve.h - turn the compiled path table into the kernel's map entries.
+ *
+ * The kernel judges a file by inode, so every rule path is resolved here
+ * once: to the inode it names now (an inode key) and to "this name in that
+ * directory" (a name key, which keeps protecting the path when the file is
+ * replaced by rename).
+ */
+#ifndef STK_RESOLVE_H
+#define STK_RESOLVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "policy.h"
+
+struct stk_inode_entry {
+	struct stk_inode_key key;
+	struct stk_file_value val;
+};
+
+struct stk_name_entry {
+	struct stk_name_key key;
+	struct stk_file_value val;
+};
+
+struct stk_file_maps {
+	struct stk_inode_entry *inodes;
+	size_t n_inodes;
+	struct stk_name_entry *names;
+	size_t n_names;
+};
+
+/*
+ * Called for each rule path that names nothing on this host yet; @named
+ * tells whether its directory exists, so the path is still protected when
+ * it is created.
+ */
+typedef void (*stk_resolve_warn_fn)(const char *path, int err, bool named, void *arg);
+
+/*
+ * stk_resolve_files() - resolve every path of @c. Paths that do not exist
+ * are reported through @warn and kept as name keys where their directory
+ * exists. Entries for the same key are combined (the most severe verdict
+ * per access kind wins).
+ *
+ * Return: 0 or a negative errno.
+ */
+int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
+		      stk_resolve_warn_fn warn, void *arg);
+void stk_file_maps_free(struct stk_file_maps *m);
+
+/* Combines @src into @dst: per access kind, the more severe action wins. */
+void stk_verdict_combine(struct stk_file_verdict *dst, const struct stk_file_verdict *src);
+
+#endif /* STK_RESOLVE_H */

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * common.bpf.h - maps and helpers every stockade LSM program shares.
+ *
+ * Each skeleton gets its own copy of these map definitions; the agent makes
+ * them one by handing the first skeleton's map fds to the others
+ * (bpf_map__reuse_fd) before load.
+ */
+#ifndef STK_COMMON_BPF_H
+#define STK_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "stk_abi.h"
+
+#define EPERM 1
+#define ENAMETOOLONG 36
+
+/* Denial and audit events for the agent. Sized by the agent before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} stk_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, STK_CNT_COUNT);
+	__type(key, __u32);
+	__type(value, __u64);
+} stk_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_config);
+} stk_config SEC(".maps");
+
+static __always_inline void stk_count(enum stk_counter which)
+{
+	__u32 key = which;
+	__u64 *n = bpf_map_lookup_elem(&stk_counters, &key);
+
+	if (n)
+		*n += 1;
+}
+
+static __always_inline struct stk_config *stk_get_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stk_config, &zero);
+}
+
+/* Fills the parts of an event header every hook shares. */
+static __always_inline void stk_fill_hdr(struct stk_event_hdr *h, __u32 type, __u32 hook)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	h->time_boot_ns = bpf_ktime_get_boot_ns();
+	h->cgroup_id = bpf_get_current_cgroup_id();
+	h->type = type;
+	h->hook = hook;
+	h->pid = pid_tgid >> 32;
+	h->tid = (__u32)pid_tgid;
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->uid = (__u32)uid_gid;
+	h->gid = uid_gid >> 32;
+	h->flags = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+}
+
+/*
+ * Turns a decided action byte into the hook's return value. Complain mode
+ * and audit never deny; the event, if any, is sent by the caller first.
+ */
+static __always_inline int stk_verdict_errno(__u8 action)
+{
+	if ((action & STK_ACT_MASK) == STK_ACT_DENY && !(action & STK_ACT_COMPLAIN))
+		return -EPERM;
+	return 0;
+}
+
+/* Whether a decided action byte needs an event. */
+static __always_inline int stk_action_reported(__u8 action)
+{
+	__u8 a = action & STK_ACT_MASK;
+
+	return a == STK_ACT_DENY || a == STK_ACT_AUDIT;
+}
+
+#endif /* STK_COMMON_BPF_H */

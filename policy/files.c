@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * files.c - the "files" section: a default and a list of path rules.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "files.h"
+#include "names.h"
+#include "path.h"
+#include "quote.h"
+
+/* A rule being read, with what the checks need beyond struct stk_file_rule. */
+struct rule_out {
+	struct stk_file_rule *r;
+	struct stk_pos *id_pos;
+};
+
+static void parse_id(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct rule_out *ro = out;
+	char *id = stk_parse_name(c, v, "rule id", STK_ID_MAX);
+
+	if (!id)
+		return;
+	if (strcmp(id, STK_DEFAULT_RULE_ID) == 0) {
+		/* Events name the policy's default "default": a rule may not take the name. */
+		stk_perror(c, v->pos, "rule id '%s' is reserved for the policy's default", id);
+		free(id);
+		return;
+	}
+	ro->r->id = id;
+	*ro->id_pos = v->pos;
+}
+
+static void path_error(struct stk_pctx *c, const struct stk_jval *v, const char *s, size_t len)
+{
+	char q[STK_QUOTE_SIZE], qc[STK_QUOTE_SIZE];
+	size_t off = 0, n = 0;
+
+	switch (stk_path_check(s, len, &off, &n)) {
+	case STK_PATH_OK:
+		break;
+	case STK_PATH_EMPTY:
+		stk_perror(c, v->pos, "path must not be empty");
+		break;
+	case STK_PATH_NUL:
+		stk_perror(c, v->pos, "path must not contain a NUL byte");
+		break;
+	case STK_PATH_RELATIVE:
+		stk_perror(c, v->pos, "path must be absolute: '%s'", stk_quote(q, s, len));
+		break;
+	case STK_PATH_TOO_LONG:
+		stk_perror(c, v->pos, "path is longer than %d bytes", STK_PATH_MAX - 1);
+		break;
+	case STK_PATH_NOT_NORMAL:
+		if (n == 0)
+			stk_perror(c, v->pos, "path must be normalised: '%s' contains '//'",
+				   stk_quote(q, s, len));
+		else
+			stk_perror(c, v->pos,
+				   "path must be normalised: '%s' contains a '%s' component",
+				   stk_quote(q, s, len), n == 1 ? "." : "..");
+		break;
+	case STK_PATH_NAME_TOO_LONG:
+		stk_perror(c, v->pos, "path component '%s' is longer than %d bytes",
+			   stk_quote(qc, s + off, n), STK_NAME_MAX);
+		break;
+	}
+}
+
+static void parse_paths(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_file_rule *r = ((struct rule_out *)out)->r;
+	size_t n, i;
+
+	if (!stk_want_type(c, v, json_type_array, "'paths'"))
+		return;
+	n = json_object_array_length(v->obj);
+	if (n == 0) {
+		stk_perror(c, v->pos, "'paths' must not be empty");
+		return;
+	}
+	r->paths = calloc(n, sizeof(*r->paths));
+	r->path_pos = calloc(n, sizeof(*r->path_pos));
+	if (!r->paths || !r->path_pos) {
+		stk_nomem(c);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(v->obj, i);
+		struct stk_jval pv = stk_jval_element(c, v, i, o);
+		char what[32];
+		const char *s;
+		size_t len;
+
+		snprintf(what, sizeof(what), "paths[%zu]", i);
+		if (!stk_want_type(c, &pv, json_type_string, what))
+			continue;
+		s = json_object_get_string(pv.obj);
+		len = (size_t)json_object_get_string_len(pv.obj);
+		if (stk_path_check(s, len, NULL, NULL) != STK_PATH_OK) {
+			path_error(c, &pv, s, len);
+			continue;
+		}
+		r->paths[r->n_paths] = stk_jval_strdup(c, &pv);
+		if (!r->paths[r->n_paths])
+			return;
+		r->path_pos[r->n_paths++] = pv.pos;
+	}
+}
+
+static void parse_access(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_file_rule *r = ((struct rule_out *)out)->r;
+	size_t n, i;
+
+	if (!stk_want_type(c, v, json_type_array, "'access'"))
+		return;
+	n = json_object_array_length(v->obj);
+	if (n == 0) {
+		stk_perror(c, v->pos, "'access' must not be empty");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(v->obj, i);
+		struct stk_jval av = stk_jval_element(c, v, i, o);
+		int a = stk_parse_word(c, &av, "access", stk_access_words, STK_FACC_COUNT);
+
+		if (a < 0)
+			continue;
+		if (r->access & STK_FACC_BIT(a))
+			stk_pwarn(c, av.pos, "access '%s' is listed twice", stk_access_words[a]);
+		r->access |= STK_FACC_BIT(a);
+	}
+}
+
+static void parse_action(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_file_rule *r = ((struct rule_out *)out)->r;
+	int i = stk_parse_word(c, v, "action", stk_action_words, STK_N_ACTION_WORDS);
+
+	if (i >= 0)
+		r->action = (enum stk_action)(i + STK_ACT_ALLOW);
+}
+
+static void parse_rule_mode(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_file_rule *r = ((struct rule_out *)out)->r;
+	int i = stk_parse_word(c, v, "mode", stk_mode_words, STK_N_MODE_WORDS);
+
+	if (i >= 0)
+		r->mode = (enum stk_mode)(i + STK_MODE_ENFORCE);
+}
+
+static const struct stk_member rule_keys[] = {
+	{ "id", parse_id, true },
+	{ "paths", parse_paths, true },
+	{ "access", parse_access, true },
+	{ "action", parse_action, true },
+	{ "mode", parse_rule_mode, false },
+};
+
+static void parse_default(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	static const char *const words[] = { "allow", "deny" };
+	struct stk_policy *p = out;
+	int i = stk_parse_word(c, v, "default", words, 2);
+
+	if (i >= 0)
+		p->files.def = i == 0 ? STK_ACT_ALLOW : STK_ACT_DENY;
+}
+
+static void parse_rules(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_policy *p = out;
+	size_t n, i;
+
+	if (!stk_want_type(c, v, json_type_array, "'rules'"))
+		return;
+	n = json_object_array_length(v->obj);
+	if (n == 0)
+		return;
+	p->files.rules = calloc(n, sizeof(*p->files.rules));
+	c->rule_id_pos = calloc(n, sizeof(*c->rule_id_pos));
+	if (!p->files.rules || !c->rule_id_pos) {
+		stk_nomem(c);
+		return;
+	}
+	/* Every slot counts, so a rule that failed to parse is still freed. */
+	p->files.n_rules = n;
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(v->obj, i);
+		struct stk_jval rv = stk_jval_element(c, v, i, o);
+		struct rule_out ro = { &p->files.rules[i], &c->rule_id_pos[i] };
+		char what[32];
+
+		snprintf(what, sizeof(what), "rules[%zu]", i);
+		ro.r->pos = rv.pos;
+		*ro.id_pos = rv.pos;
+		stk_parse_object(c, &rv, what, rule_keys, sizeof(rule_keys) / sizeof(rule_keys[0]),
+				 &ro);
+		if (c->err)
+			return;
+	}
+}
+
+static const struct stk_member files_keys[] = {
+	{ "default", parse_default, false },
+	{ "rules", parse_rules, false },
+};
+
+void stk_parse_files(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	stk_parse_object(c, v, "'files'", files_keys, sizeof(files_keys) / sizeof(files_keys[0]),
+			 out);
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * policy.h - the policy model: parse JSON text, validate it, compile it.
+ *
+ * Pure code: no syscalls, no libbpf, no logging. Errors go into a
+ * struct stk_diags with file:line:column positions; functions return 0 or
+ * a negative errno.
+ */
+#ifndef STK_POLICY_H
+#define STK_POLICY_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stk_abi.h"
+
+enum stk_severity {
+	STK_SEV_ERROR = 0,
+	STK_SEV_WARNING = 1,
+};
+
+struct stk_diag {
+	char *file;
+	int line; /* 1-based */
+	int col;  /* 1-based, in bytes */
+	enum stk_severity severity;
+	char *msg;
+};
+
+struct stk_diags {
+	struct stk_diag *v;
+	size_t n;
+	size_t cap;
+	size_t n_errors;
+};
+
+/* Appends one diagnostic; returns 0 or -ENOMEM. */
+int stk_diags_add(struct stk_diags *d, const char *file, int line, int col,
+		  enum stk_severity sev, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* stk_diags_add() with a va_list, for callers that wrap it. */
+int stk_diags_addv(struct stk_diags *d, const char *file, int line, int col,
+		   enum stk_severity sev, const char *fmt, va_list ap)
+	__attribute__((format(printf, 6, 0)));
+/*
+ * Orders the diagnostics from index @from on by line, then column; equal
+ * positions keep the order they were added in. Returns 0 or -ENOMEM (then
+ * the order is unchanged).
+ */
+int stk_diags_sort(struct stk_diags *d, size_t from);
+/* Writes every diagnostic as "file:line:col: error: msg\n" (or "warning:"). */
+void stk_diags_print(const struct stk_diags *d, void *stdio_file);
+void stk_diags_free(struct stk_diags *d);
+
+/* The version of the policy language this code reads ("stockade": 1). */
+#define STK_POLICY_VERSION 1
+/* Longest policy name and rule id, in bytes. */
+#define STK_ID_MAX 64
+/* The rule id of a policy's default verdict in stk_compiled.rules; no rule may use it. */
+#define STK_DEFAULT_RULE_ID "default"
+
+enum stk_mode {
+	STK_MODE_INHERIT = 0, /* rules only: take the policy's mode */
+	STK_MODE_ENFORCE = 1,
+	STK_MODE_COMPLAIN = 2,
+};
+
+struct stk_pos {
+	int line;
+	int col;
+};
+
+struct stk_file_rule {
+	char *id;
+	char **paths; /* absolute, normalised; a trailing '/' marks a subtree */
+	struct stk_pos *path_pos;
+	size_t n_paths;
+	uint32_t access; /* STK_FACC_BIT mask */
+	enum stk_action action;
+	enum stk_mode mode;
+	struct stk_pos pos;
+};
+
+struct stk_policy {
+	char *file; /* as given to stk_policy_parse */
+	char *name;
+	enum stk_mode mode;
+	bool alert;
+	struct {
+		enum stk_action def; /* ALLOW or DENY */
+		struct stk_file_rule *rules;
+		size_t n_rules;
+	} files;
+};
+
+/*
+ * stk_policy_parse() - parse and validate one policy document.
+ * @file: name used in diagnostics
+ * @text, @len: the document
+ * @ret_policy: on success, the new policy (free with stk_policy_free)
+ * @diags: receives every error and warning found, with positions
+ *
+ * Return: 0, -EINVAL when the document has errors, -ENOMEM.
+ */
+int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_policy **ret_policy,
+		     struct stk_diags *diags);
+void stk_policy_free(struct stk_policy *p);
+
+/* One rule as events name it. */
+struct stk_rule_ref {
+	const char *policy; /* policy name */
+	const char *id;     /* rule id, or "default" */
+};
+
+/*
+ * One path of the compiled table, with the combined verdicts of all policies.
+ *
+ * value.exact: the verdict for the file at @path itself; present only when
+ *	has_exact, and then it already combines the exact and subtree rules
+ *	at @path (same length: the most severe wins).
+ * value.tree: the verdict for everything strictly below @path, and for
+ *	@path itself when !has_exact; present only when has_tree.
+ * A verdict is absent when all its action bytes are STK_ACT_NONE (its rules
+ * STK_RULE_NONE); a present verdict has no STK_ACT_NONE byte. The kernel
+ * cannot see has_exact and has_tree: it reads presence from the bytes.
+ * value.flags is left 0 (the agent sets STK_FVAL_HAS_NAMES).
+ *
+ * Lookup of an access to F, walking F (level 0), its parent, ..., "/":
+ * level 0: exact if present, else tree if present; level > 0: tree if
+ * present, else go on up; nothing found: stk_compiled.file_default. The
+ * first entry that decides, decides every access kind. See compile.c.
+ */
+struct stk_path_entry {
+	char *path; /* normalised, without the trailing '/' (except "/") */
+	struct stk_file_value value;
+	bool has_exact; /* some rule names this path as a file */
+	bool has_tree;  /* some rule names this path as a subtree */
+};
+
+struct stk_compiled {
+	struct stk_path_entry *paths; /* sorted by path, in strcmp() order */
+	size_t n_paths;
+	/*
+	 * Indexed by the rule numbers in verdicts: per policy, in the order
+	 * given, its default (id STK_DEFAULT_RULE_ID), then its rules in
+	 * order. Owns its strings: it outlives the policies.
+	 */
+	struct stk_rule_ref *rules;
+	size_t n_rules;
+	struct stk_file_verdict file_default;
+};
+
+/*
+ * stk_compile() - combine policies into one path table.
+ *
+ * Every policy is evaluated on its own (longest match, ties: deny, then
+ * audit, then allow; default where nothing matches) and a process must pass
+ * all of them. The table stores, for every path any rule names, the
+ * combined verdict there, so one longest-match lookup gives the answer of
+ * all policies at once.
+ *
+ * Return: 0, -EINVAL (errors in @diags), -ENOMEM.
+ */
+int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compiled **ret,
+		struct stk_diags *diags);
+void stk_compiled_free(struct stk_compiled *c);
+
+struct stk_decision {
+	uint8_t action; /* enum stk_action | STK_ACT_COMPLAIN */
+	uint32_t rule;  /* index into stk_compiled.rules */
+};
+
+/*
+ * stk_explain_file() - the decision for one access to @path, as the kernel
+ * makes it when @path has no other names (links, mounts).
+ * @path: absolute and normalised (no "//", ".", ".."); a trailing '/' is
+ *	ignored
+ *
+ * Return: 0, or -EINVAL for a bad argument.
+ */
+int stk_explain_file(const struct stk_compiled *c, const char *path, enum stk_file_access acc,
+		     struct stk_decision *ret);
+
+/*
+ * Names used by the language. The _from_name functions return the value,
+ * or -1 if unknown; the _name functions return NULL for a value out of range.
+ * stk_action_name(STK_ACT_NONE) is "none", which no policy may write.
+ */
+int stk_file_access_from_name(const char *name);
+const char *stk_file_access_name(enum stk_file_access a);
+const char *stk_action_name(enum stk_action a);
+int stk_action_from_name(const char *name);
+int stk_mode_from_name(const char *name); /* "enforce" or "complain" */
+const char *stk_mode_name(enum stk_mode m);
+
+#endif /* STK_POLICY_H */

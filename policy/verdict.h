@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * verdict.h - the action byte a rule produces, shared by the checks and the
+ * compiler so both agree on which rule wins.
+ */
+#ifndef STK_VERDICT_H
+#define STK_VERDICT_H
+
+#include <stdint.h>
+
+#include "policy.h"
+
+/* The mode a rule runs in: its own, else its policy's (enforce if unset). */
+static inline enum stk_mode stk_rule_mode(const struct stk_file_rule *r,
+					  const struct stk_policy *p)
+{
+	if (r->mode != STK_MODE_INHERIT)
+		return r->mode;
+	return p->mode == STK_MODE_COMPLAIN ? STK_MODE_COMPLAIN : STK_MODE_ENFORCE;
+}
+
+/*
+ * The action byte of a verdict. STK_ACT_COMPLAIN is set on DENY only: a
+ * complain-mode allow or audit does exactly what the enforced one does, and
+ * an event must not suggest it would have been denied.
+ */
+static inline uint8_t stk_action_byte(enum stk_action a, enum stk_mode m)
+{
+	if (a == STK_ACT_DENY && m == STK_MODE_COMPLAIN)
+		return STK_ACT_DENY | STK_ACT_COMPLAIN;
+	return (uint8_t)a;
+}
+
+/* Severity order: stk_action_rank() in stk_abi.h, shared with the kernel. */
+
+#endif /* STK_VERDICT_H */

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * ktest.c - helpers for end-to-end kernel tests (see ktest.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ktest.h"
+
+#define AGENT_START_TIMEOUT_MS 120000 /* TCG is slow; verification takes a while */
+
+/* Agents still running, so a failed test cannot leave one enforcing. */
+static pid_t live_agents[16];
+
+static void remember(pid_t pid, pid_t old)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(live_agents) / sizeof(live_agents[0]); i++) {
+		if (live_agents[i] == old) {
+			live_agents[i] = pid;
+			return;
+		}
+	}
+}
+
+void kt_agent_reap_all(void)
+{
+	size_t i;
+	int st;
+
+	for (i = 0; i < sizeof(live_agents) / sizeof(live_agents[0]); i++) {
+		if (live_agents[i] > 0) {
+			kill(live_agents[i], SIGTERM);
+			waitpid(live_agents[i], &st, 0);
+			live_agents[i] = 0;
+		}
+	}
+}
+
+void kt_mkdirs(const char *path)
+{
+	char buf[512], *p;
+
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			fail_msg("mkdir %s: %s", buf, strerror(errno));
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", buf, strerror(errno));
+}
+
+void kt_write(const char *path, const char *text)
+{
+	char dir[512], *slash;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		kt_mkdirs(dir);
+	}
+	f = fopen(path, "w");
+	if (!f)
+		fail_msg("open %s: %s", path, strerror(errno));
+	fputs(text, f);
+	if (fclose(f))
+		fail_msg("write %s: %s", path, strerror(errno));
+}
+
+void kt_rm(const char *path)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		execlp("rm", "rm", "-rf", path, (char *)NULL);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void dump_file(const char *what, const char *path)
+{
+	char buf[4096];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return;
+	fprintf(stderr, "# --- %s (%s) ---\n", what, path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(f);
+}
+
+void kt_agent_start(struct ktest_agent *a, const char *policy, const char *const *extra)
+{
+	static int counter;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *argv[32];
+	char buf[256];
+	int fd, n = 0, i, st;
+	long long deadline;
+
+	memset(a, 0, sizeof(*a));
+	counter++;
+	snprintf(a->log, sizeof(a->log), "/tmp/ktest-audit-%d-%d.log", getpid(), counter);
+	snprintf(a->stderr_path, sizeof(a->stderr_path), "/tmp/ktest-agent-%d-%d.err", getpid(),
+		 counter);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/ktest-notify-%d-%d", getpid(), counter);
+	unlink(a->log);
+	unlink(sa.sun_path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		fail_msg("notify socket: %s", strerror(errno));
+
+	argv[n++] = "stockade";
+	argv[n++] = "run";
+	argv[n++] = "--policy";
+	argv[n++] = policy;
+	argv[n++] = "--audit-log";
+	argv[n++] = a->log;
+	argv[n++] = "--no-syslog";
+	for (i = 0; extra && extra[i] && n < 31; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+
+	a->pid = fork();
+	if (a->pid == 0) {
+		int errfd = open(a->stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (errfd >= 0)
+			dup2(errfd, 2);
+		setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+		execvp("stockade", (char **)argv);
+		_exit(127);
+	}
+	remember(a->pid, 0);
+	deadline = now_ms() + AGENT_START_TIMEOUT_MS;
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t r;
+
+		if (poll(&p, 1, 200) > 0) {
+			r = recv(fd, buf, sizeof(buf) - 1, 0);
+			if (r > 0) {
+				buf[r] = '\0';
+				if (strstr(buf, "READY=1"))
+					break;
+			}
+		}
+		if (waitpid(a->pid, &st, WNOHANG) == a->pid) {
+			dump_file("agent stderr", a->stderr_path);
+			remember(0, a->pid);
+			a->pid = 0;
+			fail_msg("stockade run exited before it was ready (status %d)",
+				 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		}
+		if (now_ms() > deadline) {
+			kill(a->pid, SIGKILL);
+			fail_msg("stockade run was not ready in time");
+		}
+	}
+	close(fd);
+	unlink(sa.sun_path);
+}
+
+int kt_agent_stop(struct ktest_agent *a)
+{
+	int st;
+
+	if (a->pid <= 0)
+		return -1;
+	kill(a->pid, SIGTERM);
+	if (waitpid(a->pid, &st, 0) != a->pid)
+		return -1;
+	remember(0, a->pid);
+	a->pid = 0;
+	if (!WIFEXITED(st) || WEXITSTATUS(st))
+		dump_file("agent stderr", a->stderr_path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int kt_stockade(const char *const *argv, char *err_out, size_t err_len)
+{
+	char path[] = "/tmp/ktest-stderr-XXXXXX";
+	int fd = mkstemp(path), st;
+	pid_t pid;
+	ssize_t n;
+
+	if (fd < 0)
+		fail_msg("mkstemp: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		dup2(fd, 2);
+		execvp("stockade", (char **)argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	n = pread(fd, err_out, err_len - 1, 0);
+	err_out[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+int kt_open_as(const char *path, int flags, const char *comm, int uid, pid_t *ret_pid)
+{
+	int pipefd[2], err = 0, st;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		fail_msg("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		int fd, e = 0;
+
+		prctl(PR_SET_NAME, comm);
+		if (uid >= 0 && (setgid(uid) || setuid(uid)))
+			e = 1000 + errno;
+		if (!e) {
+			fd = open(path, flags, 0644);
+			e = fd < 0 ? errno : 0;
+		}
+		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
+			_exit(1);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &err, sizeof(err)) != sizeof(err))
+		fail_msg("probe for %s died", path);
+	close(pipefd[0]);
+	waitpid(pid, &st, 0);
+	if (err >= 1000)
+		fail_msg("probe could not switch to uid %d: %s", uid, strerror(err - 1000));
+	if (ret_pid)
+		*ret_pid = pid;
+	return err;
+}
+
+static struct json_object *find_event(const char *log, const char *path, int *count, bool *bad)
+{
+	struct json_object *found = NULL, *o, *p;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = fopen(log, "r");
+
+	*count = 0;
+	*bad = false;
+	if (!f)
+		return NULL;
+	while (getline(&line, &cap, f) > 0) {
+		o = json_tokener_parse(line);
+		if (!o) {
+			*bad = true;
+			continue;
+		}
+		if (json_object_object_get_ex(o, "path", &p) &&
+		    !strcmp(json_object_get_string(p), path)) {
+			(*count)++;
+			if (!found) {
+				found = o;
+				continue;
+			}
+		}
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+struct json_object *kt_wait_event(const struct ktest_agent *a, const char *path)
+{
+	long long deadline = now_ms() + 20000;
+	struct json_object *o;
+	int count;
+	bool bad;
+
+	for (;;) {
+		o = find_event(a->log, path, &count, &bad);
+		if (o || now_ms() > deadline)
+			return o;
+		usleep(50000);
+	}
+}
+
+int kt_count_events(const struct ktest_agent *a, const char *path)
+{
+	struct json_object *o;
+	int count;
+	bool bad;
+
+	o = find_event(a->log, path, &count, &bad);
+	json_object_put(o);
+	return bad ? -1 : count;
+}
+
+static struct json_object *field(struct json_object *o, const char *key, json_type t)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
+		fail_msg("event field '%s' missing or of the wrong type in %s", key,
+			 json_object_to_json_string(o));
+	return v;
+}
+
+const char *kt_str(struct json_object *o, const char *key)
+{
+	return json_object_get_string(field(o, key, json_type_string));
+}
+
+long long kt_int(struct json_object *o, const char *key)
+{
+	return json_object_get_int64(field(o, key, json_type_int));
+}
+
+bool kt_bool(struct json_object *o, const char *key)
+{
+	return json_object_get_boolean(field(o, key, json_type_boolean));
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * ktest.h - helpers for end-to-end tests against the real kernel.
+ *
+ * These tests run as root inside the VM (tests/vm/run), where BPF LSM is
+ * active: they start the real agent, make real syscalls and read the real
+ * audit log. Nothing is mocked.
+ */
+#ifndef STK_KTEST_H
+#define STK_KTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <json-c/json.h>
+
+struct ktest_agent {
+	pid_t pid;
+	char log[256];    /* the audit log it writes */
+	char stderr_path[256];
+};
+
+/* Writes @text to @path (creating parents), mode 0644; fails the test on error. */
+void kt_write(const char *path, const char *text);
+/* mkdir -p; fails the test on error. */
+void kt_mkdirs(const char *path);
+/* rm -rf; ignores what does not exist. */
+void kt_rm(const char *path);
+
+/*
+ * Starts "stockade run --policy @policy --audit-log <tmp>" plus @extra
+ * arguments (NULL-terminated, may be NULL) and waits until it reports
+ * READY=1 through NOTIFY_SOCKET. Fails the test if it exits first.
+ */
+void kt_agent_start(struct ktest_agent *a, const char *policy, const char *const *extra);
+/* Stops every agent a test started and did not stop (for teardown). */
+void kt_agent_reap_all(void);
+/* SIGTERM and wait; returns the exit status (or 128+signal). */
+int kt_agent_stop(struct ktest_agent *a);
+/* Runs stockade with @argv (NULL-terminated), returns its exit status and stderr. */
+int kt_stockade(const char *const *argv, char *err_out, size_t err_len);
+
+/*
+ * Opens @path with @flags in a child process named @comm (optionally as
+ * @uid, -1 for root) and returns 0 or the errno the open failed with.
+ * @ret_pid receives the child's pid (may be NULL).
+ */
+int kt_open_as(const char *path, int flags, const char *comm, int uid, pid_t *ret_pid);
+static inline int kt_open(const char *path, int flags)
+{
+	return kt_open_as(path, flags, "probe", -1, NULL);
+}
+
+/*
+ * Waits (up to 20 s) for an audit record whose "path" is @path and returns
+ * it (caller puts it with json_object_put), or NULL.
+ */
+struct json_object *kt_wait_event(const struct ktest_agent *a, const char *path);
+/* Counts the records in the audit log whose "path" is @path; -1 if a line is not JSON. */
+int kt_count_events(const struct ktest_agent *a, const char *path);
+
+/* Field accessors; fail the test when the field is missing or mistyped. */
+const char *kt_str(struct json_object *o, const char *key);
+long long kt_int(struct json_object *o, const char *key);
+bool kt_bool(struct json_object *o, const char *key);
+
+#endif /* STK_KTEST_H */

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * test_file_open.c - file rules end to end on the real kernel: the agent
+ * runs, opens fail with EPERM or succeed as the policy says, and the audit
+ * log records each denial with the right fields.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <regex.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ktest.h"
+
+#define DIR "/tmp/kt-file"
+
+static char policy_path[256];
+
+static void write_policy(const char *mode, const char *rules)
+{
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+		 "{ \"stockade\": 1, \"name\": \"kt\", \"mode\": \"%s\",\n"
+		 "  \"files\": { \"default\": \"allow\", \"rules\": [\n%s ] } }\n",
+		 mode, rules);
+	snprintf(policy_path, sizeof(policy_path), DIR "/policy.json");
+	kt_write(policy_path, text);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	kt_rm(DIR);
+	kt_mkdirs(DIR "/etc");
+	kt_write(DIR "/etc/shadow", "root:secret\n");
+	kt_write(DIR "/etc/passwd", "root:x:0:0\n");
+	kt_write(DIR "/srv/secrets/a/key", "k\n");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kt_agent_reap_all();
+	umount2(DIR "/bind", MNT_DETACH);
+	kt_rm(DIR);
+	return 0;
+}
+
+static const char *const base_rules =
+	"{ \"id\": \"no-shadow\", \"paths\": [\"" DIR "/etc/shadow\"], "
+	"\"access\": [\"read\", \"write\"], \"action\": \"deny\" },\n"
+	"{ \"id\": \"ro-secrets\", \"paths\": [\"" DIR "/srv/secrets/\"], "
+	"\"access\": [\"write\"], \"action\": \"deny\" }\n";
+
+static void assert_rfc3339_ns(const char *t)
+{
+	regex_t re;
+
+	assert_int_equal(regcomp(&re,
+				 "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{9}Z$",
+				 REG_EXTENDED | REG_NOSUB),
+			 0);
+	if (regexec(&re, t, 0, NULL, 0))
+		fail_msg("time '%s' is not RFC 3339 UTC with nanoseconds", t);
+	regfree(&re);
+}
+
+static void denied_read_fails_allowed_read_succeeds(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+	pid_t pid;
+
+	(void)state;
+	write_policy("enforce", base_rules);
+	kt_agent_start(&a, policy_path, NULL);
+
+	assert_int_equal(kt_open_as(DIR "/etc/shadow", O_RDONLY, "probe-read", -1, &pid), EPERM);
+	assert_int_equal(kt_open(DIR "/etc/passwd", O_RDONLY), 0);
+
+	ev = kt_wait_event(&a, DIR "/etc/shadow");
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "action"), "deny");
+	assert_true(kt_bool(ev, "enforced"));
+	assert_string_equal(kt_str(ev, "hook"), "file_open");
+	assert_string_equal(kt_str(ev, "policy"), "kt");
+	assert_string_equal(kt_str(ev, "rule"), "no-shadow");
+	assert_int_equal(kt_int(ev, "pid"), pid);
+	assert_int_equal(kt_int(ev, "uid"), 0);
+	assert_string_equal(kt_str(ev, "comm"), "probe-read");
+	assert_string_equal(kt_str(ev, "path"), DIR "/etc/shadow");
+	assert_string_equal(kt_str(ev, "cgroup"), "/");
+	assert_rfc3339_ns(kt_str(ev, "time"));
+	json_object_put(ev);
+
+	/* The allowed open left no record. */
+	assert_int_equal(kt_count_events(&a, DIR "/etc/passwd"), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void unprivileged_user_is_denied_and_named(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+
+	(void)state;
+	write_policy("enforce", base_rules);
+	chmod(DIR "/etc/shadow", 0644);
+	kt_agent_start(&a, policy_path, NULL);
+	assert_int_equal(kt_open_as(DIR "/etc/shadow", O_RDONLY, "nobody-probe", 65534, NULL),
+			 EPERM);
+	ev = kt_wait_event(&a, DIR "/etc/shadow");
+	assert_non_null(ev);
+	assert_int_equal(kt_int(ev, "uid"), 65534);
+	assert_string_equal(kt_str(ev, "comm"), "nobody-probe");
+	json_object_put(ev);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void subtree_denies_writes_allows_reads(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+
+	(void)state;
+	write_policy("enforce", base_rules);
+	kt_agent_start(&a, policy_path, NULL);
+
+	assert_int_equal(kt_open(DIR "/srv/secrets/a/key", O_RDONLY), 0);
+	assert_int_equal(kt_open(DIR "/srv/secrets/a/key", O_WRONLY), EPERM);
+	assert_int_equal(kt_open(DIR "/srv/secrets/a/key", O_RDWR), EPERM);
+	assert_int_equal(kt_open(DIR "/srv/secrets/a/key", O_RDONLY | O_TRUNC), EPERM);
+	assert_int_equal(kt_open(DIR "/srv/secrets/a/key", O_WRONLY | O_APPEND), EPERM);
+	/* The directory itself is part of its subtree; reading it is fine. */
+	assert_int_equal(kt_open(DIR "/srv/secrets", O_RDONLY | O_DIRECTORY), 0);
+	/* Beside the subtree nothing changes. */
+	assert_int_equal(kt_open(DIR "/etc/passwd", O_WRONLY), 0);
+
+	ev = kt_wait_event(&a, DIR "/srv/secrets/a/key");
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "rule"), "ro-secrets");
+	json_object_put(ev);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void complain_mode_allows_and_logs(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+
+	(void)state;
+	write_policy("complain", base_rules);
+	kt_agent_start(&a, policy_path, NULL);
+	assert_int_equal(kt_open(DIR "/etc/shadow", O_RDONLY), 0);
+	ev = kt_wait_event(&a, DIR "/etc/shadow");
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "action"), "deny");
+	assert_false(kt_bool(ev, "enforced"));
+	assert_string_equal(kt_str(ev, "rule"), "no-shadow");
+	json_object_put(ev);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void stopping_the_agent_ends_enforcement(void **state)
+{
+	struct ktest_agent a;
+
+	(void)state;
+	write_policy("enforce", base_rules);
+	kt_agent_start(&a, policy_path, NULL);
+	assert_int_equal(kt_open(DIR "/etc/shadow", O_RDONLY), EPERM);
+	assert_int_equal(kt_agent_stop(&a), 0);
+	assert_int_equal(kt_open(DIR "/etc/shadow", O_RDONLY), 0);
+}
+
+static void malformed_policy_is_refused(void **state)
+{
+	char err[4096];
+	const char *argv[] = { "stockade", "run", "--policy", DIR "/bad.json", "--audit-log",
+			       DIR "/bad-audit.log", NULL };
+
+	(void)state;
+	kt_write(DIR "/bad.json", "{ \"stockade\": 1, \"name\": \"bad\",\n  \"files\": [ }\n");
+	assert_int_not_equal(kt_stockade(argv, err, sizeof(err)), 0);
+	if (!strstr(err, DIR "/bad.json:2:"))
+		fail_msg("no file:line:column in: %s", err);
+	/* Nothing was attached: the file it would have protected is open. */
+	assert_int_equal(kt_open(DIR "/etc/shadow", O_RDONLY), 0);
+}
+
+/* The same inode under other names is the same file (no bypass by alias). */
+static void aliases_of_a_denied_file_are_denied(void **state)
+{
+	struct ktest_agent a;
+	char fdpath[64];
+	int fd;
+
+	(void)state;
+	write_policy("enforce", base_rules);
+	assert_int_equal(symlink(DIR "/etc/shadow", DIR "/shadow-symlink"), 0);
+	assert_int_equal(link(DIR "/etc/shadow", DIR "/shadow-old-hardlink"), 0);
+	kt_mkdirs(DIR "/bind");
+	assert_int_equal(mount(DIR "/etc", DIR "/bind", NULL, MS_BIND, NULL), 0);
+	kt_agent_start(&a, policy_path, NULL);
+
+	assert_int_equal(kt_open(DIR "/shadow-symlink", O_RDONLY), EPERM);
+	assert_int_equal(kt_open(DIR "/shadow-old-hardlink", O_RDONLY), EPERM);
+	assert_int_equal(kt_open(DIR "/bind/shadow", O_RDONLY), EPERM);
+	assert_int_equal(kt_open(DIR "/etc/../etc/./shadow", O_RDONLY), EPERM);
+	/* A new hard link made while enforcing. */
+	assert_int_equal(link(DIR "/etc/shadow", DIR "/shadow-new-hardlink"), 0);
+	assert_int_equal(kt_open(DIR "/shadow-new-hardlink", O_RDONLY), EPERM);
+	/* O_PATH gives no contents; reopening it through /proc is an open. */
+	fd = open(DIR "/etc/shadow", O_PATH);
+	assert_true(fd >= 0);
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	assert_int_equal(kt_open(fdpath, O_RDONLY), EPERM);
+	close(fd);
+	/* Renamed away, it is still the same file. */
+	assert_int_equal(rename(DIR "/etc/shadow", DIR "/moved-shadow"), 0);
+	assert_int_equal(kt_open(DIR "/moved-shadow", O_RDONLY), EPERM);
+	/* A new file renamed over the protected path is protected too. */
+	kt_write(DIR "/new-shadow", "replaced\n");
+	assert_int_equal(rename(DIR "/new-shadow", DIR "/etc/shadow"), 0);
+	assert_int_equal(kt_open(DIR "/etc/shadow", O_RDONLY), EPERM);
+
+	assert_int_equal(kt_agent_stop(&a), 0);
+	umount2(DIR "/bind", MNT_DETACH);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(denied_read_fails_allowed_read_succeeds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(unprivileged_user_is_denied_and_named, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(subtree_denies_writes_allows_reads, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(complain_mode_allows_and_logs, setup, teardown),
+		cmocka_unit_test_setup_teardown(stopping_the_agent_ends_enforcement, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(malformed_policy_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(aliases_of_a_denied_file_are_denied, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("file_open", tests, NULL, NULL);
+}
