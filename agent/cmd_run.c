@@ -23,7 +23,7 @@
 #include "event_format.h"
 #include "kernel_check.h"
 #include "log.h"
-#include "lsm_file.h"
+#include "enforcer.h"
 #include "notify.h"
 #include "policy_load.h"
 #include "resolve.h"
@@ -178,21 +178,15 @@ static int setup_signals(void)
 	return 0;
 }
 
-static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->file_default = c->file_default;
-}
-
 int stk_cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {};
 	struct run_state *st;
 	struct stk_diags diags = {};
 	struct stk_file_maps maps = {};
-	struct stk_lsm_file *file = NULL;
+	struct stk_enforcer *enf = NULL;
+	struct stk_enforcer_input in = {};
 	struct ring_buffer *rb = NULL;
-	struct stk_config cfg;
 	char why[1024], cgmount[4096];
 	int err, status = STK_EXIT_FAIL;
 
@@ -231,13 +225,15 @@ int stk_cmd_run(int argc, char **argv)
 	else
 		stk_warn("cgroup", "no cgroup v2 hierarchy is mounted: events carry no cgroup path");
 
-	config_from(st->set->compiled, &cfg);
+	in.compiled = st->set->compiled;
+	in.file_maps = &maps;
+	in.ringbuf_bytes = o.ringbuf_bytes;
 	why[0] = '\0';
-	err = stk_lsm_file_load(&file, &maps, &cfg, o.ringbuf_bytes, why, sizeof(why));
+	err = stk_enforcer_load(&enf, &in, why, sizeof(why));
 	if (!err)
 		err = setup_signals();
 	if (!err) {
-		rb = ring_buffer__new(stk_lsm_file_events_fd(file), on_event, st, NULL);
+		rb = ring_buffer__new(stk_enforcer_events_fd(enf), on_event, st, NULL);
 		if (!rb)
 			err = -errno;
 	}
@@ -256,7 +252,7 @@ int stk_cmd_run(int argc, char **argv)
 	st->fmt.cgroup_path = cgroup_name;
 	st->fmt.cgroup_arg = st;
 
-	err = stk_lsm_file_attach(file, why, sizeof(why));
+	err = stk_enforcer_attach(enf, why, sizeof(why));
 	if (err) {
 		stk_err("kernel", "%s", why);
 		goto cleanup;
@@ -285,7 +281,7 @@ int stk_cmd_run(int argc, char **argv)
 cleanup:
 	stk_notify("STOPPING=1");
 	ring_buffer__free(rb);
-	stk_lsm_file_destroy(file);
+	stk_enforcer_destroy(enf);
 	stk_file_maps_free(&maps);
 	stk_audit_close(st->audit);
 	stk_cgroup_names_free(st->cgroups);

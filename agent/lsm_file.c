@@ -59,10 +59,10 @@ cleanup:
 }
 
 int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
-		      const struct stk_config *cfg, size_t ringbuf_bytes, char *why, size_t why_len)
+		      struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
+		      size_t why_len)
 {
 	struct stk_lsm_file *f;
-	__u32 zero = 0;
 	int err;
 
 	f = calloc(1, sizeof(*f));
@@ -78,6 +78,12 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 	bpf_map__set_max_entries(f->skel->maps.stk_file_inodes, m->n_inodes ? m->n_inodes : 1);
 	bpf_map__set_max_entries(f->skel->maps.stk_file_names, m->n_names ? m->n_names : 1);
 	bpf_map__set_max_entries(f->skel->maps.stk_events, ringbuf_bytes);
+	err = stk_shared_maps_use(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
+				  f->skel->maps.stk_config);
+	if (err) {
+		snprintf(why, why_len, "sharing maps failed: %s", strerror(-err));
+		goto cleanup;
+	}
 
 	err = stk_lsm_file_bpf__load(f->skel);
 	if (err) {
@@ -89,12 +95,12 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 	if (!err)
 		err = fill_batch(bpf_map__fd(f->skel->maps.stk_file_names), m->names, m->n_names,
 				 sizeof(*m->names), sizeof(m->names->key), sizeof(m->names->val));
-	if (!err)
-		err = bpf_map_update_elem(bpf_map__fd(f->skel->maps.stk_config), &zero, cfg, 0);
 	if (err) {
 		snprintf(why, why_len, "filling the policy maps failed: %s", strerror(-err));
 		goto cleanup;
 	}
+	stk_shared_maps_adopt(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
+			      f->skel->maps.stk_config);
 	*ret = f;
 	return 0;
 cleanup:
@@ -109,16 +115,6 @@ int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len)
 	if (err)
 		stk_kernel_load_error(err, why, why_len);
 	return err;
-}
-
-int stk_lsm_file_events_fd(const struct stk_lsm_file *f)
-{
-	return bpf_map__fd(f->skel->maps.stk_events);
-}
-
-int stk_lsm_file_counters_fd(const struct stk_lsm_file *f)
-{
-	return bpf_map__fd(f->skel->maps.stk_counters);
 }
 
 void stk_lsm_file_destroy(struct stk_lsm_file *f)

@@ -110,12 +110,19 @@ struct stk_config {
 
 /* Event types: ABI, never renumber. */
 enum stk_event_type {
-	STK_EV_FILE = 1,
+	STK_EV_FILE = 1,    /* struct stk_event_file */
+	STK_EV_EXEC = 2,    /* reserved: exec rules */
+	STK_EV_CAP = 3,     /* reserved: capabilities */
+	STK_EV_KERNEL = 4,  /* reserved: kernel operations */
+	STK_EV_NET = 5,     /* reserved: sockets and network rules */
 };
 
 /* Hooks an event comes from: ABI, never renumber. */
 enum stk_hook {
+	/* 1-19: file rules */
 	STK_HOOK_FILE_OPEN = 1,
+	/* 20-29: exec; 30-39: capabilities; 40-49: kernel operations;
+	 * 50-69: sockets and network (cgroup programs). */
 };
 
 /* Event flags. */

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * enforcer.c - load and attach all program sets (see enforcer.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+
+#include "enforcer.h"
+#include "lsm_file.h"
+#include "shared_maps.h"
+
+struct stk_enforcer {
+	struct stk_shared_maps shared;
+	struct stk_lsm_file *file;
+};
+
+static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->file_default = c->file_default;
+}
+
+int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input *in, char *why,
+		      size_t why_len)
+{
+	struct stk_enforcer *e = calloc(1, sizeof(*e));
+	struct stk_config cfg;
+	__u32 zero = 0;
+	int err;
+
+	if (!e)
+		return -ENOMEM;
+	e->shared = (struct stk_shared_maps)STK_SHARED_MAPS_INIT;
+	err = stk_lsm_file_load(&e->file, in->file_maps, &e->shared, in->ringbuf_bytes, why,
+				why_len);
+	if (err)
+		goto cleanup;
+	config_from(in->compiled, &cfg);
+	if (bpf_map_update_elem(e->shared.config_fd, &zero, &cfg, 0)) {
+		err = -errno;
+		snprintf(why, why_len, "writing the configuration map failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	*ret = e;
+	return 0;
+cleanup:
+	stk_enforcer_destroy(e);
+	return err;
+}
+
+int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
+{
+	return stk_lsm_file_attach(e->file, why, why_len);
+}
+
+int stk_enforcer_events_fd(const struct stk_enforcer *e)
+{
+	return e->shared.events_fd;
+}
+
+int stk_enforcer_counters_fd(const struct stk_enforcer *e)
+{
+	return e->shared.counters_fd;
+}
+
+void stk_enforcer_destroy(struct stk_enforcer *e)
+{
+	if (!e)
+		return;
+	stk_lsm_file_destroy(e->file);
+	free(e);
+}

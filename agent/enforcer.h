@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * enforcer.h - every BPF program set of stockade, loaded and attached as one.
+ *
+ * Each set (file rules today; exec, capabilities, kernel, network as the
+ * language grows) has its own skeleton wrapper; the enforcer loads them all
+ * with shared maps, fills the shared config, and only then attaches them,
+ * so enforcement starts with the whole policy in place.
+ */
+#ifndef STK_ENFORCER_H
+#define STK_ENFORCER_H
+
+#include <stddef.h>
+
+#include "policy.h"
+#include "resolve.h"
+
+struct stk_enforcer;
+
+struct stk_enforcer_input {
+	const struct stk_compiled *compiled;
+	const struct stk_file_maps *file_maps;
+	size_t ringbuf_bytes;
+};
+
+/* Loads every set; nothing is attached. @why explains a failure. */
+int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input *in, char *why,
+		      size_t why_len);
+/* Attaches every set. On failure nothing stays attached. */
+int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len);
+int stk_enforcer_events_fd(const struct stk_enforcer *e);
+int stk_enforcer_counters_fd(const struct stk_enforcer *e);
+/* Detaches and frees everything; NULL is fine. */
+void stk_enforcer_destroy(struct stk_enforcer *e);
+
+#endif /* STK_ENFORCER_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * shared_maps.h - the maps every program set shares.
+ *
+ * Each BPF object defines the shared maps (bpf/lsm/common.bpf.h); the first
+ * set loaded creates them and every later set reuses those fds, so there is
+ * one ring buffer, one counter array and one config for all hooks.
+ */
+#ifndef STK_SHARED_MAPS_H
+#define STK_SHARED_MAPS_H
+
+struct bpf_map;
+
+struct stk_shared_maps {
+	int events_fd;   /* -1 until the first set is loaded */
+	int counters_fd;
+	int config_fd;
+};
+
+#define STK_SHARED_MAPS_INIT { .events_fd = -1, .counters_fd = -1, .config_fd = -1 }
+
+/*
+ * stk_shared_maps_use() - before a set is loaded: make its copies of the
+ * shared maps the existing ones, if any exist yet.
+ * Return: 0 or a negative errno.
+ */
+int stk_shared_maps_use(const struct stk_shared_maps *s, struct bpf_map *events,
+			struct bpf_map *counters, struct bpf_map *config);
+/* After a set is loaded: remember its maps if they are the first. */
+void stk_shared_maps_adopt(struct stk_shared_maps *s, struct bpf_map *events,
+			   struct bpf_map *counters, struct bpf_map *config);
+
+#endif /* STK_SHARED_MAPS_H */
