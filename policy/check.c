@@ -106,26 +106,30 @@ static int cmp_u32(uint32_t a, uint32_t b)
 	return (a > b) - (a < b);
 }
 
-/* Same path, same kind (as written), then document order. */
-static int cmp_written(const void *a, const void *b)
+/* By the first @xlen/@ylen bytes of the paths, then document order. */
+static int cmp_items(const struct item *x, size_t xlen, const struct item *y, size_t ylen)
 {
-	const struct item *x = a, *y = b;
-	int c = stk_path_cmp(x->path, x->len, y->path, y->len);
+	int c = stk_path_cmp(x->path, xlen, y->path, ylen);
 
 	if (c)
 		return c;
 	return cmp_u32(x->rule, y->rule) ?: cmp_u32(x->j, y->j);
 }
 
-/* Same path, either kind, then document order. */
+/* Same path, same kind (as written). */
+static int cmp_written(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	return cmp_items(x, x->len, y, y->len);
+}
+
+/* Same path, either kind. */
 static int cmp_norm(const void *a, const void *b)
 {
 	const struct item *x = a, *y = b;
-	int c = stk_path_cmp(x->path, x->norm_len, y->path, y->norm_len);
 
-	if (c)
-		return c;
-	return cmp_u32(x->rule, y->rule) ?: cmp_u32(x->j, y->j);
+	return cmp_items(x, x->norm_len, y, y->norm_len);
 }
 
 static struct stk_pos item_pos(const struct stk_policy *p, const struct item *it)
@@ -244,7 +248,7 @@ static void warn_no_effect(struct stk_pctx *c, const struct item *items, const s
 	const struct stk_policy *p = c->pol;
 	const struct item *it = &items[i];
 	long src = -2;
-	char q[STK_QUOTE_SIZE], b1[32], b2[32], from[64];
+	char q[STK_QUOTE_SIZE], b1[32], b2[32], from[STK_ID_MAX + 64];
 	int k;
 
 	for (k = 0; k < STK_FACC_COUNT; k++) {
@@ -262,7 +266,7 @@ static void warn_no_effect(struct stk_pctx *c, const struct item *items, const s
 	} else if (src >= 0) {
 		struct stk_pos sp = item_pos(p, &items[src]);
 
-		snprintf(from, sizeof(from), "rule '%.20s' at %d:%d",
+		snprintf(from, sizeof(from), "rule '%s' at %d:%d",
 			 rule_name(p, items[src].rule, b2), sp.line, sp.col);
 	} else {
 		snprintf(from, sizeof(from), "the rules above it");

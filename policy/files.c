@@ -34,14 +34,15 @@ static void parse_id(struct stk_pctx *c, const struct stk_jval *v, void *out)
 	*ro->id_pos = v->pos;
 }
 
-static void path_error(struct stk_pctx *c, const struct stk_jval *v, const char *s, size_t len)
+/* Reports what is wrong with the rule path @s, if anything; true if nothing. */
+static bool path_ok(struct stk_pctx *c, const struct stk_jval *v, const char *s, size_t len)
 {
-	char q[STK_QUOTE_SIZE], qc[STK_QUOTE_SIZE];
+	char q[STK_QUOTE_SIZE];
 	size_t off = 0, n = 0;
 
 	switch (stk_path_check(s, len, &off, &n)) {
 	case STK_PATH_OK:
-		break;
+		return true;
 	case STK_PATH_EMPTY:
 		stk_perror(c, v->pos, "path must not be empty");
 		break;
@@ -65,23 +66,19 @@ static void path_error(struct stk_pctx *c, const struct stk_jval *v, const char 
 		break;
 	case STK_PATH_NAME_TOO_LONG:
 		stk_perror(c, v->pos, "path component '%s' is longer than %d bytes",
-			   stk_quote(qc, s + off, n), STK_NAME_MAX);
+			   stk_quote(q, s + off, n), STK_NAME_MAX);
 		break;
 	}
+	return false;
 }
 
 static void parse_paths(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	struct stk_file_rule *r = ((struct rule_out *)out)->r;
-	size_t n, i;
+	size_t n = stk_parse_list(c, v, "'paths'"), i;
 
-	if (!stk_want_type(c, v, json_type_array, "'paths'"))
+	if (n == 0)
 		return;
-	n = json_object_array_length(v->obj);
-	if (n == 0) {
-		stk_perror(c, v->pos, "'paths' must not be empty");
-		return;
-	}
 	r->paths = calloc(n, sizeof(*r->paths));
 	r->path_pos = calloc(n, sizeof(*r->path_pos));
 	if (!r->paths || !r->path_pos) {
@@ -100,10 +97,8 @@ static void parse_paths(struct stk_pctx *c, const struct stk_jval *v, void *out)
 			continue;
 		s = json_object_get_string(pv.obj);
 		len = (size_t)json_object_get_string_len(pv.obj);
-		if (stk_path_check(s, len, NULL, NULL) != STK_PATH_OK) {
-			path_error(c, &pv, s, len);
+		if (!path_ok(c, &pv, s, len))
 			continue;
-		}
 		r->paths[r->n_paths] = stk_jval_strdup(c, &pv);
 		if (!r->paths[r->n_paths])
 			return;
@@ -114,15 +109,8 @@ static void parse_paths(struct stk_pctx *c, const struct stk_jval *v, void *out)
 static void parse_access(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	struct stk_file_rule *r = ((struct rule_out *)out)->r;
-	size_t n, i;
+	size_t n = stk_parse_list(c, v, "'access'"), i;
 
-	if (!stk_want_type(c, v, json_type_array, "'access'"))
-		return;
-	n = json_object_array_length(v->obj);
-	if (n == 0) {
-		stk_perror(c, v->pos, "'access' must not be empty");
-		return;
-	}
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(v->obj, i);
 		struct stk_jval av = stk_jval_element(c, v, i, o);
@@ -148,10 +136,10 @@ static void parse_action(struct stk_pctx *c, const struct stk_jval *v, void *out
 static void parse_rule_mode(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	struct stk_file_rule *r = ((struct rule_out *)out)->r;
-	int i = stk_parse_word(c, v, "mode", stk_mode_words, STK_N_MODE_WORDS);
+	int m = stk_parse_mode(c, v);
 
-	if (i >= 0)
-		r->mode = (enum stk_mode)(i + STK_MODE_ENFORCE);
+	if (m >= 0)
+		r->mode = (enum stk_mode)m;
 }
 
 static const struct stk_member rule_keys[] = {

@@ -688,6 +688,10 @@ int stk_json_index_build(const char *file, const char *text, size_t len,
 
 	if (!text && len)
 		return -EINVAL;
+	/* Positions are ints. */
+	if (len >= INT32_MAX)
+		return stk_diags_add(diags, file, 1, 1, STK_SEV_ERROR,
+				     "invalid JSON: document larger than 2 GiB") ? -ENOMEM : -EINVAL;
 	ix = calloc(1, sizeof(*ix));
 	if (!ix)
 		return -ENOMEM;
@@ -866,8 +870,8 @@ int stk_json_parse(const char *file, const char *text, size_t len, struct json_o
 
 	if (!text && len)
 		return -EINVAL;
-	/* json_tokener_parse_ex() takes an int length. */
-	if (len > INT32_MAX)
+	/* json_tokener_parse_ex() takes an int length; columns are ints too. */
+	if (len >= INT32_MAX)
 		return syntax_error(diags, file, text, 0, 0, "document larger than 2 GiB");
 	if (all_ws(text, len))
 		return syntax_error(diags, file, text, 0, 0, "empty document");

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "files.h"
-#include "names.h"
 #include "schema.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -30,10 +29,10 @@ static void parse_name(struct stk_pctx *c, const struct stk_jval *v, void *out)
 static void parse_mode(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	struct stk_policy *p = out;
-	int i = stk_parse_word(c, v, "mode", stk_mode_words, STK_N_MODE_WORDS);
+	int m = stk_parse_mode(c, v);
 
-	if (i >= 0)
-		p->mode = (enum stk_mode)(i + STK_MODE_ENFORCE);
+	if (m >= 0)
+		p->mode = (enum stk_mode)m;
 }
 
 static void parse_alert(struct stk_pctx *c, const struct stk_jval *v, void *out)

@@ -80,7 +80,7 @@ struct stk_file_rule {
 	uint32_t access; /* STK_FACC_BIT mask */
 	enum stk_action action;
 	enum stk_mode mode;
-	struct stk_pos pos;
+	struct stk_pos pos; /* the rule's opening brace */
 };
 
 struct stk_policy {
@@ -100,7 +100,9 @@ struct stk_policy {
  * @file: name used in diagnostics
  * @text, @len: the document
  * @ret_policy: on success, the new policy (free with stk_policy_free)
- * @diags: receives every error and warning found, with positions
+ * @diags: receives every error and warning found, with positions, in the
+ *	order of the text. A document of another language version gets that
+ *	one error: it is not checked against this version's keys.
  *
  * Return: 0, -EINVAL when the document has errors, -ENOMEM.
  */

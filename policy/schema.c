@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "names.h"
 #include "quote.h"
 #include "schema.h"
 
@@ -70,9 +71,9 @@ struct stk_pos stk_jval_key_pos(const struct stk_pctx *c, const struct stk_jval 
 	return member->node >= 0 ? stk_json_key_pos(c->ix, member->node) : member->pos;
 }
 
-const char *stk_jtype_name(struct json_object *o)
+static const char *type_name(enum json_type t)
 {
-	switch (json_object_get_type(o)) {
+	switch (t) {
 	case json_type_null:
 		return "null";
 	case json_type_boolean:
@@ -91,22 +92,9 @@ const char *stk_jtype_name(struct json_object *o)
 	return "unknown";
 }
 
-static const char *type_name(enum json_type t)
+const char *stk_jtype_name(struct json_object *o)
 {
-	switch (t) {
-	case json_type_boolean:
-		return "boolean";
-	case json_type_int:
-		return "integer";
-	case json_type_object:
-		return "object";
-	case json_type_array:
-		return "array";
-	case json_type_string:
-		return "string";
-	default:
-		return "number";
-	}
+	return type_name(json_object_get_type(o));
 }
 
 bool stk_want_type(struct stk_pctx *c, const struct stk_jval *v, enum json_type t,
@@ -217,6 +205,25 @@ char *stk_parse_name(struct stk_pctx *c, const struct stk_jval *v, const char *w
 		}
 	}
 	return stk_jval_strdup(c, v);
+}
+
+int stk_parse_mode(struct stk_pctx *c, const struct stk_jval *v)
+{
+	int i = stk_parse_word(c, v, "mode", stk_mode_words, STK_N_MODE_WORDS);
+
+	return i < 0 ? -1 : i + STK_MODE_ENFORCE;
+}
+
+size_t stk_parse_list(struct stk_pctx *c, const struct stk_jval *v, const char *what)
+{
+	size_t n;
+
+	if (!stk_want_type(c, v, json_type_array, what))
+		return 0;
+	n = json_object_array_length(v->obj);
+	if (n == 0)
+		stk_perror(c, v->pos, "%s must not be empty", what);
+	return n;
 }
 
 int stk_parse_word(struct stk_pctx *c, const struct stk_jval *v, const char *what,

@@ -65,8 +65,9 @@ struct stk_member {
 
 /*
  * stk_parse_object() - check that @obj is an object and hand each member to
- * the function its key names in @m; report unknown keys (at the key, with
- * the allowed ones) and missing required keys (at the object's brace).
+ * the function its key names in @m (at most 64 keys); report unknown keys
+ * (at the key, with the allowed ones) and missing required keys (at the
+ * object's brace).
  * @what: the object in messages ("'files'", "rules[2]"), NULL at top level
  */
 void stk_parse_object(struct stk_pctx *c, const struct stk_jval *obj, const char *what,
@@ -84,5 +85,14 @@ char *stk_parse_name(struct stk_pctx *c, const struct stk_jval *v, const char *w
  */
 int stk_parse_word(struct stk_pctx *c, const struct stk_jval *v, const char *what,
 		   const char *const *words, size_t n);
+
+/* A "mode" value: STK_MODE_ENFORCE or STK_MODE_COMPLAIN, or -1 (reported). */
+int stk_parse_mode(struct stk_pctx *c, const struct stk_jval *v);
+
+/*
+ * stk_parse_list() - @v must be a non-empty array; returns its length, or 0
+ * after reporting the wrong type or "@what must not be empty".
+ */
+size_t stk_parse_list(struct stk_pctx *c, const struct stk_jval *v, const char *what);
 
 #endif /* STK_SCHEMA_H */

@@ -343,6 +343,46 @@ static void index_alone(void **state)
 	stk_diags_free(&d);
 }
 
+/* The scanner's own syntax errors, where json-c would have spoken first. */
+static void scanner_errors_alone(void **state)
+{
+	static const struct syntax_case cases[] = {
+		{ "", 0, 1, 1, "invalid JSON: empty document" },
+		{ "\n\n", 0, 1, 1, "invalid JSON: empty document" },
+		{ "[\"ab", 0, 1, 5, "invalid JSON: unterminated string" },
+		{ "[\"ab\\", 0, 1, 5, "invalid JSON: unterminated string" },
+		{ "[\"\\q\"]", 0, 1, 3, "invalid JSON: invalid escape in string" },
+		{ "[\"\\u12\"]", 0, 1, 3, "invalid JSON: invalid \\u escape in string" },
+		{ "[\"\\u12g4\"]", 0, 1, 3, "invalid JSON: invalid \\u escape in string" },
+		{ "{\"a\" 1}", 0, 1, 6, "invalid JSON: unexpected character '1', expected ':'" },
+		{ "{\"a\":1 \"b\"}", 0, 1, 8,
+		  "invalid JSON: unexpected character '\"', expected ',' or '}'" },
+		{ "[1\n 2]", 0, 2, 2, "invalid JSON: unexpected character '2', expected ',' or ']'" },
+		{ "[1,", 0, 1, 4, "invalid JSON: unexpected end of document, expected a value" },
+		{ "[tru]", 0, 1, 2, "invalid JSON: unexpected character 't', expected a value" },
+		{ "[-]", 0, 1, 3, "invalid JSON: invalid number: expected a digit" },
+		{ "[\x01]", 0, 1, 2, "invalid JSON: unexpected byte 0x01, expected a value" },
+		{ "[\"\xe0\x80\x80\"]", 0, 1, 3, "invalid JSON: invalid UTF-8 in string" },
+		{ "[\"\xc3\"]", 0, 1, 3, "invalid JSON: invalid UTF-8 in string" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct syntax_case *c = &cases[i];
+		struct stk_json_index *ix = NULL;
+		struct stk_diags d = { 0 };
+		int r = stk_json_index_build("f", c->text, strlen(c->text), &ix, &d);
+
+		if (r != -EINVAL || d.n != 1 || d.v[0].line != c->line || d.v[0].col != c->col ||
+		    strcmp(d.v[0].msg, c->msg) != 0)
+			fail_msg("case %zu: r=%d %d:%d %s", i, r, d.n ? d.v[0].line : 0,
+				 d.n ? d.v[0].col : 0, d.n ? d.v[0].msg : "-");
+		assert_null(ix);
+		stk_diags_free(&d);
+	}
+}
+
 /*
  * Every key json-c hands out must find its node, however it was escaped:
  * the index decodes \u escapes, surrogates (paired and lone) and NULs the
@@ -464,6 +504,7 @@ int main(void)
 		cmocka_unit_test(valid_edge_documents),
 		cmocka_unit_test(nesting_limit_same_as_json_c),
 		cmocka_unit_test(index_alone),
+		cmocka_unit_test(scanner_errors_alone),
 		cmocka_unit_test(keys_decoded_like_json_c),
 		cmocka_unit_test(keys_json_c_merges_are_duplicates),
 		cmocka_unit_test(offset_positions),

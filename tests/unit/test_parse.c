@@ -565,9 +565,20 @@ static void rules_that_change_nothing(void **state)
 		"{\"id\": \"b\", \"paths\": [\"/tmp/\"], \"access\": [\"read\"], \"action\": \"deny\"},\n"
 		"{\"id\": \"c\", \"paths\": [\"/tmp/\"], \"access\": [\"write\"], \"action\": \"deny\", \"mode\": \"complain\"}\n"
 		"]}}";
+	static const char two_sources[] = RULES(
+		"{\"id\": \"r\", \"paths\": [\"/a/\"], \"access\": [\"read\"], \"action\": \"deny\"},\n"
+		"{\"id\": \"w\", \"paths\": [\"/a/b/\"], \"access\": [\"write\"], \"action\": \"deny\"},\n"
+		"{\"id\": \"rw\", \"paths\": [\"/a/b/c\"], \"access\": [\"read\", \"write\"], \"action\": \"deny\"}\n");
 	struct res res;
 
 	(void)state;
+	parse(&res, two_sources);
+	assert_int_equal(res.r, 0);
+	assert_int_equal(res.d.n, 1);
+	expect(&res, 0, WARN, "\"/a/b/c\"", 0,
+	       "rule 'rw' changes nothing on '/a/b/c': it gets 'deny' from the rules above it anyway");
+	res_free(&res);
+
 	parse(&res, allow_under_allow);
 	assert_int_equal(res.r, 0);
 	assert_int_equal(res.d.n, 2);
