@@ -53,6 +53,8 @@ int stk_audit_open(struct stk_audit **ret, const char *path, bool use_syslog)
 		return -ENOMEM;
 	a->fd = -1;
 	a->use_syslog = use_syslog;
+	if (use_syslog)
+		openlog("stockade", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	if (path) {
 		a->path = strdup(path);
 		if (!a->path) {

@@ -61,7 +61,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
-		"                    [--no-syslog] [--ringbuf-size BYTES] [-v]\n");
+		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [-v]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -69,6 +69,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	static const struct option opts[] = {
 		{ "policy", required_argument, NULL, 'p' },
 		{ "audit-log", required_argument, NULL, 'l' },
+		{ "syslog", no_argument, NULL, 's' },
 		{ "no-syslog", no_argument, NULL, 'S' },
 		{ "ringbuf-size", required_argument, NULL, 'r' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -90,6 +91,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'l':
 			o->audit_log = strcmp(optarg, "none") ? optarg : NULL;
+			break;
+		case 's':
+			o->syslog = true;
 			break;
 		case 'S':
 			o->syslog = false;

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -198,6 +200,47 @@ static void malformed_policy_is_refused(void **state)
 	assert_int_equal(kt_open(DIR "/etc/shadow", O_RDONLY), 0);
 }
 
+/* Each denial is also one syslog message (LOG_AUTHPRIV), the same JSON text. */
+static void denial_goes_to_syslog(void **state)
+{
+	static const char *const with_syslog[] = { "--syslog", NULL };
+	struct ktest_agent a;
+	char line[8192];
+	int found = 0;
+	pid_t syslogd;
+	FILE *f;
+
+	(void)state;
+	unlink("/tmp/kt-syslog.log");
+	syslogd = fork();
+	if (syslogd == 0) {
+		execlp("syslogd", "syslogd", "-n", "-O", "/tmp/kt-syslog.log", (char *)NULL);
+		_exit(127);
+	}
+	/* syslogd creates /dev/log when it is ready. */
+	for (int i = 0; i < 100 && access("/dev/log", F_OK); i++)
+		usleep(50000);
+	write_policy("enforce", base_rules);
+	kt_agent_start(&a, policy_path, with_syslog);
+	assert_int_equal(kt_open(DIR "/etc/shadow", O_RDONLY), EPERM);
+	json_object_put(kt_wait_event(&a, DIR "/etc/shadow"));
+	assert_int_equal(kt_agent_stop(&a), 0);
+	for (int i = 0; i < 100 && !found; i++) {
+		f = fopen("/tmp/kt-syslog.log", "r");
+		while (f && fgets(line, sizeof(line), f))
+			if (strstr(line, "authpriv.warn") && strstr(line, "\"rule\":\"no-shadow\"") &&
+			    strstr(line, "\"path\":\"" DIR "/etc/shadow\""))
+				found = 1;
+		if (f)
+			fclose(f);
+		if (!found)
+			usleep(50000);
+	}
+	kill(syslogd, SIGTERM);
+	waitpid(syslogd, NULL, 0);
+	assert_true(found);
+}
+
 /* The same inode under other names is the same file (no bypass by alias). */
 static void aliases_of_a_denied_file_are_denied(void **state)
 {
@@ -253,6 +296,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(malformed_policy_is_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(aliases_of_a_denied_file_are_denied, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(denial_goes_to_syslog, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("file_open", tests, NULL, NULL);
