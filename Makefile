@@ -50,8 +50,9 @@ LIB := $(OUTPUT)/libstockade.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
+BENCH_BINS := $(OUTPUT)/bin/stk-bench-floor $(OUTPUT)/bin/stk-bench-syscalls
 
-all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS)
+all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(BENCH_BINS)
 
 deps:
 	$(Q)packaging/install-deps
@@ -115,4 +116,28 @@ vm-test: all
 	$(Q)OUTPUT=$(OUTPUT) tests/check vm
 
 clean:
-	$(Q)rm -rf $(OUTPUT)/bin $(OUTPUT)/obj $(OUTPUT)/bpf $(OUTPUT)/tests $(OUTPUT)/include $(LIB)
+	$(Q)rm -rf $(OUTPUT)/bin $(OUTPUT)/obj $(OUTPUT)/bpf $(OUTPUT)/bench-bpf $(OUTPUT)/tests \
+		$(OUTPUT)/include $(LIB)
+
+# Benchmarks (not part of check; tests/check runs a smoke pass of them).
+
+$(OUTPUT)/bench-bpf/%.bpf.o: bench/%.bpf.c $(OUTPUT)/include/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/bench-bpf/%.skel.h: $(OUTPUT)/bench-bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name stk_bench_$*_bpf > $@
+
+$(OUTPUT)/bin/stk-bench-floor: bench/floor.c $(OUTPUT)/bench-bpf/floor.skel.h
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench-bpf $(LDFLAGS) $< $(LIBS) -o $@
+
+$(OUTPUT)/bin/stk-bench-syscalls: bench/syscalls.c
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+bench: deps-ok all $(BENCH_BINS)
+	$(Q)OUTPUT=$(OUTPUT) bench/run

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,6 +130,14 @@ static int64_t boot_to_real_ns(void)
 	return (real.tv_sec - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
 static const char *cgroup_name(uint64_t id, void *arg)
 {
 	struct run_state *st = arg;
@@ -193,6 +202,8 @@ int stk_cmd_run(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	char why[1024], cgmount[4096];
 	int err, status = STK_EXIT_FAIL;
+	long long t_start = mono_ms();
+	size_t n_inodes, n_names;
 
 	st = calloc(1, sizeof(*st));
 	if (!st)
@@ -261,8 +272,15 @@ int stk_cmd_run(int argc, char **argv)
 		stk_err("kernel", "%s", why);
 		goto cleanup;
 	}
-	stk_info("run", "enforcing %zu policies, %zu rules (%zu inode and %zu name keys)",
-		 st->set->n_pols, st->set->n_rules, maps.n_inodes, maps.n_names);
+	n_inodes = maps.n_inodes;
+	n_names = maps.n_names;
+	/* The kernel holds the policy now: give back what loading needed. */
+	stk_file_maps_free(&maps);
+	stk_policy_set_release_sources(st->set);
+	malloc_trim(0);
+	stk_info("run", "enforcing %zu policies, %zu rules (%zu inode and %zu name keys), "
+		 "ready in %lld ms",
+		 st->set->n_pols, st->set->n_rules, n_inodes, n_names, mono_ms() - t_start);
 	stk_notify("READY=1\nSTATUS=enforcing");
 
 	while (!stop_signal) {

@@ -165,13 +165,25 @@ cleanup:
 	return err;
 }
 
+void stk_policy_set_release_sources(struct stk_policy_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_pols; i++)
+		stk_policy_free(s->pols[i]);
+	free(s->pols);
+	s->pols = NULL;
+	/* n_pols stays: it is what the set was made of. */
+	stk_compiled_drop_paths(s->compiled);
+}
+
 void stk_policy_set_free(struct stk_policy_set *s)
 {
 	size_t i;
 
 	if (!s)
 		return;
-	for (i = 0; i < s->n_pols; i++)
+	for (i = 0; s->pols && i < s->n_pols; i++)
 		stk_policy_free(s->pols[i]);
 	free(s->pols);
 	stk_compiled_free(s->compiled);

@@ -122,6 +122,17 @@ static void verdict_clear(struct stk_file_verdict *v)
 		v->rule[k] = STK_RULE_NONE;
 }
 
+void stk_compiled_drop_paths(struct stk_compiled *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n_paths; i++)
+		free(c->paths[i].path);
+	free(c->paths);
+	c->paths = NULL;
+	c->n_paths = 0;
+}
+
 void stk_compiled_free(struct stk_compiled *c)
 {
 	size_t i;

@@ -168,6 +168,11 @@ struct stk_compiled {
 int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compiled **ret,
 		struct stk_diags *diags);
 void stk_compiled_free(struct stk_compiled *c);
+/*
+ * Frees the path table once it is in the kernel; the rule names events need
+ * and the defaults stay.
+ */
+void stk_compiled_drop_paths(struct stk_compiled *c);
 
 struct stk_decision {
 	uint8_t action; /* enum stk_action | STK_ACT_COMPLAIN */
