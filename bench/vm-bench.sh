@@ -28,13 +28,15 @@ measure() { # CONFIG [prefix command...]
 
 with_stockade() { # CONFIG POLICY
 	cfg=$1; pol=$2
-	stockade run --policy "$pol" --audit-log none --no-syslog 2>/tmp/agent.err &
+	err=/tmp/agent-$cfg.err
+	rm -f "$err"
+	stockade run --policy "$pol" --audit-log none --no-syslog 2>"$err" &
 	agent=$!
-	until grep -q enforcing /tmp/agent.err; do
-		kill -0 $agent 2>/dev/null || { cat /tmp/agent.err; exit 1; }
+	until grep -q enforcing "$err" 2>/dev/null; do
+		kill -0 $agent 2>/dev/null || { cat "$err"; exit 1; }
 		sleep 0.05
 	done
-	ms=$(sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' /tmp/agent.err)
+	ms=$(sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' "$err")
 	rss=$(awk '/VmRSS/ { print $2 }' /proc/$agent/status)
 	extra="$ms $rss"
 	measure "$cfg"

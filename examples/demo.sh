@@ -11,10 +11,11 @@ chmod 0640 /etc/shadow
 mkdir -p /srv/secrets && echo "db-password" > /srv/secrets/db.key
 
 echo "### starting: stockade run --policy /src/examples/demo.json"
+rm -f /tmp/agent.err
 stockade run --policy /src/examples/demo.json --audit-log $LOG --no-syslog 2>/tmp/agent.err &
 agent=$!
 i=0
-until grep -q enforcing /tmp/agent.err; do
+until grep -q enforcing /tmp/agent.err 2>/dev/null; do
 	i=$((i + 1))
 	if [ $i -gt 1200 ] || ! kill -0 $agent 2>/dev/null; then
 		cat /tmp/agent.err; echo "stockade did not start"; exit 1
