@@ -50,7 +50,8 @@ LIB := $(OUTPUT)/libstockade.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
-BENCH_BINS := $(OUTPUT)/bin/stk-bench-floor $(OUTPUT)/bin/stk-bench-syscalls
+BENCH_BINS := $(OUTPUT)/bin/stk-bench-floor $(OUTPUT)/bin/stk-bench-syscalls \
+	$(OUTPUT)/bin/stk-bench-pipeline
 
 all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(BENCH_BINS)
 
@@ -138,6 +139,10 @@ $(OUTPUT)/bin/stk-bench-floor: bench/floor.c $(OUTPUT)/bench-bpf/floor.skel.h
 $(OUTPUT)/bin/stk-bench-syscalls: bench/syscalls.c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+$(OUTPUT)/bin/stk-bench-pipeline: bench/pipeline.c $(LIB)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
 bench: deps-ok all $(BENCH_BINS)
 	$(Q)OUTPUT=$(OUTPUT) bench/run

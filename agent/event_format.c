@@ -21,21 +21,33 @@ const char *stk_hook_name(uint32_t hook)
 
 size_t stk_format_time(int64_t ns, char *buf, size_t len)
 {
+	/* Events come in bursts within one second: format the date once. */
+	static __thread time_t cached_sec = -1;
+	static __thread char cached[24];
 	time_t sec = ns / 1000000000;
 	long frac = ns % 1000000000;
 	struct tm tm;
-	size_t n;
+	int i;
 
 	if (frac < 0) {
 		frac += 1000000000;
 		sec--;
 	}
-	gmtime_r(&sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!n)
+	if (len < 31)
 		return 0;
-	n += snprintf(buf + n, len - n, ".%09ldZ", frac);
-	return n < len ? n : 0;
+	if (sec != cached_sec) {
+		gmtime_r(&sec, &tm);
+		if (strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm) != 19)
+			return 0;
+		cached_sec = sec;
+	}
+	memcpy(buf, cached, 19);
+	buf[19] = '.';
+	for (i = 28; i > 19; i--, frac /= 10)
+		buf[i] = '0' + frac % 10;
+	buf[29] = 'Z';
+	buf[30] = '\0';
+	return 30;
 }
 
 static void format_hdr(const struct stk_format_ctx *ctx, uint64_t seq,
@@ -85,6 +97,27 @@ static void format_access(const char *key, uint32_t mask, struct json_out *j)
 	json_out_end_array(j);
 }
 
+/* "major:minor" of a kernel dev_t, without printf (this runs per event). */
+static int stk_format_dev(uint32_t dev, char *out)
+{
+	char tmp[24];
+	uint32_t v[2] = { dev >> 20, dev & 0xfffff };
+	int n = 0, k, part;
+
+	for (part = 0; part < 2; part++) {
+		k = 0;
+		do {
+			tmp[k++] = '0' + v[part] % 10;
+			v[part] /= 10;
+		} while (v[part]);
+		while (k)
+			out[n++] = tmp[--k];
+		if (part == 0)
+			out[n++] = ':';
+	}
+	return n;
+}
+
 static int format_file(const struct stk_event_file *ev, size_t size, struct json_out *j)
 {
 	size_t max = size - offsetof(struct stk_event_file, path);
@@ -100,7 +133,7 @@ static int format_file(const struct stk_event_file *ev, size_t size, struct json
 	if (ev->hdr.flags & STK_EVF_WALK_LIMIT)
 		json_out_str(j, "reason", "path nested too deep to check");
 	json_out_u64(j, "inode", ev->ino);
-	n = snprintf(dev, sizeof(dev), "%u:%u", ev->dev >> 20, ev->dev & 0xfffff);
+	n = stk_format_dev(ev->dev, dev);
 	json_out_strn(j, "dev", dev, n);
 	format_access("access", ev->access, j);
 	format_access("decided", ev->denied, j);

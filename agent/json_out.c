@@ -60,6 +60,11 @@ static size_t utf8_seq_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* Bytes that cannot be copied as they are: controls, '"', '\\', non-ASCII. */
+static const unsigned char needs_care[256] = {
+	[0x00 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, [0x80 ... 0xff] = 1,
+};
+
 static void put_escaped(struct json_out *j, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -70,9 +75,7 @@ static void put_escaped(struct json_out *j, const char *s, size_t len)
 	putc_(j, '"');
 	while (i < len) {
 		/* Copy the longest run that needs no escaping in one go. */
-		for (run = i; run < len && p[run] >= 0x20 && p[run] < 0x80 && p[run] != '"' &&
-			      p[run] != '\\';
-		     run++)
+		for (run = i; run < len && !needs_care[p[run]]; run++)
 			;
 		put(j, s + i, run - i);
 		i = run;
@@ -114,13 +117,24 @@ static void put_escaped(struct json_out *j, const char *s, size_t len)
 
 void json_out_key(struct json_out *j, const char *key)
 {
+	size_t n;
+
 	if (j->need_comma)
 		putc_(j, ',');
 	j->need_comma = true;
-	if (key) {
-		put_escaped(j, key, strlen(key));
-		putc_(j, ':');
+	if (!key)
+		return;
+	/* Keys are the program's own literals: plain ASCII, nothing to escape. */
+	n = strlen(key);
+	if (j->overflow || j->cap - j->len < n + 3) {
+		j->overflow = true;
+		return;
 	}
+	j->buf[j->len] = '"';
+	memcpy(j->buf + j->len + 1, key, n);
+	j->buf[j->len + 1 + n] = '"';
+	j->buf[j->len + 2 + n] = ':';
+	j->len += n + 3;
 }
 
 void json_out_begin_object(struct json_out *j)

@@ -26,6 +26,7 @@ void json_out_begin_object(struct json_out *j);
 void json_out_end_object(struct json_out *j);
 void json_out_begin_array(struct json_out *j, const char *key);
 void json_out_end_array(struct json_out *j);
+/* @key: a literal of the program's own, plain ASCII needing no escapes. */
 void json_out_key(struct json_out *j, const char *key);
 /* A string value of @len bytes (may hold any bytes, NUL included). */
 void json_out_strn(struct json_out *j, const char *key, const char *s, size_t len);
