@@ -42,10 +42,15 @@ BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 
 BPF_NAMES := $(patsubst bpf/lsm/%.bpf.c,%,$(wildcard bpf/lsm/*.bpf.c))
 SKELS := $(patsubst %,$(OUTPUT)/bpf/%.skel.h,$(BPF_NAMES))
+# cgroup/*.bpf.c: cgroup programs, skeletons named stk_cg_<name>_bpf.
+CG_BPF_NAMES := $(patsubst cgroup/%.bpf.c,%,$(wildcard cgroup/*.bpf.c))
+CG_BPF_OBJS := $(patsubst %,$(OUTPUT)/bpf/%.bpf.o,$(CG_BPF_NAMES))
+CG_SKELS := $(patsubst %,$(OUTPUT)/bpf/%.skel.h,$(CG_BPF_NAMES))
+SKELS += $(CG_SKELS)
 
 POLICY_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(wildcard policy/*.c))
 AGENT_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(filter-out agent/main.c,$(wildcard agent/*.c)))
-CGROUP_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(wildcard cgroup/*.c))
+CGROUP_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(filter-out %.bpf.c,$(wildcard cgroup/*.c)))
 LIB := $(OUTPUT)/libstockade.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(wildcard tests/unit/test_*.c))
@@ -74,6 +79,16 @@ $(OUTPUT)/bpf/%.bpf.o: bpf/lsm/%.bpf.c $(OUTPUT)/include/vmlinux.h $(wildcard bp
 $(OUTPUT)/bpf/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name stk_lsm_$*_bpf > $@
+
+$(CG_BPF_OBJS): $(OUTPUT)/bpf/%.bpf.o: cgroup/%.bpf.c $(OUTPUT)/include/vmlinux.h $(wildcard bpf/include/*.h bpf/lsm/*.h cgroup/*.h)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(CG_SKELS): $(OUTPUT)/bpf/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name stk_cg_$*_bpf > $@
 
 $(OUTPUT)/obj/%.o: %.c $(wildcard bpf/include/*.h policy/*.h agent/*.h cgroup/*.h) $(SKELS)
 	$(call msg,CC,$@)
