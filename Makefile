@@ -54,9 +54,10 @@ CGROUP_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(filter-out %.bpf.c,$(wildcard 
 LIB := $(OUTPUT)/libstockade.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+HOST_TESTS := $(patsubst tests/host/%.c,$(OUTPUT)/tests/host/%,$(wildcard tests/host/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
 
-all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS)
+all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(HOST_TESTS)
 
 deps:
 	$(Q)packaging/install-deps
@@ -108,6 +109,11 @@ $(OUTPUT)/tests/unit/%: tests/unit/%.c $(LIB)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -lcmocka -o $@
+
+$(OUTPUT)/tests/host/%: tests/host/%.c $(LIB)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(OUTPUT)/bin/stk-%: tests/kernel/%.c tests/kernel/ktest.c tests/kernel/ktest.h $(LIB)
 	$(call msg,CC,$@)
