@@ -47,6 +47,7 @@
 struct nitem {
 	uint8_t addr[16];
 	uint8_t plen;
+	uint8_t bytes; /* of the address: 4 or 16 */
 	uint8_t protos;
 	uint8_t byte;
 	uint16_t lo, hi;
@@ -103,10 +104,10 @@ static int cmp_bytes(const uint8_t *a, const uint8_t *b, int bytes)
 	return memcmp(a, b, (size_t)bytes);
 }
 
-static int cmp_nitem(const void *a, const void *b, void *arg)
+static int cmp_nitem(const void *a, const void *b)
 {
 	const struct nitem *x = a, *y = b;
-	int c = cmp_bytes(x->addr, y->addr, *(const int *)arg);
+	int c = cmp_bytes(x->addr, y->addr, x->bytes);
 
 	if (c)
 		return c;
@@ -539,7 +540,9 @@ static int collect(struct stk_policy *const *net_pols, size_t n_pols, const uint
 		}
 	}
 	/* The sentinel sorts first: address 0, prefix 0, policy 0, rule 0 (below any rule). */
-	qsort_r(v, o, sizeof(*v), cmp_nitem, &(int){ family == 4 ? 4 : 16 });
+	for (i = 0; i < o; i++)
+		v[i].bytes = family == 4 ? 4 : 16;
+	qsort(v, o, sizeof(*v), cmp_nitem);
 	*ret = v;
 	*ret_n = o;
 	return 0;
