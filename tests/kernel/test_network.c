@@ -272,6 +272,28 @@ static void bind_low_port_denied(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+static void complain_mode_logs_without_denying(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+	pid_t pid;
+
+	(void)state;
+	kt_write(DIR "/complain.json",
+		 "{ \"stockade\": 1, \"name\": \"kt-net\", \"mode\": \"complain\",\n"
+		 "  \"network\": { \"connect\": { \"default\": \"deny\" } } }\n");
+	kt_agent_start(&a, DIR "/complain.json", NULL);
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "127.0.0.1", P_DENY, "c-compl", &pid), 0);
+	ev = wait_pid_event(&a, pid);
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "action"), "deny");
+	assert_false(kt_bool(ev, "enforced"));
+	assert_string_equal(kt_str(ev, "rule"), "default");
+	assert_int_equal(kt_int(ev, "port"), P_DENY);
+	json_object_put(ev);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +301,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(audit_rule_allows_and_logs, setup, teardown),
 		cmocka_unit_test_setup_teardown(unconnected_udp_is_judged, setup, teardown),
 		cmocka_unit_test_setup_teardown(bind_low_port_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(complain_mode_logs_without_denying, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("network", tests, NULL, NULL);
