@@ -42,18 +42,24 @@ BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 
 BPF_NAMES := $(patsubst bpf/lsm/%.bpf.c,%,$(wildcard bpf/lsm/*.bpf.c))
 SKELS := $(patsubst %,$(OUTPUT)/bpf/%.skel.h,$(BPF_NAMES))
+# cgroup/*.bpf.c: cgroup programs, skeletons named stk_cg_<name>_bpf.
+CG_BPF_NAMES := $(patsubst cgroup/%.bpf.c,%,$(wildcard cgroup/*.bpf.c))
+CG_BPF_OBJS := $(patsubst %,$(OUTPUT)/bpf/%.bpf.o,$(CG_BPF_NAMES))
+CG_SKELS := $(patsubst %,$(OUTPUT)/bpf/%.skel.h,$(CG_BPF_NAMES))
+SKELS += $(CG_SKELS)
 
 POLICY_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(wildcard policy/*.c))
 AGENT_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(filter-out agent/main.c,$(wildcard agent/*.c)))
-CGROUP_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(wildcard cgroup/*.c))
+CGROUP_OBJS := $(patsubst %.c,$(OUTPUT)/obj/%.o,$(filter-out %.bpf.c,$(wildcard cgroup/*.c)))
 LIB := $(OUTPUT)/libstockade.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+HOST_TESTS := $(patsubst tests/host/%.c,$(OUTPUT)/tests/host/%,$(wildcard tests/host/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
 BENCH_BINS := $(OUTPUT)/bin/stk-bench-floor $(OUTPUT)/bin/stk-bench-syscalls \
 	$(OUTPUT)/bin/stk-bench-pipeline
 
-all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(BENCH_BINS)
+all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(HOST_TESTS) $(BENCH_BINS)
 
 deps:
 	$(Q)packaging/install-deps
@@ -77,6 +83,16 @@ $(OUTPUT)/bpf/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name stk_lsm_$*_bpf > $@
 
+$(CG_BPF_OBJS): $(OUTPUT)/bpf/%.bpf.o: cgroup/%.bpf.c $(OUTPUT)/include/vmlinux.h $(wildcard bpf/include/*.h bpf/lsm/*.h cgroup/*.h)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(CG_SKELS): $(OUTPUT)/bpf/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name stk_cg_$*_bpf > $@
+
 $(OUTPUT)/obj/%.o: %.c $(wildcard bpf/include/*.h policy/*.h agent/*.h cgroup/*.h) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
@@ -95,6 +111,11 @@ $(OUTPUT)/tests/unit/%: tests/unit/%.c $(LIB)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -lcmocka -o $@
+
+$(OUTPUT)/tests/host/%: tests/host/%.c $(LIB)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(OUTPUT)/bin/stk-%: tests/kernel/%.c tests/kernel/ktest.c tests/kernel/ktest.h $(LIB)
 	$(call msg,CC,$@)

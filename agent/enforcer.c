@@ -9,6 +9,8 @@
 
 #include <bpf/bpf.h>
 
+#include "cgroup_path.h"
+#include "cgroup_sock.h"
 #include "enforcer.h"
 #include "lsm_file.h"
 #include "shared_maps.h"
@@ -16,6 +18,8 @@
 struct stk_enforcer {
 	struct stk_shared_maps shared;
 	struct stk_lsm_file *file;
+	struct stk_cgroup_sock *net; /* NULL when no policy has network rules */
+	char net_cgroup[4096];
 };
 
 static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
@@ -39,6 +43,17 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 				why_len);
 	if (err)
 		goto cleanup;
+	if (in->compiled->net && in->compiled->net->present) {
+		err = stk_cgroup_sock_load(&e->net, in->compiled->net, &e->shared,
+					   in->ringbuf_bytes, why, why_len);
+		if (!err && in->net_cgroup)
+			snprintf(e->net_cgroup, sizeof(e->net_cgroup), "%s", in->net_cgroup);
+		else if (!err && (err = stk_cgroup2_mount(e->net_cgroup, sizeof(e->net_cgroup))))
+			snprintf(why, why_len, "no cgroup v2 mount for the network rules: %s",
+				 strerror(-err));
+		if (err)
+			goto cleanup;
+	}
 	config_from(in->compiled, &cfg);
 	if (bpf_map_update_elem(e->shared.config_fd, &zero, &cfg, 0)) {
 		err = -errno;
@@ -54,7 +69,11 @@ cleanup:
 
 int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 {
-	return stk_lsm_file_attach(e->file, why, why_len);
+	int err = stk_lsm_file_attach(e->file, why, why_len);
+
+	if (!err && e->net)
+		err = stk_cgroup_sock_attach(e->net, e->net_cgroup, why, why_len);
+	return err;
 }
 
 int stk_enforcer_events_fd(const struct stk_enforcer *e)
@@ -72,5 +91,6 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 	if (!e)
 		return;
 	stk_lsm_file_destroy(e->file);
+	stk_cgroup_sock_destroy(e->net);
 	free(e);
 }

@@ -15,7 +15,7 @@ const char *stk_hook_name(uint32_t hook)
 	case STK_HOOK_FILE_OPEN:
 		return "file_open";
 	default:
-		return "unknown";
+		return stk_net_hook_name(hook) ?: "unknown";
 	}
 }
 
@@ -155,6 +155,9 @@ int stk_event_format(const struct stk_format_ctx *ctx, uint64_t seq, const void 
 		if (size < offsetof(struct stk_event_file, path))
 			return -EINVAL;
 		err = format_file(data, size, j);
+		break;
+	case STK_EV_NET:
+		err = stk_format_net(data, size, j);
 		break;
 	default:
 		err = -EINVAL;

@@ -40,4 +40,8 @@ size_t stk_format_time(int64_t ns, char *buf, size_t len);
 
 const char *stk_hook_name(uint32_t hook);
 
+/* Network events (event_format_net.c): the hook's name or NULL; the fields. */
+const char *stk_net_hook_name(uint32_t hook);
+int stk_format_net(const struct stk_event_net *ev, size_t size, struct json_out *j);
+
 #endif /* STK_EVENT_FORMAT_H */

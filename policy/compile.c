@@ -58,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network.h"
 #include "path.h"
 #include "verdict.h"
 
@@ -144,6 +145,7 @@ void stk_compiled_free(struct stk_compiled *c)
 	free(c->paths);
 	/* The names rules[] points to live in the same block. */
 	free(c->rules);
+	stk_net_compiled_free(c->net);
 	free(c);
 }
 
@@ -390,6 +392,9 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 	/* No policy at all: nothing to enforce. */
 	if (n_pols == 0)
 		memset(c->file_default.action, STK_ACT_ALLOW, sizeof(c->file_default.action));
+	r = stk_compile_net(pols, n_pols, c, diags);
+	if (r)
+		goto cleanup;
 
 	*ret = c;
 	c = NULL;

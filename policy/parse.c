@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "files.h"
+#include "network.h"
 #include "schema.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -55,7 +56,7 @@ static const struct stk_member top_keys[] = {
 	{ "kernel", NULL, false },
 	{ "sockets", NULL, false },
 	{ "scope", NULL, false },
-	{ "network", NULL, false },
+	{ "network", stk_parse_network, false },
 };
 
 /*
@@ -97,6 +98,7 @@ void stk_policy_free(struct stk_policy *p)
 		free(r->path_pos);
 	}
 	free(p->files.rules);
+	stk_network_free(&p->network);
 	free(p->name);
 	free(p->file);
 	free(p);

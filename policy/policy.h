@@ -83,6 +83,42 @@ struct stk_file_rule {
 	struct stk_pos pos; /* the rule's opening brace */
 };
 
+/* A CIDR of a network rule; IPv4-mapped IPv6 CIDRs are stored as IPv4. */
+struct stk_net_cidr {
+	uint8_t addr[16]; /* network order, host bits zero; IPv4: first 4 bytes */
+	uint8_t family;	  /* 4 or 6 */
+	uint8_t plen;
+};
+
+/* A port range, both ends included. */
+struct stk_net_ports {
+	uint16_t lo;
+	uint16_t hi;
+};
+
+struct stk_net_rule {
+	char *id;
+	struct stk_net_cidr *cidrs; /* none: any address */
+	size_t n_cidrs;
+	struct stk_net_ports *ports; /* none: any port */
+	size_t n_ports;
+	uint32_t protocols; /* 1 << enum stk_net_proto; 0 while unset: both */
+	enum stk_action action;
+	enum stk_mode mode;
+	struct stk_pos pos;
+	struct stk_pos id_pos;
+};
+
+/* "network": per direction (enum stk_net_dir CONNECT, BIND) a default and rules. */
+struct stk_network {
+	bool present; /* the policy has a "network" section */
+	struct {
+		enum stk_action def; /* ALLOW or DENY */
+		struct stk_net_rule *rules;
+		size_t n_rules;
+	} dir[STK_NET_NDIRS];
+};
+
 struct stk_policy {
 	char *file; /* as given to stk_policy_parse */
 	char *name;
@@ -93,6 +129,7 @@ struct stk_policy {
 		struct stk_file_rule *rules;
 		size_t n_rules;
 	} files;
+	struct stk_network network; /* see network.c */
 };
 
 /*
@@ -152,6 +189,7 @@ struct stk_compiled {
 	struct stk_rule_ref *rules;
 	size_t n_rules;
 	struct stk_file_verdict file_default;
+	struct stk_net_compiled *net; /* see compile_net.c; never NULL after stk_compile */
 };
 
 /*

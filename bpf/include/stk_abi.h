@@ -176,4 +176,87 @@ _Static_assert(sizeof(struct stk_event_hdr) == 72, "stk_event_hdr layout");
 _Static_assert(sizeof(struct stk_event_file) == 72 + 24 + STK_PATH_MAX, "stk_event_file layout");
 #endif
 
+/*
+ * Network rules (cgroup socket programs, cgroup/sock.bpf.c). Hooks 51-69;
+ * 50 is socket_create. Kept in an enum of their own so they read as one block.
+ */
+enum stk_net_hook {
+	STK_HOOK_CONNECT4 = 51,
+	STK_HOOK_CONNECT6 = 52,
+	STK_HOOK_SENDMSG4 = 53, /* unconnected UDP */
+	STK_HOOK_SENDMSG6 = 54,
+	STK_HOOK_BIND4 = 55,
+	STK_HOOK_BIND6 = 56,
+};
+
+/* What a socket is doing; connect rules judge both connect and sendmsg. */
+enum stk_net_dir {
+	STK_NET_CONNECT = 0,
+	STK_NET_BIND = 1,
+	STK_NET_SENDMSG = 2, /* events only: judged by the connect rules */
+};
+#define STK_NET_NDIRS 2 /* directions with rules of their own */
+
+/* Protocols rules name; an index each in the class table. */
+enum stk_net_proto {
+	STK_NPROTO_TCP = 0,
+	STK_NPROTO_UDP = 1,
+	STK_NPROTO_COUNT = 2,
+};
+
+/*
+ * Keys of the LPM tries stk_net_v4 and stk_net_v6: the direction byte, then
+ * the address (network order). prefixlen counts the direction's 8 bits, so
+ * a /N rule is stored with prefixlen 8 + N. The value is a class id (__u32).
+ */
+struct stk_net_key4 {
+	__u32 prefixlen;
+	__u8 dir; /* enum stk_net_dir: CONNECT or BIND */
+	__u8 addr[4];
+	__u8 pad[3];
+};
+
+struct stk_net_key6 {
+	__u32 prefixlen;
+	__u8 dir;
+	__u8 addr[16];
+	__u8 pad[3];
+};
+
+/*
+ * Value of stk_net_classes at class * STK_NPROTO_COUNT + protocol: where the
+ * class's port segments for that protocol are in stk_net_segs.
+ */
+struct stk_net_class {
+	__u32 first;
+	__u32 count; /* >= 1; the first segment starts at port 0 */
+};
+
+/* One port segment: the verdict for ports lo .. (next segment's lo - 1). */
+struct stk_net_seg {
+	__u32 rule;
+	__u16 lo;
+	__u8 action; /* enum stk_action | STK_ACT_COMPLAIN */
+	__u8 pad;
+};
+
+/* Binary search steps that cover any class: ceil(log2(65536)) + 1. */
+#define STK_NET_SEARCH_STEPS 17
+
+struct stk_event_net {
+	struct stk_event_hdr hdr;
+	__u8 address[16]; /* IPv4: first 4 bytes; network order */
+	__u32 family;	  /* AF_INET (2) or AF_INET6 (10), as the socket used it */
+	__u32 protocol;	  /* IPPROTO_TCP (6) or IPPROTO_UDP (17) */
+	__u32 port;	  /* host order */
+	__u32 direction;  /* enum stk_net_dir */
+};
+
+#ifndef __bpf__
+_Static_assert(sizeof(struct stk_net_key4) == 12, "stk_net_key4 layout");
+_Static_assert(sizeof(struct stk_net_key6) == 24, "stk_net_key6 layout");
+_Static_assert(sizeof(struct stk_net_seg) == 8, "stk_net_seg layout");
+_Static_assert(sizeof(struct stk_event_net) == 72 + 32, "stk_event_net layout");
+#endif
+
 #endif /* STK_ABI_H */

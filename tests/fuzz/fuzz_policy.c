@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "network.h"
 #include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -59,6 +60,32 @@ static void check_table(const struct stk_compiled *c)
 	}
 }
 
+/* Rules the network section adds to the rule table: a default, then its rules. */
+static size_t net_rules(const struct stk_policy *p)
+{
+	if (!p->network.present)
+		return 0;
+	return 1 + p->network.dir[STK_NET_CONNECT].n_rules + p->network.dir[STK_NET_BIND].n_rules;
+}
+
+/* Every address finds an entry (the /0 ones) and a verdict naming a rule. */
+static void check_net(const struct stk_compiled *c)
+{
+	static const uint8_t addrs[][16] = { { 0 }, { 10, 1, 2, 3 }, { 0xfd, 0, [15] = 1 },
+					     { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 } };
+	struct stk_decision dec;
+	size_t i;
+	int dir, proto;
+
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		for (dir = 0; dir < STK_NET_NDIRS; dir++)
+			for (proto = 0; proto < STK_NPROTO_COUNT; proto++) {
+				check(stk_explain_net(c, dir, i == 1 ? 4 : 6, addrs[i], 53, proto,
+						      &dec) == 0);
+				check(!c->net->present || dec.rule < c->n_rules);
+			}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct stk_policy *p = NULL, *two[2];
@@ -81,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The same policy twice: two policies combining. */
 		two[0] = two[1] = p;
 		check(stk_compile(two, 2, &c, &d) == 0);
-		check(c->n_rules == 2 * (p->files.n_rules + 1));
+		check(c->n_rules == 2 * (p->files.n_rules + 1) + 2 * net_rules(p));
+		check_net(c);
 		check_table(c);
 		stk_compiled_free(c);
 	}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * cgroup_sock.c - load, fill and attach the network rules' programs.
+ *
+ * Maps are filled completely before anything is attached, so the first
+ * socket judged is judged by the whole policy.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cgroup_sock.h"
+#include "sock.skel.h"
+
+struct stk_cgroup_sock {
+	struct stk_cg_sock_bpf *skel;
+};
+
+/* Entries are (key, value) with the value last, @val_size bytes. */
+static int fill(int fd, const void *entries, size_t n, size_t entry_size, size_t val_size)
+{
+	const char *e = entries;
+	size_t i;
+
+	for (i = 0; i < n; i++, e += entry_size)
+		if (bpf_map_update_elem(fd, e, e + entry_size - val_size, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+static int fill_array(int fd, const void *vals, size_t n, size_t val_size)
+{
+	const char *v = vals;
+	__u32 i;
+
+	for (i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, &i, v + i * val_size, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+static size_t at_least_1(size_t n)
+{
+	return n ? n : 1;
+}
+
+int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
+			 struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
+			 size_t why_len)
+{
+	struct stk_cgroup_sock *s;
+	struct stk_cg_sock_bpf *k;
+	int err;
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->skel = k = stk_cg_sock_bpf__open();
+	if (!k) {
+		err = -errno;
+		snprintf(why, why_len, "opening the network BPF object failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	/* A map's size is fixed at creation: make room for exactly this policy. */
+	bpf_map__set_max_entries(k->maps.stk_net_v4, at_least_1(n->n_v4));
+	bpf_map__set_max_entries(k->maps.stk_net_v6, at_least_1(n->n_v6));
+	bpf_map__set_max_entries(k->maps.stk_net_classes, at_least_1(n->n_classes));
+	bpf_map__set_max_entries(k->maps.stk_net_segs, at_least_1(n->n_segs));
+	bpf_map__set_max_entries(k->maps.stk_events, ringbuf_bytes);
+	err = stk_shared_maps_use(shared, k->maps.stk_events, k->maps.stk_counters,
+				  k->maps.stk_config);
+	if (err) {
+		snprintf(why, why_len, "sharing maps failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_cg_sock_bpf__load(k);
+	if (err) {
+		snprintf(why, why_len,
+			 "the kernel could not load the network (cgroup socket) programs: %s "
+			 "(run with -v to see the verifier's log)", strerror(-err));
+		goto cleanup;
+	}
+	err = fill(bpf_map__fd(k->maps.stk_net_v4), n->v4, n->n_v4, sizeof(*n->v4),
+		   sizeof(n->v4->class_id));
+	if (!err)
+		err = fill(bpf_map__fd(k->maps.stk_net_v6), n->v6, n->n_v6, sizeof(*n->v6),
+			   sizeof(n->v6->class_id));
+	if (!err)
+		err = fill_array(bpf_map__fd(k->maps.stk_net_classes), n->classes, n->n_classes,
+				 sizeof(*n->classes));
+	if (!err)
+		err = fill_array(bpf_map__fd(k->maps.stk_net_segs), n->segs, n->n_segs,
+				 sizeof(*n->segs));
+	if (err) {
+		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	stk_shared_maps_adopt(shared, k->maps.stk_events, k->maps.stk_counters,
+			      k->maps.stk_config);
+	*ret = s;
+	return 0;
+cleanup:
+	stk_cgroup_sock_destroy(s);
+	return err;
+}
+
+int stk_cgroup_sock_attach(struct stk_cgroup_sock *s, const char *cgroup, char *why,
+			   size_t why_len)
+{
+	struct stk_cg_sock_bpf *k = s->skel;
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} progs[] = {
+		{ k->progs.stk_connect4, &k->links.stk_connect4 },
+		{ k->progs.stk_connect6, &k->links.stk_connect6 },
+		{ k->progs.stk_sendmsg4, &k->links.stk_sendmsg4 },
+		{ k->progs.stk_sendmsg6, &k->links.stk_sendmsg6 },
+		{ k->progs.stk_bind4, &k->links.stk_bind4 },
+		{ k->progs.stk_bind6, &k->links.stk_bind6 },
+	};
+	size_t i;
+	int fd, err = 0;
+
+	fd = open(cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		snprintf(why, why_len, "opening cgroup %s failed: %s", cgroup, strerror(-err));
+		return err;
+	}
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		/* A link, not a plain attach: it joins whatever else is on the cgroup. */
+		struct bpf_link *l = bpf_program__attach_cgroup(progs[i].prog, fd);
+
+		if (!l) {
+			err = -errno;
+			snprintf(why, why_len, "attaching %s to cgroup %s failed: %s",
+				 bpf_program__name(progs[i].prog), cgroup, strerror(-err));
+			break;
+		}
+		*progs[i].link = l;
+	}
+	close(fd);
+	if (err) {
+		for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+			bpf_link__destroy(*progs[i].link);
+			*progs[i].link = NULL;
+		}
+	}
+	return err;
+}
+
+void stk_cgroup_sock_destroy(struct stk_cgroup_sock *s)
+{
+	if (!s)
+		return;
+	stk_cg_sock_bpf__destroy(s->skel);
+	free(s);
+}

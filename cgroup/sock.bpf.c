@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * sock.bpf.c - network rules on the cgroup socket hooks: connect, unconnected
+ * UDP sendmsg and bind, IPv4 and IPv6.
+ *
+ * An address's class comes from one LPM trie lookup (the longest rule prefix
+ * containing it); the class's port segments for the protocol are searched
+ * in at most STK_NET_SEARCH_STEPS steps. See policy/compile_net.c.
+ * Return 1 lets the syscall go on; 0 makes it fail with EPERM.
+ */
+#include "common.bpf.h"
+#include <bpf/bpf_endian.h>
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+
+#define SOCK_ALLOW 1
+#define SOCK_DENY 0
+
+/* Sized by the agent before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stk_net_key4);
+	__type(value, __u32);
+} stk_net_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stk_net_key6);
+	__type(value, __u32);
+} stk_net_v6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_net_class);
+} stk_net_classes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_net_seg);
+} stk_net_segs SEC(".maps");
+
+/* One socket operation being judged. */
+struct net_req {
+	__u32 addr[4]; /* as the socket gave it, network order */
+	__u32 family;  /* AF_INET or AF_INET6 */
+	__u32 hook;
+	__u8 dir;      /* enum stk_net_dir of the rules: CONNECT or BIND */
+	__u8 ev_dir;   /* enum stk_net_dir for the event */
+};
+
+/* The class of the address: the longest rule prefix of its family containing it. */
+static __always_inline __u32 *lookup_class(const struct net_req *rq)
+{
+	/* IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 address. */
+	if (rq->family == AF_INET || (rq->addr[0] == 0 && rq->addr[1] == 0 &&
+				      rq->addr[2] == bpf_htonl(0xffff))) {
+		struct stk_net_key4 k = { .prefixlen = 8 + 32, .dir = rq->dir };
+		__u32 a = rq->family == AF_INET ? rq->addr[0] : rq->addr[3];
+
+		__builtin_memcpy(k.addr, &a, 4);
+		return bpf_map_lookup_elem(&stk_net_v4, &k);
+	} else {
+		struct stk_net_key6 k = { .prefixlen = 8 + 128, .dir = rq->dir };
+
+		__builtin_memcpy(k.addr, rq->addr, 16);
+		return bpf_map_lookup_elem(&stk_net_v6, &k);
+	}
+}
+
+/* The segment of @port in the class's list: the last one starting at or below it. */
+static __always_inline struct stk_net_seg *find_seg(const struct stk_net_class *c, __u16 port)
+{
+	__u32 lo = 0, hi = c->count ? c->count - 1 : 0, first = c->first, idx;
+	int i;
+
+	for (i = 0; i < STK_NET_SEARCH_STEPS; i++) {
+		struct stk_net_seg *s;
+		__u32 mid;
+
+		if (lo >= hi)
+			break;
+		mid = (lo + hi + 1) / 2;
+		idx = first + mid;
+		s = bpf_map_lookup_elem(&stk_net_segs, &idx);
+		if (!s)
+			return NULL;
+		if (s->lo <= port)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	idx = first + lo;
+	return bpf_map_lookup_elem(&stk_net_segs, &idx);
+}
+
+static __always_inline void report(const struct net_req *rq, __u32 protocol, __u16 port,
+				   __u8 action, __u32 rule)
+{
+	struct stk_event_net ev = {};
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	/* Like stk_fill_hdr(), without the task: socket hooks cannot read it (ppid 0). */
+	ev.hdr.time_boot_ns = bpf_ktime_get_boot_ns();
+	ev.hdr.cgroup_id = bpf_get_current_cgroup_id();
+	ev.hdr.type = STK_EV_NET;
+	ev.hdr.size = sizeof(ev);
+	ev.hdr.hook = rq->hook;
+	ev.hdr.pid = pid_tgid >> 32;
+	ev.hdr.tid = (__u32)pid_tgid;
+	ev.hdr.uid = (__u32)uid_gid;
+	ev.hdr.gid = uid_gid >> 32;
+	ev.hdr.rule = rule;
+	ev.hdr.action = action;
+	ev.hdr.enforced = stk_verdict_errno(action) != 0;
+	bpf_get_current_comm(ev.hdr.comm, sizeof(ev.hdr.comm));
+	__builtin_memcpy(ev.address, rq->addr, 16);
+	ev.family = rq->family;
+	ev.protocol = protocol;
+	ev.port = port;
+	ev.direction = rq->ev_dir;
+	if (bpf_ringbuf_output(&stk_events, &ev, sizeof(ev), 0))
+		stk_count(STK_CNT_LOST);
+	else
+		stk_count(STK_CNT_EVENTS);
+}
+
+static __always_inline int judge(struct bpf_sock_addr *ctx, struct net_req *rq)
+{
+	__u32 protocol = ctx->protocol, key, *cls;
+	__u16 port = bpf_ntohs((__u16)ctx->user_port);
+	struct stk_net_class *c;
+	struct stk_net_seg *s = NULL;
+	__u8 action = STK_ACT_DENY;
+	__u32 rule = STK_RULE_NONE;
+
+	/* Rules name TCP and UDP; other protocols (ICMP, SCTP) are not judged here. */
+	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
+		return SOCK_ALLOW;
+	cls = lookup_class(rq);
+	/* The agent stores a /0 entry per family and direction: a miss is a broken table. */
+	if (cls) {
+		key = *cls * STK_NPROTO_COUNT + (protocol == IPPROTO_TCP ? STK_NPROTO_TCP :
+									  STK_NPROTO_UDP);
+		c = bpf_map_lookup_elem(&stk_net_classes, &key);
+		if (c)
+			s = find_seg(c, port);
+	}
+	if (s) {
+		action = s->action;
+		rule = s->rule;
+	}
+	if (stk_action_reported(action))
+		report(rq, protocol, port, action, rule);
+	if (stk_verdict_errno(action)) {
+		stk_count(STK_CNT_DENIED);
+		return SOCK_DENY;
+	}
+	return SOCK_ALLOW;
+}
+
+static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 dir, __u8 ev_dir, __u32 hook)
+{
+	struct net_req rq = { .family = AF_INET, .hook = hook, .dir = dir, .ev_dir = ev_dir };
+
+	rq.addr[0] = ctx->user_ip4;
+	return judge(ctx, &rq);
+}
+
+static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 dir, __u8 ev_dir, __u32 hook)
+{
+	struct net_req rq = { .family = AF_INET6, .hook = hook, .dir = dir, .ev_dir = ev_dir };
+
+	rq.addr[0] = ctx->user_ip6[0];
+	rq.addr[1] = ctx->user_ip6[1];
+	rq.addr[2] = ctx->user_ip6[2];
+	rq.addr[3] = ctx->user_ip6[3];
+	return judge(ctx, &rq);
+}
+
+SEC("cgroup/connect4")
+int stk_connect4(struct bpf_sock_addr *ctx)
+{
+	return judge4(ctx, STK_NET_CONNECT, STK_NET_CONNECT, STK_HOOK_CONNECT4);
+}
+
+SEC("cgroup/connect6")
+int stk_connect6(struct bpf_sock_addr *ctx)
+{
+	return judge6(ctx, STK_NET_CONNECT, STK_NET_CONNECT, STK_HOOK_CONNECT6);
+}
+
+SEC("cgroup/sendmsg4")
+int stk_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return judge4(ctx, STK_NET_CONNECT, STK_NET_SENDMSG, STK_HOOK_SENDMSG4);
+}
+
+SEC("cgroup/sendmsg6")
+int stk_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return judge6(ctx, STK_NET_CONNECT, STK_NET_SENDMSG, STK_HOOK_SENDMSG6);
+}
+
+SEC("cgroup/bind4")
+int stk_bind4(struct bpf_sock_addr *ctx)
+{
+	return judge4(ctx, STK_NET_BIND, STK_NET_BIND, STK_HOOK_BIND4);
+}
+
+SEC("cgroup/bind6")
+int stk_bind6(struct bpf_sock_addr *ctx)
+{
+	return judge6(ctx, STK_NET_BIND, STK_NET_BIND, STK_HOOK_BIND6);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * test_network.c - network rules end to end: the real agent with a host
+ * policy attaches its cgroup socket programs at the cgroup v2 root, real
+ * sockets over loopback are refused with EPERM or go through as the policy
+ * says, and the audit log names address, port, protocol and direction.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ktest.h"
+
+#define DIR "/tmp/kt-net"
+#define P_OK 7001    /* tcp, allowed */
+#define P_DENY 7002  /* tcp, denied by default */
+#define P_AUDIT 7003 /* tcp, allowed and logged */
+#define U_OK 7011    /* udp, allowed */
+#define U_DENY 7012  /* udp, denied by default */
+
+static const char *const policy =
+	"{ \"stockade\": 1, \"name\": \"kt-net\",\n"
+	"  \"network\": {\n"
+	"    \"connect\": { \"default\": \"deny\", \"rules\": [\n"
+	"      { \"id\": \"local-tcp\", \"cidrs\": [\"127.0.0.0/8\", \"::1/128\"], \"ports\": [\"7001\"],"
+	" \"protocols\": [\"tcp\"], \"action\": \"allow\" },\n"
+	"      { \"id\": \"watched\", \"cidrs\": [\"127.0.0.1/32\"], \"ports\": [\"7003\"],"
+	" \"action\": \"audit\" },\n"
+	"      { \"id\": \"dns-like\", \"cidrs\": [\"127.0.0.1\", \"::1\"], \"ports\": [\"7011\"],"
+	" \"protocols\": [\"udp\"], \"action\": \"allow\" } ] },\n"
+	"    \"bind\": { \"default\": \"allow\", \"rules\": [\n"
+	"      { \"id\": \"no-low-ports\", \"ports\": [\"1-1023\"], \"action\": \"deny\" } ] } } }\n";
+
+static int listeners[4];
+
+static int listen_on(int type, int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(port),
+				  .sin6_addr = IN6ADDR_ANY_INIT };
+	int fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0), zero = 0, one = 1;
+
+	assert_true(fd >= 0);
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, 16), 0);
+	return fd;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	kt_rm(DIR);
+	kt_mkdirs(DIR);
+	kt_write(DIR "/policy.json", policy);
+	/* Listeners before the agent, so that a refusal can only be the policy. */
+	listeners[0] = listen_on(SOCK_STREAM, P_OK);
+	listeners[1] = listen_on(SOCK_STREAM, P_DENY);
+	listeners[2] = listen_on(SOCK_STREAM, P_AUDIT);
+	listeners[3] = listen_on(SOCK_DGRAM, U_DENY);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	int i;
+
+	(void)state;
+	kt_agent_reap_all();
+	for (i = 0; i < 4; i++)
+		close(listeners[i]);
+	kt_rm(DIR);
+	return 0;
+}
+
+enum op { OP_CONNECT, OP_SENDTO, OP_BIND };
+
+/*
+ * Does @op on a new socket in a child named @comm; returns 0 or the errno
+ * it failed with, and the child's pid in @ret_pid.
+ */
+static int net_op(enum op op, int type, const char *addr, int port, const char *comm,
+		  pid_t *ret_pid)
+{
+	struct sockaddr_storage ss = { 0 };
+	socklen_t len;
+	pid_t pid;
+	int st;
+
+	if (strchr(addr, ':')) {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(port);
+		assert_int_equal(inet_pton(AF_INET6, addr, &a->sin6_addr), 1);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(port);
+		assert_int_equal(inet_pton(AF_INET, addr, &a->sin_addr), 1);
+		len = sizeof(*a);
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = socket(ss.ss_family, type, 0), r;
+
+		prctl(PR_SET_NAME, comm);
+		if (fd < 0)
+			_exit(100);
+		if (op == OP_CONNECT)
+			r = connect(fd, (struct sockaddr *)&ss, len);
+		else if (op == OP_SENDTO)
+			r = sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1 ? 0 : -1;
+		else
+			r = bind(fd, (struct sockaddr *)&ss, len);
+		_exit(r ? errno : 0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (ret_pid)
+		*ret_pid = pid;
+	return WEXITSTATUS(st);
+}
+
+/* Waits (up to 20 s) for the audit record of process @pid; NULL if none came. */
+static struct json_object *wait_pid_event(const struct ktest_agent *a, pid_t pid)
+{
+	struct timespec t0, t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		FILE *f = fopen(a->log, "r");
+		char *line = NULL;
+		size_t cap = 0;
+
+		while (f && getline(&line, &cap, f) > 0) {
+			struct json_object *o = json_tokener_parse(line), *v;
+
+			if (o && json_object_object_get_ex(o, "pid", &v) &&
+			    json_object_get_int64(v) == pid) {
+				free(line);
+				fclose(f);
+				return o;
+			}
+			json_object_put(o);
+		}
+		free(line);
+		if (f)
+			fclose(f);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if (t.tv_sec - t0.tv_sec > 20)
+			return NULL;
+		usleep(50000);
+	}
+}
+
+static void expect_event(const struct ktest_agent *a, pid_t pid, const char *action,
+			 const char *hook, const char *direction, const char *address, int port,
+			 const char *protocol, const char *rule, const char *comm)
+{
+	struct json_object *ev = wait_pid_event(a, pid);
+
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "action"), action);
+	assert_int_equal(kt_bool(ev, "enforced"), strcmp(action, "deny") == 0);
+	assert_string_equal(kt_str(ev, "hook"), hook);
+	assert_string_equal(kt_str(ev, "policy"), "kt-net");
+	assert_string_equal(kt_str(ev, "rule"), rule);
+	assert_string_equal(kt_str(ev, "direction"), direction);
+	assert_string_equal(kt_str(ev, "address"), address);
+	assert_int_equal(kt_int(ev, "port"), port);
+	assert_string_equal(kt_str(ev, "protocol"), protocol);
+	assert_string_equal(kt_str(ev, "comm"), comm);
+	assert_string_equal(kt_str(ev, "cgroup"), "/");
+	json_object_put(ev);
+}
+
+static void connect_denied_and_allowed(void **state)
+{
+	struct ktest_agent a;
+	pid_t pid;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policy.json", NULL);
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "127.0.0.1", P_OK, "c-ok", NULL), 0);
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "127.0.0.1", P_DENY, "c-deny", &pid),
+			 EPERM);
+	expect_event(&a, pid, "deny", "connect4", "connect", "127.0.0.1", P_DENY, "tcp", "default",
+		     "c-deny");
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "::1", P_OK, "c6-ok", NULL), 0);
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "::1", P_DENY, "c6-deny", &pid), EPERM);
+	expect_event(&a, pid, "deny", "connect6", "connect", "::1", P_DENY, "tcp", "default",
+		     "c6-deny");
+	/* An IPv4-mapped address on an IPv6 socket is judged as the IPv4 address. */
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "::ffff:127.0.0.1", P_OK, "cm-ok", NULL),
+			 0);
+	assert_int_equal(
+		net_op(OP_CONNECT, SOCK_STREAM, "::ffff:127.0.0.1", P_DENY, "cm-deny", &pid),
+		EPERM);
+	expect_event(&a, pid, "deny", "connect6", "connect", "::ffff:127.0.0.1", P_DENY, "tcp",
+		     "default", "cm-deny");
+	assert_int_equal(kt_agent_stop(&a), 0);
+	/* Stopping the agent detaches the programs. */
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "127.0.0.1", P_DENY, "c-after", NULL), 0);
+}
+
+static void audit_rule_allows_and_logs(void **state)
+{
+	struct ktest_agent a;
+	pid_t pid;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policy.json", NULL);
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "127.0.0.1", P_AUDIT, "c-audit", &pid), 0);
+	expect_event(&a, pid, "audit", "connect4", "connect", "127.0.0.1", P_AUDIT, "tcp", "watched",
+		     "c-audit");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void unconnected_udp_is_judged(void **state)
+{
+	struct ktest_agent a;
+	pid_t pid;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policy.json", NULL);
+	assert_int_equal(net_op(OP_SENDTO, SOCK_DGRAM, "127.0.0.1", U_OK, "u-ok", NULL), 0);
+	assert_int_equal(net_op(OP_SENDTO, SOCK_DGRAM, "127.0.0.1", U_DENY, "u-deny", &pid), EPERM);
+	expect_event(&a, pid, "deny", "sendmsg4", "sendmsg", "127.0.0.1", U_DENY, "udp", "default",
+		     "u-deny");
+	assert_int_equal(net_op(OP_SENDTO, SOCK_DGRAM, "::1", U_DENY, "u6-deny", &pid), EPERM);
+	expect_event(&a, pid, "deny", "sendmsg6", "sendmsg", "::1", U_DENY, "udp", "default",
+		     "u6-deny");
+	assert_int_equal(net_op(OP_SENDTO, SOCK_DGRAM, "::1", U_OK, "u6-ok", NULL), 0);
+	/* The allow rule for 7001 is TCP only. */
+	assert_int_equal(net_op(OP_CONNECT, SOCK_DGRAM, "127.0.0.1", P_OK, "u-conn", &pid), EPERM);
+	expect_event(&a, pid, "deny", "connect4", "connect", "127.0.0.1", P_OK, "udp", "default",
+		     "u-conn");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void bind_low_port_denied(void **state)
+{
+	struct ktest_agent a;
+	pid_t pid;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policy.json", NULL);
+	assert_int_equal(net_op(OP_BIND, SOCK_STREAM, "127.0.0.1", 80, "b-low", &pid), EPERM);
+	expect_event(&a, pid, "deny", "bind4", "bind", "127.0.0.1", 80, "tcp", "no-low-ports",
+		     "b-low");
+	assert_int_equal(net_op(OP_BIND, SOCK_DGRAM, "::", 53, "b6-low", &pid), EPERM);
+	expect_event(&a, pid, "deny", "bind6", "bind", "::", 53, "udp", "no-low-ports", "b6-low");
+	assert_int_equal(net_op(OP_BIND, SOCK_STREAM, "127.0.0.1", 8080, "b-high", NULL), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void complain_mode_logs_without_denying(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+	pid_t pid;
+
+	(void)state;
+	kt_write(DIR "/complain.json",
+		 "{ \"stockade\": 1, \"name\": \"kt-net\", \"mode\": \"complain\",\n"
+		 "  \"network\": { \"connect\": { \"default\": \"deny\" } } }\n");
+	kt_agent_start(&a, DIR "/complain.json", NULL);
+	assert_int_equal(net_op(OP_CONNECT, SOCK_STREAM, "127.0.0.1", P_DENY, "c-compl", &pid), 0);
+	ev = wait_pid_event(&a, pid);
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "action"), "deny");
+	assert_false(kt_bool(ev, "enforced"));
+	assert_string_equal(kt_str(ev, "rule"), "default");
+	assert_int_equal(kt_int(ev, "port"), P_DENY);
+	json_object_put(ev);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(connect_denied_and_allowed, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_rule_allows_and_logs, setup, teardown),
+		cmocka_unit_test_setup_teardown(unconnected_udp_is_judged, setup, teardown),
+		cmocka_unit_test_setup_teardown(bind_low_port_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(complain_mode_logs_without_denying, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("network", tests, NULL, NULL);
+}
