@@ -66,8 +66,8 @@ bool stk_log_filter_match(const struct stk_log_filter *f, const struct stk_log_r
 		return false;
 	if (f->cgroup && (!r->cgroup || !stk_log_path_under(r->cgroup, f->cgroup)))
 		return false;
-	if (f->container &&
-	    (!r->container || strncmp(r->container, f->container, strlen(f->container))))
+	if (f->container && (!stk_log_rec_container(r) ||
+			     strncmp(stk_log_rec_container(r), f->container, strlen(f->container))))
 		return false;
 	if (f->exe && !exe_matches(f->exe, r->exe))
 		return false;

@@ -193,10 +193,8 @@ int stk_log_rec_parse(const char *line, size_t len, struct stk_log_rec *ret, cha
 		r.rule = "";
 	if (!r.comm)
 		r.comm = "";
+	stk_log_container_of(r.cgroup, r.container_id, sizeof(r.container_id));
 	*ret = r;
-	if (!ret->container)
-		ret->container = stk_log_container_of(ret->cgroup, ret->container_buf,
-						      sizeof(ret->container_buf));
 	return 0;
 }
 

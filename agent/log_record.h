@@ -29,12 +29,18 @@ struct stk_log_rec {
 	const char *comm;
 	const char *exe;	/* NULL when absent (not written today) */
 	const char *cgroup;	/* NULL when null or absent */
-	const char *container;	/* the "container" field, else derived from cgroup; NULL if none */
+	const char *container;	/* the "container" field; NULL when absent */
 	const char *path;	/* NULL for events without a path */
 	bool path_truncated;
 	uint32_t access;	/* STK_FACC_BIT mask of "access"; 0 if absent */
-	char container_buf[80];
+	char container_id[65];	/* the id the cgroup path shows, or "" */
 };
+
+/* The record's container: its "container" field, else the id its cgroup shows, or NULL. */
+static inline const char *stk_log_rec_container(const struct stk_log_rec *r)
+{
+	return r->container ? r->container : r->container_id[0] ? r->container_id : NULL;
+}
 
 /*
  * stk_log_rec_parse() - parse one line (without its '\n').

@@ -118,6 +118,7 @@ void stk_tally_free(struct stk_tally *t)
 int stk_log_summary_add(struct stk_log_summary *s, const struct stk_log_rec *r)
 {
 	char key[2 * 64 + 2], hour[32];
+	const char *scope;
 	time_t sec = r->time_ns / 1000000000;
 	struct tm tm;
 	int err = 0;
@@ -139,8 +140,10 @@ int stk_log_summary_add(struct stk_log_summary *s, const struct stk_log_rec *r)
 	gmtime_r(&sec, &tm);
 	strftime(hour, sizeof(hour), "%Y-%m-%d %H:00", &tm);
 	err = err ?: stk_tally_add(&s->by_rule, key, 1);
-	err = err ?: stk_tally_add(&s->by_scope,
-				   r->container ? r->container : r->cgroup ? r->cgroup : "-", 1);
+	scope = stk_log_rec_container(r);
+	if (!scope)
+		scope = r->cgroup ? r->cgroup : "-";
+	err = err ?: stk_tally_add(&s->by_scope, scope, 1);
 	err = err ?: stk_tally_add(&s->by_hook, r->hook, 1);
 	err = err ?: stk_tally_add(&s->by_hour, hour, 1);
 	if (r->path)
