@@ -60,4 +60,21 @@ static void fixture_free(struct fixture *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* The whole recorded log, for a cmocka group's setup and teardown. */
+static struct fixture fx __attribute__((unused));
+
+static __attribute__((unused)) int fx_setup(void **state)
+{
+	(void)state;
+	fixture_load(&fx, FIXTURE_LOG, true);
+	return fx.n == 16 ? 0 : -1;
+}
+
+static __attribute__((unused)) int fx_teardown(void **state)
+{
+	(void)state;
+	fixture_free(&fx);
+	return 0;
+}
+
 #endif /* STK_TEST_LOG_FIXTURE_H */

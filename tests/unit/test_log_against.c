@@ -20,22 +20,6 @@
 #include "log_fixture.h"
 #include "policy_load.h"
 
-static struct fixture fx;
-
-static int setup(void **state)
-{
-	(void)state;
-	fixture_load(&fx, FIXTURE_LOG, true);
-	return fx.n == 16 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fixture_free(&fx);
-	return 0;
-}
-
 static struct stk_policy_set *load(const char *path)
 {
 	struct stk_diags d = {};
@@ -238,5 +222,5 @@ int main(void)
 		cmocka_unit_test(test_printed),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }

@@ -15,22 +15,6 @@
 #include "log_filter.h"
 #include "log_fixture.h"
 
-static struct fixture fx;
-
-static int setup(void **state)
-{
-	(void)state;
-	fixture_load(&fx, FIXTURE_LOG, true);
-	return fx.n == 16 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fixture_free(&fx);
-	return 0;
-}
-
 static size_t count(const struct stk_log_filter *f)
 {
 	size_t i, n = 0;
@@ -165,5 +149,5 @@ int main(void)
 		cmocka_unit_test(test_path_under),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }

@@ -20,22 +20,6 @@
 #include "log_suggest.h"
 #include "policy_load.h"
 
-static struct fixture fx;
-
-static int setup(void **state)
-{
-	(void)state;
-	fixture_load(&fx, FIXTURE_LOG, true);
-	return fx.n == 16 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	fixture_free(&fx);
-	return 0;
-}
-
 static struct json_object *suggest(size_t dir_files)
 {
 	struct stk_suggest s = {};
@@ -221,5 +205,5 @@ int main(void)
 		cmocka_unit_test(test_suggestion_covers_the_log),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_setup, fx_teardown);
 }

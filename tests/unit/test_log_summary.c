@@ -19,7 +19,6 @@
 #define WEB "3f4e8a1c9b2d3f4e8a1c9b2d3f4e8a1c9b2d3f4e8a1c9b2d3f4e8a1c9b2d0a1b"
 #define DB "9e8d7c6b5a419e8d7c6b5a419e8d7c6b5a419e8d7c6b5a419e8d7c6b5a413210"
 
-static struct fixture fx;
 static struct stk_log_summary sum;
 
 static int setup(void **state)
