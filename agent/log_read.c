@@ -93,7 +93,8 @@ static int add_rotated(struct stk_log_files *f, const char *path)
 			goto out;
 		v[n++].n = num;
 	}
-	qsort(v, n, sizeof(*v), cmp_rotated);
+	if (n)
+		qsort(v, n, sizeof(*v), cmp_rotated);
 	err = 0;
 	for (i = 0; i < n; i++) {
 		if (!err)
@@ -310,7 +311,7 @@ int stk_log_reader_next(struct stk_log_reader *r, struct stk_log_line *ret)
 				return err;
 			}
 		}
-		nl = memchr(r->buf + r->start, '\n', r->len - r->start);
+		nl = r->len > r->start ? memchr(r->buf + r->start, '\n', r->len - r->start) : NULL;
 		if (nl)
 			return emit(r, nl - r->buf, nl - r->buf + 1, true, ret);
 		if (r->len - r->start >= LINE_MAX_BYTES)

@@ -202,7 +202,8 @@ int stk_suggest_print(struct stk_suggest *s, FILE *out, size_t dir_files)
 
 	if (!all)
 		return -ENOMEM;
-	qsort(s->v, s->n, sizeof(*s->v), cmp_ent);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_ent);
 	for (i = 0; i < s->n; i = j) {
 		struct json_object *rules = json_object_new_array();
 
