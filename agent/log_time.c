@@ -137,7 +137,9 @@ int stk_log_parse_abs_time(const char *s, int64_t *ret_ns)
 	/* timegm() normalises 2026-02-31 into March: refuse such dates. */
 	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		return -EINVAL;
-	t = ((int64_t)sec - off) * NS + frac;
+	/* Nanoseconds in 64 bits end in 2262: refuse what does not fit. */
+	if (__builtin_mul_overflow((int64_t)sec - off, NS, &t) || __builtin_add_overflow(t, frac, &t))
+		return -EINVAL;
 	*ret_ns = t;
 	return 0;
 }
