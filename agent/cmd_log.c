@@ -29,6 +29,7 @@ enum mode { MODE_LIST, MODE_SUMMARY, MODE_AGAINST, MODE_SUGGEST };
 struct log_opts {
 	struct stk_log_files files;
 	bool no_rotated, follow, json;
+	bool changed_only; /* --against: print only the events whose outcome changes */
 	enum mode mode;
 	size_t top, dir_files;
 	char **against;
@@ -71,6 +72,7 @@ static void usage(FILE *f)
 		"  --against POLICY   replay the events against a draft policy (file or\n"
 		"                     directory; may be repeated): per event, what the draft\n"
 		"                     decides and which rule, then what would change\n"
+		"  --changed          with --against, print only the events that change\n"
 		"  --suggest          allow rules covering what complain-mode policies recorded\n"
 		"                     (--dir-files N: files of a directory that suggest the\n"
 		"                     whole directory, default %d)\n"
@@ -154,6 +156,7 @@ enum {
 	OPT_FILE = 256, OPT_NO_ROTATED, OPT_SINCE, OPT_UNTIL, OPT_POLICY, OPT_RULE, OPT_HOOK,
 	OPT_ACTION, OPT_CGROUP, OPT_CONTAINER, OPT_PID, OPT_UID, OPT_EXE, OPT_COMM, OPT_PATH,
 	OPT_OUTPUT, OPT_JSON, OPT_SUMMARY, OPT_TOP, OPT_AGAINST, OPT_SUGGEST, OPT_DIR_FILES,
+	OPT_CHANGED,
 };
 
 static int parse_args(int argc, char **argv, struct log_opts *o)
@@ -180,6 +183,7 @@ static int parse_args(int argc, char **argv, struct log_opts *o)
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "against", required_argument, NULL, OPT_AGAINST },
+		{ "changed", no_argument, NULL, OPT_CHANGED },
 		{ "suggest", no_argument, NULL, OPT_SUGGEST },
 		{ "dir-files", required_argument, NULL, OPT_DIR_FILES },
 		{ "help", no_argument, NULL, 'h' },
@@ -280,6 +284,9 @@ static int parse_args(int argc, char **argv, struct log_opts *o)
 			err = set_mode(o, MODE_AGAINST);
 			o->against[o->n_against++] = optarg;
 			break;
+		case OPT_CHANGED:
+			o->changed_only = true;
+			break;
 		case OPT_SUGGEST:
 			err = set_mode(o, MODE_SUGGEST);
 			break;
@@ -301,6 +308,10 @@ static int parse_args(int argc, char **argv, struct log_opts *o)
 	}
 	if (!err && optind < argc) {
 		fprintf(stderr, "stockade: log: unexpected argument '%s'\n", argv[optind]);
+		err = -EINVAL;
+	}
+	if (!err && o->changed_only && o->mode != MODE_AGAINST) {
+		fprintf(stderr, "stockade: log: --changed goes with --against\n");
 		err = -EINVAL;
 	}
 	if (!err && o->follow && (o->mode == MODE_SUMMARY || o->mode == MODE_SUGGEST ||
@@ -338,6 +349,8 @@ static void do_against(struct log_state *s, const struct stk_log_rec *r)
 		return;
 	}
 	stk_whatif_stats_add(&s->whatif, recorded, w.outcome);
+	if (s->o->changed_only && (int)w.outcome == recorded)
+		return;
 	if (s->o->json)
 		stk_whatif_print_json(r, recorded, &w, stdout);
 	else

@@ -25,7 +25,7 @@ ok() {
 }
 log() { "$STOCKADE" log --file "$FX/audit.log" "$@"; }
 
-echo "1..12"
+echo "1..13"
 
 log --json >"$tmp/all" 2>"$tmp/err"
 rc=$?
@@ -67,6 +67,11 @@ grep -q '5 events that were denied in complain mode (allowed, logged) would be a
 	grep -q '2 events that were denied in complain mode (allowed, logged) would be denied' "$tmp/a" &&
 	grep -q '9 events unchanged' "$tmp/a" && [ "$(grep -c ' \* ' "$tmp/a")" = 7 ]
 ok $? "--against a draft: per-event decisions and the summary of changes"
+
+log --against "$FX/draft" --changed --json >"$tmp/a" 2>"$tmp/err"
+[ "$(wc -l <"$tmp/a")" = 7 ] && ! grep -q '"changed":false' "$tmp/a" &&
+	grep -q '9 events unchanged' "$tmp/err"
+ok $? "--against --changed: only the 7 changes, JSON lines; the summary on stderr"
 
 printf '{"stockade": 1, "name": "x", "files": {"default": "maybe"}}\n' >"$tmp/bad.json"
 log --against "$tmp/bad.json" >/dev/null 2>"$tmp/err"
