@@ -26,6 +26,7 @@ struct log_state {
 	struct stk_log_summary summary;
 	struct stk_suggest suggest;
 	struct stk_policy_set *draft;
+	struct stk_whatif_draft whatif_draft;
 	struct stk_whatif_stats whatif;
 	unsigned long bad_lines;
 	unsigned long bad_files;
@@ -43,7 +44,7 @@ static void do_against(struct log_state *s, const struct stk_log_rec *r)
 	struct stk_whatif w;
 	int recorded = stk_outcome_recorded(r), err;
 
-	err = recorded < 0 ? -EINVAL : stk_whatif_decide(s->draft->compiled, r, &w);
+	err = recorded < 0 ? -EINVAL : stk_whatif_decide(&s->whatif_draft, r, &w);
 	if (err == -EOPNOTSUPP) {
 		s->whatif.unknown_hook++;
 		return;
@@ -135,6 +136,12 @@ static int load_draft(struct log_state *s, const struct stk_log_opts *o)
 		fprintf(stderr, "stockade: log: --against: %zu error(s) in the draft policy\n",
 			diags.n_errors);
 	stk_diags_free(&diags);
+	if (err)
+		return err;
+	err = stk_whatif_draft_init(&s->whatif_draft, s->draft->pols, s->draft->n_pols,
+				    s->draft->compiled);
+	if (err)
+		fprintf(stderr, "stockade: log: --against: %s\n", strerror(-err));
 	return err;
 }
 
@@ -196,6 +203,7 @@ out:
 	stk_log_table_free(&s.table);
 	stk_log_summary_free(&s.summary);
 	stk_suggest_free(&s.suggest);
+	stk_whatif_draft_free(&s.whatif_draft);
 	stk_policy_set_free(s.draft);
 	stk_log_args_free(&o);
 	return status;

@@ -53,9 +53,32 @@ static enum stk_outcome outcome_of(uint8_t action)
 	}
 }
 
-static int decide_file(const struct stk_compiled *c, const struct stk_log_rec *r,
+/* Where the draft allows: the first policy whose own allow rule (not its default) matched. */
+static void name_allow(const struct stk_whatif_draft *d, const struct stk_log_rec *r,
+		       struct stk_whatif *w)
+{
+	struct stk_decision dec;
+	size_t p;
+	int i;
+
+	for (p = 0; p < d->n_each; p++) {
+		const struct stk_compiled *c = d->each[p];
+
+		for (i = 0; i < STK_FACC_COUNT; i++) {
+			if (!(r->access & STK_FACC_BIT(i)) || stk_explain_file(c, r->path, i, &dec) ||
+			    dec.rule >= c->n_rules || !strcmp(c->rules[dec.rule].id, STK_DEFAULT_RULE_ID))
+				continue;
+			w->policy = c->rules[dec.rule].policy;
+			w->rule = c->rules[dec.rule].id;
+			return;
+		}
+	}
+}
+
+static int decide_file(const struct stk_whatif_draft *d, const struct stk_log_rec *r,
 		       struct stk_whatif *ret)
 {
+	const struct stk_compiled *c = d->all;
 	struct stk_whatif best = { .outcome = STK_OUT_ALLOW };
 	bool any = false;
 	int i, err;
@@ -63,22 +86,24 @@ static int decide_file(const struct stk_compiled *c, const struct stk_log_rec *r
 	if (!r->path || r->path[0] != '/' || r->path_truncated || !r->access)
 		return -EINVAL;
 	for (i = 0; i < STK_FACC_COUNT; i++) {
-		struct stk_decision d;
+		struct stk_decision dec;
 		enum stk_outcome o;
 
 		if (!(r->access & STK_FACC_BIT(i)))
 			continue;
-		err = stk_explain_file(c, r->path, i, &d);
+		err = stk_explain_file(c, r->path, i, &dec);
 		if (err)
 			return err;
-		o = outcome_of(d.action);
+		o = outcome_of(dec.action);
 		if (!any || o > best.outcome) {
 			best.outcome = o;
-			best.policy = d.rule < c->n_rules ? c->rules[d.rule].policy : "";
-			best.rule = d.rule < c->n_rules ? c->rules[d.rule].id : "";
+			best.policy = dec.rule < c->n_rules ? c->rules[dec.rule].policy : "";
+			best.rule = dec.rule < c->n_rules ? c->rules[dec.rule].id : "";
 		}
 		any = true;
 	}
+	if (best.outcome == STK_OUT_ALLOW)
+		name_allow(d, r, &best);
 	*ret = best;
 	return 0;
 }
@@ -86,21 +111,54 @@ static int decide_file(const struct stk_compiled *c, const struct stk_log_rec *r
 /* One replayer per hook; new event types add theirs here. */
 static const struct {
 	const char *hook;
-	int (*decide)(const struct stk_compiled *c, const struct stk_log_rec *r,
+	int (*decide)(const struct stk_whatif_draft *d, const struct stk_log_rec *r,
 		      struct stk_whatif *ret);
 } replayers[] = {
 	{ "file_open", decide_file },
 };
 
-int stk_whatif_decide(const struct stk_compiled *c, const struct stk_log_rec *r,
+int stk_whatif_decide(const struct stk_whatif_draft *d, const struct stk_log_rec *r,
 		      struct stk_whatif *ret)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(replayers) / sizeof(replayers[0]); i++)
 		if (!strcmp(r->hook, replayers[i].hook))
-			return replayers[i].decide(c, r, ret);
+			return replayers[i].decide(d, r, ret);
 	return -EOPNOTSUPP;
+}
+
+int stk_whatif_draft_init(struct stk_whatif_draft *d, struct stk_policy *const *pols, size_t n,
+			  const struct stk_compiled *all)
+{
+	struct stk_diags diags = {};
+	size_t i;
+	int err = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->all = all;
+	d->each = calloc(n ? n : 1, sizeof(*d->each));
+	if (!d->each)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		err = stk_compile(&pols[i], 1, &d->each[i], &diags);
+		if (!err)
+			d->n_each++;
+	}
+	stk_diags_free(&diags);
+	if (err)
+		stk_whatif_draft_free(d);
+	return err;
+}
+
+void stk_whatif_draft_free(struct stk_whatif_draft *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_each; i++)
+		stk_compiled_free(d->each[i]);
+	free(d->each);
+	memset(d, 0, sizeof(*d));
 }
 
 void stk_whatif_stats_add(struct stk_whatif_stats *s, enum stk_outcome recorded,

@@ -38,14 +38,31 @@ struct stk_whatif {
 };
 
 /*
- * stk_whatif_decide() - what the draft @c decides for the access @r records:
+ * A draft policy set as replays read it: @all decides, as the kernel
+ * would; where all policies allow, each policy's own table names the
+ * allow rule that matched (the combined table keeps only one of them,
+ * often the first policy's default).
+ */
+struct stk_whatif_draft {
+	const struct stk_compiled *all;
+	struct stk_compiled **each;
+	size_t n_each;
+};
+
+/* Compiles each of @pols alone beside @all. Return: 0, -ENOMEM, -EINVAL. */
+int stk_whatif_draft_init(struct stk_whatif_draft *d, struct stk_policy *const *pols, size_t n,
+			  const struct stk_compiled *all);
+void stk_whatif_draft_free(struct stk_whatif_draft *d);
+
+/*
+ * stk_whatif_decide() - what the draft @d decides for the access @r records:
  * every access kind the record asked for is explained, the most severe
  * outcome wins and names the rule.
  *
  * Return: 0, -EOPNOTSUPP for a hook with no replayer, -EINVAL for a record
  * that cannot be replayed (no path, truncated or relative path, no access).
  */
-int stk_whatif_decide(const struct stk_compiled *c, const struct stk_log_rec *r,
+int stk_whatif_decide(const struct stk_whatif_draft *d, const struct stk_log_rec *r,
 		      struct stk_whatif *ret);
 
 struct stk_whatif_stats {

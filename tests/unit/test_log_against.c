@@ -34,22 +34,31 @@ static struct stk_policy_set *load(const char *path)
 	return s;
 }
 
+static void draft_of(const struct stk_policy_set *s, struct stk_whatif_draft *d)
+{
+	assert_int_equal(stk_whatif_draft_init(d, s->pols, s->n_pols, s->compiled), 0);
+	assert_int_equal(d->n_each, s->n_pols);
+}
+
 static void replay(const char *draft, struct stk_whatif_stats *st, struct stk_whatif *each)
 {
 	struct stk_policy_set *s = load(draft);
+	struct stk_whatif_draft d;
 	size_t i;
 
+	draft_of(s, &d);
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < fx.n; i++) {
 		int rec = stk_outcome_recorded(&fx.recs[i]);
 
 		assert_true(rec >= 0);
-		assert_int_equal(stk_whatif_decide(s->compiled, &fx.recs[i], &each[i]), 0);
+		assert_int_equal(stk_whatif_decide(&d, &fx.recs[i], &each[i]), 0);
 		stk_whatif_stats_add(st, rec, each[i].outcome);
 		/* The names must outlive the set for printing: copy what the test needs. */
 		each[i].policy = strdup(each[i].policy);
 		each[i].rule = strdup(each[i].rule);
 	}
+	stk_whatif_draft_free(&d);
 	stk_policy_set_free(s);
 }
 
@@ -109,8 +118,14 @@ static void test_draft_to_enforce(void **state)
 	w = find(each, "/home/alice/.profile");
 	assert_int_equal(w->outcome, STK_OUT_DENY);
 	assert_string_equal(w->rule, "no-home");
-	assert_int_equal(find(each, "/etc/resolv.conf")->outcome, STK_OUT_ALLOW);
-	assert_int_equal(find(each, "/var/lib/nginx/body/0000000005")->outcome, STK_OUT_ALLOW);
+	/* Where all policies allow, the allow rule that matched is named. */
+	w = find(each, "/etc/resolv.conf");
+	assert_int_equal(w->outcome, STK_OUT_ALLOW);
+	assert_string_equal(w->policy, "hardening");
+	assert_string_equal(w->rule, "resolv");
+	w = find(each, "/var/lib/nginx/body/0000000005");
+	assert_int_equal(w->outcome, STK_OUT_ALLOW);
+	assert_string_equal(w->rule, "nginx-body");
 	/* read allowed, write denied: the most severe decides and names the rule. */
 	w = find(each, "/srv/db/secrets/key.pem");
 	assert_int_equal(w->outcome, STK_OUT_DENY);
@@ -129,13 +144,17 @@ static void test_draft_without_baseline(void **state)
 	assert_int_equal(st.moves[STK_OUT_AUDIT][STK_OUT_ALLOW], 1);
 	assert_int_equal(st.moves[STK_OUT_COMPLAIN][STK_OUT_ALLOW], 5);
 	assert_int_equal(st.moves[STK_OUT_COMPLAIN][STK_OUT_DENY], 2);
+	/* No allow rule matched: the default decides. */
 	assert_int_equal(find(each, "/etc/shadow")->outcome, STK_OUT_ALLOW);
+	assert_string_equal(find(each, "/etc/shadow")->policy, "hardening");
+	assert_string_equal(find(each, "/etc/shadow")->rule, "default");
 	free_each(each);
 }
 
 static void test_unknown_hooks_and_unreplayable(void **state)
 {
 	struct stk_policy_set *s = load(FIXTURES "draft");
+	struct stk_whatif_draft d;
 	struct fixture fut;
 	struct stk_whatif w;
 	struct stk_log_rec r;
@@ -148,18 +167,20 @@ static void test_unknown_hooks_and_unreplayable(void **state)
 		"\"hook\":\"file_open\",\"path\":\"etc/shadow\",\"access\":[\"read\"]}";
 
 	(void)state;
+	draft_of(s, &d);
 	fixture_load(&fut, FIXTURES "future.log", false);
 	assert_int_equal(fut.n, 2);
-	assert_int_equal(stk_whatif_decide(s->compiled, &fut.recs[0], &w), -EOPNOTSUPP);
-	assert_int_equal(stk_whatif_decide(s->compiled, &fut.recs[1], &w), 0);
+	assert_int_equal(stk_whatif_decide(&d, &fut.recs[0], &w), -EOPNOTSUPP);
+	assert_int_equal(stk_whatif_decide(&d, &fut.recs[1], &w), 0);
 	assert_int_equal(w.outcome, STK_OUT_DENY);
 	fixture_free(&fut);
 	assert_int_equal(stk_log_rec_parse(trunc, strlen(trunc), &r, NULL, 0), 0);
-	assert_int_equal(stk_whatif_decide(s->compiled, &r, &w), -EINVAL);
+	assert_int_equal(stk_whatif_decide(&d, &r, &w), -EINVAL);
 	stk_log_rec_clear(&r);
 	assert_int_equal(stk_log_rec_parse(rel, strlen(rel), &r, NULL, 0), 0);
-	assert_int_equal(stk_whatif_decide(s->compiled, &r, &w), -EINVAL);
+	assert_int_equal(stk_whatif_decide(&d, &r, &w), -EINVAL);
 	stk_log_rec_clear(&r);
+	stk_whatif_draft_free(&d);
 	stk_policy_set_free(s);
 }
 

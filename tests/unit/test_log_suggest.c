@@ -148,6 +148,7 @@ static void test_suggestion_covers_the_log(void **state)
 {
 	struct json_object *o = suggest(3), *sugg, *pol, *files, *rules;
 	struct stk_policy_set *set = NULL;
+	struct stk_whatif_draft draft;
 	struct stk_diags d = {};
 	char dir[] = "/tmp/stk-test-suggest-XXXXXX", path[96];
 	char *paths[3], *cmd = NULL;
@@ -173,12 +174,13 @@ static void test_suggestion_covers_the_log(void **state)
 		stk_diags_print(&d, stderr);
 		fail_msg("the suggested rules do not load");
 	}
+	assert_int_equal(stk_whatif_draft_init(&draft, set->pols, set->n_pols, set->compiled), 0);
 	/* Every complain-mode denial is now allowed; what was enforced stays. */
 	for (i = 0, n = 0; i < fx.n; i++) {
 		struct stk_whatif w;
 		int rec = stk_outcome_recorded(&fx.recs[i]);
 
-		assert_int_equal(stk_whatif_decide(set->compiled, &fx.recs[i], &w), 0);
+		assert_int_equal(stk_whatif_decide(&draft, &fx.recs[i], &w), 0);
 		if (rec == STK_OUT_COMPLAIN) {
 			assert_int_equal(w.outcome, STK_OUT_ALLOW);
 			n++;
@@ -187,6 +189,7 @@ static void test_suggestion_covers_the_log(void **state)
 		}
 	}
 	assert_int_equal(n, 7);
+	stk_whatif_draft_free(&draft);
 	stk_policy_set_free(set);
 	stk_diags_free(&d);
 	json_object_put(pol);
