@@ -179,8 +179,9 @@ int stk_cmd_log(int argc, char **argv)
 		break;
 	case STK_LOG_SUGGEST:
 		err = stk_suggest_print(&s.suggest, stdout, o.dir_files);
-		fprintf(stderr, "stockade: log: %llu complain-mode denials covered; review before "
-				"use: these rules allow what was recorded, nothing more is known.\n",
+		fprintf(stderr,
+			"stockade: log: %llu complain-mode denials covered; review before use: "
+			"these rules allow what was recorded, nothing more is known.\n",
 			(unsigned long long)s.suggest.used);
 		break;
 	case STK_LOG_AGAINST:

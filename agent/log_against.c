@@ -65,8 +65,9 @@ static void name_allow(const struct stk_whatif_draft *d, const struct stk_log_re
 		const struct stk_compiled *c = d->each[p];
 
 		for (i = 0; i < STK_FACC_COUNT; i++) {
-			if (!(r->access & STK_FACC_BIT(i)) || stk_explain_file(c, r->path, i, &dec) ||
-			    dec.rule >= c->n_rules || !strcmp(c->rules[dec.rule].id, STK_DEFAULT_RULE_ID))
+			if (!(r->access & STK_FACC_BIT(i)) ||
+			    stk_explain_file(c, r->path, i, &dec) || dec.rule >= c->n_rules ||
+			    !strcmp(c->rules[dec.rule].id, STK_DEFAULT_RULE_ID))
 				continue;
 			w->policy = c->rules[dec.rule].policy;
 			w->rule = c->rules[dec.rule].id;

@@ -137,7 +137,8 @@ int stk_log_rec_parse(const char *line, size_t len, struct stk_log_rec *ret, cha
 	json_tokener_free(tok);
 	if (!o) {
 		if (jerr == json_tokener_continue)
-			return fail(err, err_len, -EINVAL, "%s", "incomplete JSON (truncated line)");
+			return fail(err, err_len, -EINVAL, "%s",
+				    "incomplete JSON (truncated line)");
 		return fail(err, err_len, -EINVAL, "not JSON: %s", json_tokener_error_desc(jerr));
 	}
 	while (end < len && isspace((unsigned char)line[end]))

@@ -138,7 +138,8 @@ int stk_log_parse_abs_time(const char *s, int64_t *ret_ns)
 	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
 		return -EINVAL;
 	/* Nanoseconds in 64 bits end in 2262: refuse what does not fit. */
-	if (__builtin_mul_overflow((int64_t)sec - off, NS, &t) || __builtin_add_overflow(t, frac, &t))
+	if (__builtin_mul_overflow((int64_t)sec - off, NS, &t) ||
+	    __builtin_add_overflow(t, frac, &t))
 		return -EINVAL;
 	*ret_ns = t;
 	return 0;

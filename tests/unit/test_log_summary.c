@@ -71,8 +71,8 @@ static void test_by_rule_scope_hook(void **state)
 	assert_int_equal(stk_tally_get(&sum.by_scope, "/system.slice/cron.service"), 2);
 	assert_int_equal(stk_tally_get(&sum.by_scope, "/system.slice/ssh.service"), 1);
 	assert_int_equal(stk_tally_get(&sum.by_scope, "/system.slice/networking.service"), 1);
-	assert_int_equal(stk_tally_get(&sum.by_scope, "/user.slice/user-1000.slice/session-3.scope"),
-			 2);
+	assert_int_equal(
+		stk_tally_get(&sum.by_scope, "/user.slice/user-1000.slice/session-3.scope"), 2);
 	assert_int_equal(stk_tally_get(&sum.by_scope, "-"), 1);
 	assert_int_equal(sum.by_hook.n, 1);
 	assert_int_equal(stk_tally_get(&sum.by_hook, "file_open"), 16);
