@@ -12,5 +12,6 @@
 
 int stk_cmd_run(int argc, char **argv);
 int stk_cmd_check(int argc, char **argv);
+int stk_cmd_log(int argc, char **argv);
 
 #endif /* STK_COMMANDS_H */

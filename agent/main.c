@@ -14,6 +14,7 @@ static void usage(FILE *f)
 		   "commands:\n"
 		   "  run      enforce policies and write the audit log\n"
 		   "  check    validate policies; --explain a decision\n"
+		   "  log      review the audit log; --summary, --against a draft policy\n"
 		   "  version  print the version\n"
 		   "Run 'stockade COMMAND --help' for a command's options.\n");
 }
@@ -31,6 +32,8 @@ int main(int argc, char **argv)
 		return stk_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return stk_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "log"))
+		return stk_cmd_log(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("stockade %s\n", STK_VERSION);
 		return STK_EXIT_OK;
