@@ -11,17 +11,20 @@
 
 #include "enforcer.h"
 #include "lsm_file.h"
+#include "lsm_ops.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
 	struct stk_lsm_file *file;
+	struct stk_lsm_ops *ops;
 };
 
 static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file_default = c->file_default;
+	cfg->ops = c->ops;
 }
 
 int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input *in, char *why,
@@ -39,10 +42,20 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 				why_len);
 	if (err)
 		goto cleanup;
+	err = stk_lsm_ops_load(&e->ops, &in->compiled->ops, &e->shared, in->ringbuf_bytes, why,
+			       why_len);
+	if (err)
+		goto cleanup;
 	config_from(in->compiled, &cfg);
 	if (bpf_map_update_elem(e->shared.config_fd, &zero, &cfg, 0)) {
 		err = -errno;
 		snprintf(why, why_len, "writing the configuration map failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_shared_maps_mark_agent(&e->shared);
+	if (err) {
+		snprintf(why, why_len, "marking the agent's own process failed: %s",
+			 strerror(-err));
 		goto cleanup;
 	}
 	*ret = e;
@@ -54,7 +67,11 @@ cleanup:
 
 int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 {
-	return stk_lsm_file_attach(e->file, why, why_len);
+	int err = stk_lsm_file_attach(e->file, why, why_len);
+
+	if (!err)
+		err = stk_lsm_ops_attach(e->ops, why, why_len);
+	return err;
 }
 
 int stk_enforcer_events_fd(const struct stk_enforcer *e)
@@ -72,5 +89,6 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 	if (!e)
 		return;
 	stk_lsm_file_destroy(e->file);
+	stk_lsm_ops_destroy(e->ops);
 	free(e);
 }

@@ -58,6 +58,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops.h"
 #include "path.h"
 #include "verdict.h"
 
@@ -379,6 +380,9 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 	/* No policy at all: nothing to enforce. */
 	if (n_pols == 0)
 		memset(c->file_default.action, STK_ACT_ALLOW, sizeof(c->file_default.action));
+	r = stk_compile_ops(c, pols, n_pols);
+	if (r)
+		goto cleanup;
 
 	*ret = c;
 	c = NULL;

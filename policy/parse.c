@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "files.h"
+#include "ops.h"
 #include "schema.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -51,9 +52,9 @@ static const struct stk_member top_keys[] = {
 	{ "files", stk_parse_files, false },
 	/* Sections of the language that this version does not read yet. */
 	{ "exec", NULL, false },
-	{ "capabilities", NULL, false },
-	{ "kernel", NULL, false },
-	{ "sockets", NULL, false },
+	{ "capabilities", stk_parse_caps, false },
+	{ "kernel", stk_parse_kernel, false },
+	{ "sockets", stk_parse_sockets, false },
 	{ "scope", NULL, false },
 	{ "network", NULL, false },
 };
@@ -97,6 +98,7 @@ void stk_policy_free(struct stk_policy *p)
 		free(r->path_pos);
 	}
 	free(p->files.rules);
+	stk_ops_free(p);
 	free(p->name);
 	free(p->file);
 	free(p);

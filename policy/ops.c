@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause */
+/*
+ * ops.c - the "capabilities", "kernel" and "sockets" sections.
+ *
+ * Each is { "deny": [names], "audit": [names], "mode": "enforce"|"complain" }.
+ * A name may appear in one list only; listing it twice is a warning.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "ops.h"
+#include "quote.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *const stk_cap_words[STK_N_CAPS] = {
+	"CAP_CHOWN",	      "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
+	"CAP_FSETID",	      "CAP_KILL",	    "CAP_SETGID",	   "CAP_SETUID",
+	"CAP_SETPCAP",	      "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
+	"CAP_NET_ADMIN",      "CAP_NET_RAW",	    "CAP_IPC_LOCK",	   "CAP_IPC_OWNER",
+	"CAP_SYS_MODULE",     "CAP_SYS_RAWIO",	    "CAP_SYS_CHROOT",	   "CAP_SYS_PTRACE",
+	"CAP_SYS_PACCT",      "CAP_SYS_ADMIN",	    "CAP_SYS_BOOT",	   "CAP_SYS_NICE",
+	"CAP_SYS_RESOURCE",   "CAP_SYS_TIME",	    "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
+	"CAP_LEASE",	      "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
+	"CAP_MAC_OVERRIDE",   "CAP_MAC_ADMIN",	    "CAP_SYSLOG",	   "CAP_WAKE_ALARM",
+	"CAP_BLOCK_SUSPEND",  "CAP_AUDIT_READ",	    "CAP_PERFMON",	   "CAP_BPF",
+	"CAP_CHECKPOINT_RESTORE",
+};
+
+const char *const stk_kernel_op_words[STK_KOP_COUNT] = {
+	[STK_KOP_MODULE_LOAD] = "module_load", [STK_KOP_BPF] = "bpf", [STK_KOP_MOUNT] = "mount",
+	[STK_KOP_PTRACE] = "ptrace",	       [STK_KOP_KEXEC] = "kexec",
+};
+
+/* Address family numbers as in <sys/socket.h> (AF_*), which are ABI. */
+const char *const stk_sock_words[STK_N_SOCK_WORDS] = {
+	"raw",	   "unix",   "inet",	"ax25",	 "ipx",	   "appletalk", "x25",	    "inet6",
+	"key",	   "netlink", "packet", "rds",	 "llc",	   "ib",	"mpls",	    "can",
+	"tipc",	   "bluetooth", "rxrpc", "isdn", "phonet", "ieee802154", "caif",    "alg",
+	"nfc",	   "vsock",  "kcm",	"qipcrtr", "smc",  "xdp",	"mctp",
+};
+const unsigned char stk_sock_word_family[STK_N_SOCK_WORDS] = {
+	0,  1,	2,  3,	4,  5,	9,  10, 15, 16, 17, 21, 26, 27, 28, 29,
+	30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45,
+};
+
+const char *stk_cap_name(uint32_t cap)
+{
+	return cap < STK_N_CAPS ? stk_cap_words[cap] : NULL;
+}
+
+const char *stk_kernel_op_name(uint32_t op)
+{
+	return op < STK_KOP_COUNT ? stk_kernel_op_words[op] : NULL;
+}
+
+const char *stk_sock_family_name(uint32_t family)
+{
+	size_t i;
+
+	for (i = STK_SOCK_WORD_RAW + 1; i < STK_N_SOCK_WORDS; i++)
+		if (stk_sock_word_family[i] == family)
+			return stk_sock_words[i];
+	return NULL;
+}
+
+/* What one section reads: its words, and where its items go. */
+struct section {
+	const char *name; /* "'capabilities'" */
+	const char *what; /* "capability" */
+	const char *const *words;
+	size_t n_words;
+	struct stk_op_section *out;
+};
+
+/* A word of @s, or -1 after reporting it with the words allowed. */
+static int parse_word(struct stk_pctx *c, const struct stk_jval *v, const struct section *s)
+{
+	char q[STK_QUOTE_SIZE];
+	const char *str;
+	size_t len;
+
+	if (s->n_words <= STK_N_SOCK_WORDS)
+		return stk_parse_word(c, v, s->what, s->words, s->n_words);
+	/* Too many to list in a message: name the first and the last. */
+	if (!stk_want_type(c, v, json_type_string, s->what))
+		return -1;
+	str = json_object_get_string(v->obj);
+	len = (size_t)json_object_get_string_len(v->obj);
+	for (size_t i = 0; i < s->n_words; i++)
+		if (strlen(s->words[i]) == len && memcmp(s->words[i], str, len) == 0)
+			return (int)i;
+	stk_perror(c, v->pos, "unknown %s '%s' (expected one of %s, %s, ... %s)", s->what,
+		   stk_quote(q, str, len), s->words[0], s->words[1], s->words[s->n_words - 1]);
+	return -1;
+}
+
+static void parse_list(struct stk_pctx *c, const struct stk_jval *v, const struct section *s,
+		       enum stk_action action, const char *key)
+{
+	struct stk_op_section *out = s->out;
+	char what[32];
+	size_t n, i, j;
+	struct stk_op_item *items;
+
+	snprintf(what, sizeof(what), "'%s'", key);
+	n = stk_parse_list(c, v, what);
+	if (n == 0)
+		return;
+	items = realloc(out->items, (out->n + n) * sizeof(*items));
+	if (!items) {
+		stk_nomem(c);
+		return;
+	}
+	out->items = items;
+	for (i = 0; i < n; i++) {
+		struct stk_jval ev = stk_jval_element(c, v, i, json_object_array_get_idx(v->obj, i));
+		int w = parse_word(c, &ev, s);
+		bool dup = false;
+
+		if (w < 0)
+			continue;
+		for (j = 0; j < out->n && !dup; j++) {
+			if (out->items[j].which != (uint32_t)w)
+				continue;
+			dup = true;
+			if (out->items[j].action == action)
+				stk_pwarn(c, ev.pos, "%s '%s' is listed twice in %s", s->what,
+					  s->words[w], s->name);
+			else
+				stk_perror(c, ev.pos,
+					   "%s '%s' is listed in both 'deny' and 'audit' of %s",
+					   s->what, s->words[w], s->name);
+		}
+		if (!dup)
+			out->items[out->n++] = (struct stk_op_item){ (uint32_t)w, action, ev.pos };
+	}
+}
+
+static void parse_deny(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	parse_list(c, v, out, STK_ACT_DENY, "deny");
+}
+
+static void parse_audit(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	parse_list(c, v, out, STK_ACT_AUDIT, "audit");
+}
+
+static void parse_section_mode(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	const struct section *s = out;
+	int m = stk_parse_mode(c, v);
+
+	if (m >= 0)
+		s->out->mode = (enum stk_mode)m;
+}
+
+static const struct stk_member section_keys[] = {
+	{ "deny", parse_deny, false },
+	{ "audit", parse_audit, false },
+	{ "mode", parse_section_mode, false },
+};
+
+static void parse_section(struct stk_pctx *c, const struct stk_jval *v, const struct section *s)
+{
+	stk_parse_object(c, v, s->name, section_keys, ARRAY_SIZE(section_keys), (void *)s);
+}
+
+void stk_parse_caps(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_policy *p = out;
+	const struct section s = { "'capabilities'", "capability", stk_cap_words, STK_N_CAPS,
+				   &p->caps };
+
+	parse_section(c, v, &s);
+}
+
+void stk_parse_kernel(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_policy *p = out;
+	const struct section s = { "'kernel'", "kernel operation", stk_kernel_op_words,
+				   STK_KOP_COUNT, &p->kernel };
+
+	parse_section(c, v, &s);
+}
+
+void stk_parse_sockets(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_policy *p = out;
+	const struct section s = { "'sockets'", "socket kind", stk_sock_words, STK_N_SOCK_WORDS,
+				   &p->sockets };
+
+	parse_section(c, v, &s);
+}
+
+void stk_ops_free(struct stk_policy *p)
+{
+	free(p->caps.items);
+	free(p->kernel.items);
+	free(p->sockets.items);
+}
