@@ -4,7 +4,8 @@
  * mount API (fsopen/fsconfig/fsmount/move_mount) and umount, ptrace attach
  * and PTRACE_TRACEME, bpf() from another process (while stockade itself
  * keeps using bpf() and its events arrive), init_module/finit_module, and
- * kexec_file_load all fail with EPERM; complain mode logs and allows.
+ * kexec_file_load all fail with EPERM, module requests are refused and
+ * logged; complain mode logs and allows.
  *
  * Each probe first runs without stockade, where root succeeds or fails for
  * another reason (no such module format, no kexec image), so the EPERM
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -157,6 +159,18 @@ static int do_kexec(void *arg)
 	return err;
 }
 
+/* X.25 is a module on Debian kernels: socket() asks for "net-pf-9" first. */
+static int do_module_request(void *arg)
+{
+	int fd = socket(AF_X25, SOCK_SEQPACKET, 0);
+
+	(void)arg;
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 static pid_t sleeper(void)
 {
 	pid_t pid = fork();
@@ -246,6 +260,8 @@ static void denied_operations_fail(void **state)
 	assert_int_equal(kt_probe("k-finit", do_finit_module, NULL), EPERM);
 	assert_int_equal(kt_probe("k-init", do_init_module, NULL), EPERM);
 	assert_int_equal(kt_probe("k-kexec", do_kexec, NULL), EPERM);
+	/* The refused module request leaves the family unsupported, as without modules. */
+	assert_int_equal(kt_probe("k-modreq", do_module_request, NULL), EAFNOSUPPORT);
 
 	expect_op(&a, "k-mount", "sb_mount", "mount");
 	ev = kt_wait_field(&a, "comm", "k-mount");
@@ -270,6 +286,10 @@ static void denied_operations_fail(void **state)
 	assert_string_equal(kt_str(ev, "data"), "module");
 	json_object_put(ev);
 	expect_op(&a, "k-init", "kernel_load_data", "module_load");
+	expect_op(&a, "k-modreq", "kernel_module_request", "module_load");
+	ev = kt_wait_field(&a, "comm", "k-modreq");
+	assert_string_equal(kt_str(ev, "module"), "net-pf-9");
+	json_object_put(ev);
 	expect_op(&a, "k-kexec", "kernel_read_file", "kexec");
 	ev = kt_wait_field(&a, "comm", "k-kexec");
 	assert_string_equal(kt_str(ev, "data"), "kexec_image");
