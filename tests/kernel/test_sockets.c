@@ -44,6 +44,17 @@ static int sock_probe(const char *comm, int family, int type, int protocol)
 	return kt_probe(comm, try_socket, &s);
 }
 
+/* An unprivileged user's socket of a denied family. */
+static int nobody_inet6(void *arg)
+{
+	struct sock_args s = { AF_INET6, SOCK_STREAM, 0 };
+
+	(void)arg;
+	if (setgid(65534) || setuid(65534))
+		return 200;
+	return try_socket(&s);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -88,6 +99,7 @@ static void denied_kinds_fail_allowed_work(void **state)
 	assert_int_equal(sock_probe("sk-inet", AF_INET, SOCK_STREAM, 0), 0);
 	assert_int_equal(sock_probe("sk-udp", AF_INET, SOCK_DGRAM, 0), 0);
 	assert_int_equal(sock_probe("sk-unix", AF_UNIX, SOCK_STREAM, 0), 0);
+	assert_int_equal(kt_probe("sk-nobody", nobody_inet6, NULL), EPERM);
 
 	ev = kt_wait_field(&a, "comm", "sk-raw");
 	kt_assert_op_event(ev, "socket_create", "socks", "raw", "deny", true);
@@ -109,6 +121,11 @@ static void denied_kinds_fail_allowed_work(void **state)
 
 	ev = kt_wait_field(&a, "comm", "sk-inet6");
 	kt_assert_op_event(ev, "socket_create", "socks", "inet6", "deny", true);
+	json_object_put(ev);
+
+	ev = kt_wait_field(&a, "comm", "sk-nobody");
+	kt_assert_op_event(ev, "socket_create", "socks", "inet6", "deny", true);
+	assert_int_equal(kt_int(ev, "uid"), 65534);
 	json_object_put(ev);
 
 	ev = kt_wait_field(&a, "comm", "sk-unix");
