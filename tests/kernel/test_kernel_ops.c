@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * test_kernel_ops.c - the kernel section end to end: mount(2), the new
- * mount API (fsopen/fsconfig/fsmount/move_mount) and umount, ptrace attach
+ * mount API (fsopen/fsconfig/fsmount/move_mount, fspick + reconfigure) and
+ * umount, ptrace attach
  * and PTRACE_TRACEME, bpf() from another process (while stockade itself
  * keeps using bpf() and its events arrive), init_module/finit_module, and
  * kexec_file_load all fail with EPERM, module requests are refused and
@@ -34,6 +35,12 @@
 
 #define DIR "/tmp/kt-kops"
 
+#ifndef FSCONFIG_SET_FLAG
+#define FSCONFIG_SET_FLAG 0
+#endif
+#ifndef FSCONFIG_CMD_RECONFIGURE
+#define FSCONFIG_CMD_RECONFIGURE 7
+#endif
 #ifndef FSCONFIG_CMD_CREATE
 #define FSCONFIG_CMD_CREATE 6
 #endif
@@ -82,6 +89,23 @@ static int do_new_mount(void *arg)
 		umount2(DIR "/mnt", MNT_DETACH);
 	close(mnt);
 	close(fs);
+	return err;
+}
+
+/* fspick + fsconfig(RECONFIGURE): a remount through the new API ("rw" changes nothing). */
+static int do_reconfigure(void *arg)
+{
+	int fd, err = 0;
+
+	(void)arg;
+	fd = (int)syscall(SYS_fspick, AT_FDCWD, DIR "/held", 0);
+	if (fd < 0)
+		return 100 + errno;
+	if (syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG, "rw", NULL, 0))
+		err = 150 + errno;
+	else if (syscall(SYS_fsconfig, fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0))
+		err = errno;
+	close(fd);
 	return err;
 }
 
@@ -244,6 +268,8 @@ static void denied_operations_fail(void **state)
 	if (mount("none", DIR "/held", "tmpfs", 0, NULL))
 		fail_msg("mount %s: %s", DIR "/held", strerror(errno));
 
+	assert_int_equal(kt_probe("pre-reconf", do_reconfigure, NULL), 0);
+
 	kt_write(DIR "/p.json",
 		 "{ \"stockade\": 1, \"name\": \"kops\",\n"
 		 "  \"kernel\": { \"deny\": [\"module_load\", \"bpf\", \"mount\", \"ptrace\", "
@@ -254,6 +280,7 @@ static void denied_operations_fail(void **state)
 	assert_int_equal(kt_probe("k-bind", do_bind, NULL), EPERM);
 	assert_int_equal(kt_probe("k-newmnt", do_new_mount, NULL), EPERM);
 	assert_int_equal(kt_probe("k-umount", do_umount, NULL), EPERM);
+	assert_int_equal(kt_probe("k-reconf", do_reconfigure, NULL), EPERM);
 	assert_int_equal(kt_probe("k-traceme", do_traceme, NULL), EPERM);
 	assert_int_equal(kt_probe("k-attach", do_attach, &target), EPERM);
 	assert_int_equal(kt_probe("k-bpf", do_bpf, NULL), EPERM);
@@ -270,6 +297,7 @@ static void denied_operations_fail(void **state)
 	expect_op(&a, "k-bind", "sb_mount", "mount");
 	expect_op(&a, "k-newmnt", "move_mount", "mount");
 	expect_op(&a, "k-umount", "sb_umount", "mount");
+	expect_op(&a, "k-reconf", "sb_remount", "mount");
 	expect_op(&a, "k-traceme", "ptrace_traceme", "ptrace");
 	expect_op(&a, "k-attach", "ptrace_access_check", "ptrace");
 	ev = kt_wait_field(&a, "comm", "k-attach");
