@@ -4,7 +4,8 @@
  *
  * Decided by address family (one array slot each) and, for SOCK_RAW, by
  * the "raw" slot; the more severe of the two wins. Sockets the kernel makes
- * for itself (kern != 0) are not the process's doing and are left alone.
+ * for itself (kern != 0) are not the process's doing and are left alone,
+ * and neither are the agent's own.
  */
 #include "ops.bpf.h"
 
@@ -48,6 +49,9 @@ int BPF_PROG(stk_socket_create, int family, int type, int protocol, int kern, in
 		decided |= STK_SOCK_BY_RAW;
 	}
 	if (!decided)
+		return 0;
+	/* The agent reports readiness and logs through unix sockets. */
+	if (stk_current_is_agent())
 		return 0;
 	action = stk_op_decide(&v, &rule);
 	stk_op_hdr(&ev.hdr, STK_EV_NET, STK_HOOK_SOCKET_CREATE, sizeof(ev), action, rule);

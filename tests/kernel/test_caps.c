@@ -83,7 +83,9 @@ static void denied_capabilities_fail_agent_keeps_working(void **state)
 
 	kt_write(DIR "/p.json",
 		 "{ \"stockade\": 1, \"name\": \"nocaps\",\n"
-		 "  \"capabilities\": { \"deny\": [\"CAP_SYS_ADMIN\", \"CAP_NET_RAW\"] } }\n");
+		 "  \"capabilities\": { \"deny\": [\"CAP_SYS_ADMIN\", \"CAP_NET_RAW\", "
+		 "\"CAP_BPF\", \"CAP_PERFMON\"] },\n"
+		 "  \"kernel\": { \"deny\": [\"bpf\"] } }\n");
 	kt_agent_start(&a, DIR "/p.json", NULL);
 
 	assert_int_equal(kt_probe("cap-raw", raw_socket, NULL), EPERM);
@@ -103,8 +105,9 @@ static void denied_capabilities_fail_agent_keeps_working(void **state)
 	json_object_put(ev);
 
 	/*
-	 * The agent needs CAP_SYS_ADMIN and CAP_BPF itself: it is exempt, so
-	 * events made after those denials still arrive and it stops cleanly.
+	 * The agent needs CAP_SYS_ADMIN, CAP_BPF and bpf() itself: it is
+	 * exempt, so events made after those denials still arrive, nothing of
+	 * its own is denied, and it stops cleanly.
 	 */
 	assert_int_equal(kt_probe("cap-late", raw_socket, NULL), EPERM);
 	ev = kt_wait_field(&a, "comm", "cap-late");

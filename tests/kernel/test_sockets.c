@@ -168,12 +168,35 @@ static void complain_logs_and_policies_combine(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/*
+ * The agent makes a unix socket after its programs are attached, to report
+ * READY=1: that it comes at all shows the agent is exempt.
+ */
+static void agent_keeps_its_own_sockets(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+	(void)state;
+
+	kt_write(DIR "/p.json",
+		 "{ \"stockade\": 1, \"name\": \"nounix\",\n"
+		 "  \"sockets\": { \"deny\": [\"unix\"] } }\n");
+	kt_agent_start(&a, DIR "/p.json", NULL);
+	assert_int_equal(sock_probe("nu-unix", AF_UNIX, SOCK_DGRAM, 0), EPERM);
+	ev = kt_wait_field(&a, "comm", "nu-unix");
+	kt_assert_op_event(ev, "socket_create", "nounix", "unix", "deny", true);
+	json_object_put(ev);
+	assert_int_equal(kt_count_field(&a, "comm", "stockade"), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(denied_kinds_fail_allowed_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(complain_logs_and_policies_combine, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(agent_keeps_its_own_sockets, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
