@@ -202,3 +202,42 @@ void stk_ops_free(struct stk_policy *p)
 	free(p->kernel.items);
 	free(p->sockets.items);
 }
+
+/* The name item @it of section @sec (0 caps, 1 kernel, 2 sockets) stands for. */
+static const char *item_word(int sec, const struct stk_op_item *it)
+{
+	if (sec == 0)
+		return it->which < STK_N_CAPS ? stk_cap_words[it->which] : NULL;
+	if (sec == 1)
+		return it->which < STK_KOP_COUNT ? stk_kernel_op_words[it->which] : NULL;
+	return it->which < STK_N_SOCK_WORDS ? stk_sock_words[it->which] : NULL;
+}
+
+void stk_check_ops(struct stk_pctx *c)
+{
+	static const char *const section_names[] = { "capabilities", "kernel", "sockets" };
+	const struct stk_policy *p = c->pol;
+	const struct stk_op_section *secs[] = { &p->caps, &p->kernel, &p->sockets };
+	size_t i, j;
+	int sec;
+
+	/* Listed names are rule ids in events: a file rule may not take one. */
+	for (i = 0; i < p->files.n_rules && c->rule_id_pos; i++) {
+		const char *id = p->files.rules[i].id;
+
+		if (!id)
+			continue;
+		for (sec = 0; sec < 3; sec++) {
+			for (j = 0; j < secs[sec]->n; j++) {
+				const struct stk_op_item *it = &secs[sec]->items[j];
+				const char *w = item_word(sec, it);
+
+				if (w && strcmp(w, id) == 0)
+					stk_perror(c, c->rule_id_pos[i],
+						   "rule id '%s' is also a name in '%s' (at %d:%d); "
+						   "rule ids are unique per policy",
+						   id, section_names[sec], it->pos.line, it->pos.col);
+			}
+		}
+	}
+}

@@ -25,6 +25,12 @@ void stk_parse_caps(struct stk_pctx *c, const struct stk_jval *v, void *out);
 void stk_parse_kernel(struct stk_pctx *c, const struct stk_jval *v, void *out);
 void stk_parse_sockets(struct stk_pctx *c, const struct stk_jval *v, void *out);
 
+/*
+ * Checks across sections once all of c->pol is read: a listed name is the
+ * rule id of its events, so no file rule may have it as id.
+ */
+void stk_check_ops(struct stk_pctx *c);
+
 /* Frees what the three sections of @p hold. */
 void stk_ops_free(struct stk_policy *p);
 

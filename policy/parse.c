@@ -139,6 +139,8 @@ int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_
 		stk_parse_object(&c, &doc, NULL, top_keys, ARRAY_SIZE(top_keys), p);
 		if (!c.err)
 			stk_check_files(&c);
+		if (!c.err)
+			stk_check_ops(&c);
 	}
 	r = c.err;
 	if (!r && diags->n_errors > errors)

@@ -103,6 +103,10 @@ static const struct one_case cases[] = {
 	  STK_SEV_ERROR, "socket kind 'raw' is listed in both 'deny' and 'audit' of 'sockets'" },
 	{ HEAD "\"sockets\": {\"deny\": {}}}", "{}", 0, STK_SEV_ERROR,
 	  "wrong type for 'deny': expected array, got object" },
+	{ HEAD "\"files\": {\"rules\": [{\"id\": \"mount\", \"paths\": [\"/x\"],"
+	  " \"access\": [\"read\"], \"action\": \"deny\"}]},\n"
+	  "  \"kernel\": {\"deny\": [\"mount\"]}}", "\"mount\"", 0, STK_SEV_ERROR,
+	  "rule id 'mount' is also a name in 'kernel' (at 3:23); rule ids are unique per policy" },
 };
 
 static void every_error_at_its_position(void **state)
