@@ -142,9 +142,11 @@ int stk_policy_set_load(char *const *paths, size_t n_paths, struct stk_policy_se
 		err = err ? err : -EINVAL;
 		goto cleanup;
 	}
-	for (i = 0; i < s->n_pols; i++)
-		s->n_rules += s->pols[i]->files.n_rules + s->pols[i]->caps.n + s->pols[i]->kernel.n +
-			       s->pols[i]->sockets.n;
+	for (i = 0; i < s->n_pols; i++) {
+		const struct stk_policy *p = s->pols[i];
+
+		s->n_rules += p->files.n_rules + p->caps.n + p->kernel.n + p->sockets.n;
+	}
 	/* Policy names are how events name rules: they must be unique. */
 	for (i = 0; i < s->n_pols; i++)
 		for (j = 0; j < i; j++)

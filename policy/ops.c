@@ -5,9 +5,11 @@
  * Each is { "deny": [names], "audit": [names], "mode": "enforce"|"complain" }.
  * A name may appear in one list only; listing it twice is a warning.
  */
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "names.h"
 #include "ops.h"
@@ -15,18 +17,23 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Indexed by number: the names are the uapi macros, spelled out. */
+#define CAP_WORD(c) [c] = #c
 const char *const stk_cap_words[STK_N_CAPS] = {
-	"CAP_CHOWN",	      "CAP_DAC_OVERRIDE",   "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID",	      "CAP_KILL",	    "CAP_SETGID",	   "CAP_SETUID",
-	"CAP_SETPCAP",	      "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN",      "CAP_NET_RAW",	    "CAP_IPC_LOCK",	   "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE",     "CAP_SYS_RAWIO",	    "CAP_SYS_CHROOT",	   "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT",      "CAP_SYS_ADMIN",	    "CAP_SYS_BOOT",	   "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE",   "CAP_SYS_TIME",	    "CAP_SYS_TTY_CONFIG",  "CAP_MKNOD",
-	"CAP_LEASE",	      "CAP_AUDIT_WRITE",    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE",   "CAP_MAC_ADMIN",	    "CAP_SYSLOG",	   "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND",  "CAP_AUDIT_READ",	    "CAP_PERFMON",	   "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
+	CAP_WORD(CAP_CHOWN), CAP_WORD(CAP_DAC_OVERRIDE), CAP_WORD(CAP_DAC_READ_SEARCH),
+	CAP_WORD(CAP_FOWNER), CAP_WORD(CAP_FSETID), CAP_WORD(CAP_KILL),
+	CAP_WORD(CAP_SETGID), CAP_WORD(CAP_SETUID), CAP_WORD(CAP_SETPCAP),
+	CAP_WORD(CAP_LINUX_IMMUTABLE), CAP_WORD(CAP_NET_BIND_SERVICE), CAP_WORD(CAP_NET_BROADCAST),
+	CAP_WORD(CAP_NET_ADMIN), CAP_WORD(CAP_NET_RAW), CAP_WORD(CAP_IPC_LOCK),
+	CAP_WORD(CAP_IPC_OWNER), CAP_WORD(CAP_SYS_MODULE), CAP_WORD(CAP_SYS_RAWIO),
+	CAP_WORD(CAP_SYS_CHROOT), CAP_WORD(CAP_SYS_PTRACE), CAP_WORD(CAP_SYS_PACCT),
+	CAP_WORD(CAP_SYS_ADMIN), CAP_WORD(CAP_SYS_BOOT), CAP_WORD(CAP_SYS_NICE),
+	CAP_WORD(CAP_SYS_RESOURCE), CAP_WORD(CAP_SYS_TIME), CAP_WORD(CAP_SYS_TTY_CONFIG),
+	CAP_WORD(CAP_MKNOD), CAP_WORD(CAP_LEASE), CAP_WORD(CAP_AUDIT_WRITE),
+	CAP_WORD(CAP_AUDIT_CONTROL), CAP_WORD(CAP_SETFCAP), CAP_WORD(CAP_MAC_OVERRIDE),
+	CAP_WORD(CAP_MAC_ADMIN), CAP_WORD(CAP_SYSLOG), CAP_WORD(CAP_WAKE_ALARM),
+	CAP_WORD(CAP_BLOCK_SUSPEND), CAP_WORD(CAP_AUDIT_READ), CAP_WORD(CAP_PERFMON),
+	CAP_WORD(CAP_BPF), CAP_WORD(CAP_CHECKPOINT_RESTORE),
 };
 
 const char *const stk_kernel_op_words[STK_KOP_COUNT] = {
@@ -34,16 +41,23 @@ const char *const stk_kernel_op_words[STK_KOP_COUNT] = {
 	[STK_KOP_PTRACE] = "ptrace",	       [STK_KOP_KEXEC] = "kexec",
 };
 
-/* Address family numbers as in <sys/socket.h> (AF_*), which are ABI. */
+/* "raw", then address families; stk_sock_word_family has their AF_* in the same layout. */
 const char *const stk_sock_words[STK_N_SOCK_WORDS] = {
-	"raw",	   "unix",   "inet",	"ax25",	 "ipx",	   "appletalk", "x25",	    "inet6",
-	"key",	   "netlink", "packet", "rds",	 "llc",	   "ib",	"mpls",	    "can",
-	"tipc",	   "bluetooth", "rxrpc", "isdn", "phonet", "ieee802154", "caif",    "alg",
-	"nfc",	   "vsock",  "kcm",	"qipcrtr", "smc",  "xdp",	"mctp",
+	"raw", "unix", "inet", "ax25", "ipx", "appletalk",
+	"x25", "inet6", "key", "netlink", "packet", "rds",
+	"llc", "ib", "mpls", "can", "tipc", "bluetooth",
+	"rxrpc", "isdn", "phonet", "ieee802154", "caif", "alg",
+	"nfc", "vsock", "kcm", "qipcrtr", "smc", "xdp",
+	"mctp",
 };
+/* AF_* of each word above (0 for "raw"). */
 const unsigned char stk_sock_word_family[STK_N_SOCK_WORDS] = {
-	0,  1,	2,  3,	4,  5,	9,  10, 15, 16, 17, 21, 26, 27, 28, 29,
-	30, 31, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45,
+	0, AF_UNIX, AF_INET, AF_AX25, AF_IPX, AF_APPLETALK,
+	AF_X25, AF_INET6, AF_KEY, AF_NETLINK, AF_PACKET, AF_RDS,
+	AF_LLC, AF_IB, AF_MPLS, AF_CAN, AF_TIPC, AF_BLUETOOTH,
+	AF_RXRPC, AF_ISDN, AF_PHONET, AF_IEEE802154, AF_CAIF, AF_ALG,
+	AF_NFC, AF_VSOCK, AF_KCM, AF_QIPCRTR, AF_SMC, AF_XDP,
+	AF_MCTP,
 };
 
 const char *stk_cap_name(uint32_t cap)
@@ -116,7 +130,8 @@ static void parse_list(struct stk_pctx *c, const struct stk_jval *v, const struc
 	}
 	out->items = items;
 	for (i = 0; i < n; i++) {
-		struct stk_jval ev = stk_jval_element(c, v, i, json_object_array_get_idx(v->obj, i));
+		struct json_object *o = json_object_array_get_idx(v->obj, i);
+		struct stk_jval ev = stk_jval_element(c, v, i, o);
 		int w = parse_word(c, &ev, s);
 		bool dup = false;
 
@@ -234,9 +249,10 @@ void stk_check_ops(struct stk_pctx *c)
 
 				if (w && strcmp(w, id) == 0)
 					stk_perror(c, c->rule_id_pos[i],
-						   "rule id '%s' is also a name in '%s' (at %d:%d); "
-						   "rule ids are unique per policy",
-						   id, section_names[sec], it->pos.line, it->pos.col);
+						   "rule id '%s' is also a name in '%s' (at "
+						   "%d:%d); rule ids are unique per policy",
+						   id, section_names[sec], it->pos.line,
+						   it->pos.col);
 			}
 		}
 	}

@@ -149,8 +149,10 @@ int stk_compile_ops(struct stk_compiled *c, struct stk_policy *const *pols, size
 
 				/* Words are static strings: no copy needed. */
 				rules[idx] = (struct stk_rule_ref){ name, word ? word : "?" };
+				uint8_t byte = stk_action_byte(it->action, mode);
+
 				if (slot)
-					slot_take_worse(slot, stk_action_byte(it->action, mode), idx);
+					slot_take_worse(slot, byte, idx);
 			}
 		}
 	}

@@ -273,7 +273,8 @@ _Static_assert(sizeof(struct stk_file_value) == 80, "stk_file_value layout");
 _Static_assert(sizeof(struct stk_event_hdr) == 72, "stk_event_hdr layout");
 _Static_assert(sizeof(struct stk_event_file) == 72 + 24 + STK_PATH_MAX, "stk_event_file layout");
 _Static_assert(sizeof(struct stk_op_verdict) == 8, "stk_op_verdict layout");
-_Static_assert(sizeof(struct stk_ops_config) == 8 * (STK_CAP_SLOTS + STK_KOP_SLOTS + STK_SOCK_FAMILY_SLOTS + 1),
+_Static_assert(sizeof(struct stk_ops_config) ==
+		       8 * (STK_CAP_SLOTS + STK_KOP_SLOTS + STK_SOCK_FAMILY_SLOTS + 1),
 	       "stk_ops_config layout");
 _Static_assert(sizeof(struct stk_event_cap) == 72 + 8, "stk_event_cap layout");
 _Static_assert(sizeof(struct stk_event_kernel) == 72 + 16 + 64, "stk_event_kernel layout");

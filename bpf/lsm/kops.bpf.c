@@ -98,7 +98,10 @@ static __always_inline __u32 stk_read_file_kind(int id)
 	return STK_KDATA_OTHER;
 }
 
-/* Modules and firmware are module_load, kexec images kexec; other data (IMA policy, keys) neither. */
+/*
+ * Modules and firmware are module_load, kexec images kexec; other data
+ * (IMA policy, keys) is neither.
+ */
 static __always_inline int stk_kernel_data(__u32 kind, __u32 hook)
 {
 	switch (kind) {
