@@ -117,7 +117,7 @@ $(OUTPUT)/tests/host/%: tests/host/%.c $(LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
-$(OUTPUT)/bin/stk-%: tests/kernel/%.c tests/kernel/ktest.c tests/kernel/ktest.h $(LIB)
+$(OUTPUT)/bin/stk-%: tests/kernel/%.c tests/kernel/ktest.c tests/kernel/ktest.h tests/kernel/ktest_ops.h $(LIB)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/kernel $(LDFLAGS) $< tests/kernel/ktest.c $(LIB) $(LIBS) -lcmocka -o $@

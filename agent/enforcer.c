@@ -13,6 +13,7 @@
 #include "cgroup_sock.h"
 #include "enforcer.h"
 #include "lsm_file.h"
+#include "lsm_ops.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
@@ -20,12 +21,14 @@ struct stk_enforcer {
 	struct stk_lsm_file *file;
 	struct stk_cgroup_sock *net; /* NULL when no policy has network rules */
 	char net_cgroup[4096];
+	struct stk_lsm_ops *ops;
 };
 
 static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file_default = c->file_default;
+	cfg->ops = c->ops;
 }
 
 int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input *in, char *why,
@@ -54,10 +57,20 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 		if (err)
 			goto cleanup;
 	}
+	err = stk_lsm_ops_load(&e->ops, &in->compiled->ops, &e->shared, in->ringbuf_bytes, why,
+			       why_len);
+	if (err)
+		goto cleanup;
 	config_from(in->compiled, &cfg);
 	if (bpf_map_update_elem(e->shared.config_fd, &zero, &cfg, 0)) {
 		err = -errno;
 		snprintf(why, why_len, "writing the configuration map failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_shared_maps_mark_agent(&e->shared);
+	if (err) {
+		snprintf(why, why_len, "marking the agent's own process failed: %s",
+			 strerror(-err));
 		goto cleanup;
 	}
 	*ret = e;
@@ -73,6 +86,8 @@ int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 
 	if (!err && e->net)
 		err = stk_cgroup_sock_attach(e->net, e->net_cgroup, why, why_len);
+	if (!err)
+		err = stk_lsm_ops_attach(e->ops, why, why_len);
 	return err;
 }
 
@@ -92,5 +107,6 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 		return;
 	stk_lsm_file_destroy(e->file);
 	stk_cgroup_sock_destroy(e->net);
+	stk_lsm_ops_destroy(e->ops);
 	free(e);
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "event_format.h"
+#include "event_format_ops.h"
 
 const char *stk_hook_name(uint32_t hook)
 {
@@ -15,7 +16,7 @@ const char *stk_hook_name(uint32_t hook)
 	case STK_HOOK_FILE_OPEN:
 		return "file_open";
 	default:
-		return stk_net_hook_name(hook) ?: "unknown";
+		return stk_net_hook_name(hook) ?: stk_ops_hook_name(hook) ?: "unknown";
 	}
 }
 
@@ -156,8 +157,16 @@ int stk_event_format(const struct stk_format_ctx *ctx, uint64_t seq, const void 
 			return -EINVAL;
 		err = format_file(data, size, j);
 		break;
+	case STK_EV_CAP:
+		err = stk_format_cap(data, size, j);
+		break;
+	case STK_EV_KERNEL:
+		err = stk_format_kernel(data, size, j);
+		break;
 	case STK_EV_NET:
-		err = stk_format_net(data, size, j);
+		/* Socket creation (an LSM hook) and the cgroup socket hooks share the type. */
+		err = h->hook == STK_HOOK_SOCKET_CREATE ? stk_format_sock(data, size, j) :
+							  stk_format_net(data, size, j);
 		break;
 	default:
 		err = -EINVAL;

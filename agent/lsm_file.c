@@ -80,6 +80,8 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 	bpf_map__set_max_entries(f->skel->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
 				  f->skel->maps.stk_config);
+	if (!err)
+		err = stk_shared_maps_use_agent(shared, f->skel->maps.stk_agent_tasks);
 	if (err) {
 		snprintf(why, why_len, "sharing maps failed: %s", strerror(-err));
 		goto cleanup;
@@ -101,6 +103,7 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 	}
 	stk_shared_maps_adopt(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
 			      f->skel->maps.stk_config);
+	stk_shared_maps_adopt_agent(shared, f->skel->maps.stk_agent_tasks);
 	*ret = f;
 	return 0;
 cleanup:

@@ -2,7 +2,14 @@
 /*
  * shared_maps.c - one ring buffer, counter array and config for all sets.
  */
+#include <errno.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+#include "stk_abi.h"
 
 #include "shared_maps.h"
 
@@ -29,4 +36,32 @@ void stk_shared_maps_adopt(struct stk_shared_maps *s, struct bpf_map *events,
 	s->events_fd = bpf_map__fd(events);
 	s->counters_fd = bpf_map__fd(counters);
 	s->config_fd = bpf_map__fd(config);
+}
+
+int stk_shared_maps_use_agent(const struct stk_shared_maps *s, struct bpf_map *agent)
+{
+	return s->agent_fd < 0 ? 0 : bpf_map__reuse_fd(agent, s->agent_fd);
+}
+
+void stk_shared_maps_adopt_agent(struct stk_shared_maps *s, struct bpf_map *agent)
+{
+	if (s->agent_fd < 0)
+		s->agent_fd = bpf_map__fd(agent);
+}
+
+int stk_shared_maps_mark_agent(const struct stk_shared_maps *s)
+{
+	__u32 mark = STK_AGENT_MARK;
+	int pidfd, err = 0;
+
+	if (s->agent_fd < 0)
+		return 0;
+	/* Task storage is keyed by pidfd: it names this process, not a pid number. */
+	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (pidfd < 0)
+		return -errno;
+	if (bpf_map_update_elem(s->agent_fd, &pidfd, &mark, BPF_ANY))
+		err = -errno;
+	close(pidfd);
+	return err;
 }

@@ -15,9 +15,10 @@ struct stk_shared_maps {
 	int events_fd;   /* -1 until the first set is loaded */
 	int counters_fd;
 	int config_fd;
+	int agent_fd;    /* stk_agent_tasks: -1 until a set that shares it is loaded */
 };
 
-#define STK_SHARED_MAPS_INIT { .events_fd = -1, .counters_fd = -1, .config_fd = -1 }
+#define STK_SHARED_MAPS_INIT { .events_fd = -1, .counters_fd = -1, .config_fd = -1, .agent_fd = -1 }
 
 /*
  * stk_shared_maps_use() - before a set is loaded: make its copies of the
@@ -29,5 +30,21 @@ int stk_shared_maps_use(const struct stk_shared_maps *s, struct bpf_map *events,
 /* After a set is loaded: remember its maps if they are the first. */
 void stk_shared_maps_adopt(struct stk_shared_maps *s, struct bpf_map *events,
 			   struct bpf_map *counters, struct bpf_map *config);
+
+/*
+ * The map that marks the agent's own process (stk_agent_tasks in
+ * common.bpf.h, read by stk_current_is_agent()). A set whose programs ask
+ * whether the current task is the agent must share it: _use_agent() before
+ * load, _adopt_agent() after. Sets that never ask may leave their copy alone.
+ */
+int stk_shared_maps_use_agent(const struct stk_shared_maps *s, struct bpf_map *agent);
+void stk_shared_maps_adopt_agent(struct stk_shared_maps *s, struct bpf_map *agent);
+/*
+ * stk_shared_maps_mark_agent() - mark the calling process as the agent, by
+ * a pidfd of itself, so the programs exempt it. No-op when no set shares
+ * the map. Call before attaching.
+ * Return: 0 or a negative errno.
+ */
+int stk_shared_maps_mark_agent(const struct stk_shared_maps *s);
 
 #endif /* STK_SHARED_MAPS_H */

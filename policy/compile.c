@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "network.h"
+#include "ops.h"
 #include "path.h"
 #include "verdict.h"
 
@@ -392,7 +393,10 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 	/* No policy at all: nothing to enforce. */
 	if (n_pols == 0)
 		memset(c->file_default.action, STK_ACT_ALLOW, sizeof(c->file_default.action));
-	r = stk_compile_net(pols, n_pols, c, diags);
+	/* Each appends its rules to c->rules after what is there. */
+	r = stk_compile_ops(c, pols, n_pols);
+	if (!r)
+		r = stk_compile_net(pols, n_pols, c, diags);
 	if (r)
 		goto cleanup;
 

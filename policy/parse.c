@@ -9,6 +9,7 @@
 
 #include "files.h"
 #include "network.h"
+#include "ops.h"
 #include "schema.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -50,13 +51,13 @@ static const struct stk_member top_keys[] = {
 	{ "mode", parse_mode, false },
 	{ "alert", parse_alert, false },
 	{ "files", stk_parse_files, false },
+	{ "capabilities", stk_parse_caps, false },
+	{ "kernel", stk_parse_kernel, false },
+	{ "sockets", stk_parse_sockets, false },
+	{ "network", stk_parse_network, false },
 	/* Sections of the language that this version does not read yet. */
 	{ "exec", NULL, false },
-	{ "capabilities", NULL, false },
-	{ "kernel", NULL, false },
-	{ "sockets", NULL, false },
 	{ "scope", NULL, false },
-	{ "network", stk_parse_network, false },
 };
 
 /*
@@ -99,6 +100,7 @@ void stk_policy_free(struct stk_policy *p)
 	}
 	free(p->files.rules);
 	stk_network_free(&p->network);
+	stk_ops_free(p);
 	free(p->name);
 	free(p->file);
 	free(p);
@@ -139,6 +141,8 @@ int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_
 		stk_parse_object(&c, &doc, NULL, top_keys, ARRAY_SIZE(top_keys), p);
 		if (!c.err)
 			stk_check_files(&c);
+		if (!c.err)
+			stk_check_ops(&c);
 	}
 	r = c.err;
 	if (!r && diags->n_errors > errors)

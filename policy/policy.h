@@ -119,6 +119,20 @@ struct stk_network {
 	} dir[STK_NET_NDIRS];
 };
 
+/* One name in a capabilities, kernel or sockets section. */
+struct stk_op_item {
+	uint32_t which; /* CAP_* number, enum stk_kernel_op, or index in the socket words */
+	enum stk_action action; /* STK_ACT_DENY or STK_ACT_AUDIT */
+	struct stk_pos pos;
+};
+
+/* The capabilities, kernel or sockets section: "deny" and "audit" lists. */
+struct stk_op_section {
+	struct stk_op_item *items;
+	size_t n;
+	enum stk_mode mode; /* STK_MODE_INHERIT: the policy's */
+};
+
 struct stk_policy {
 	char *file; /* as given to stk_policy_parse */
 	char *name;
@@ -130,6 +144,9 @@ struct stk_policy {
 		size_t n_rules;
 	} files;
 	struct stk_network network; /* see network.c */
+	struct stk_op_section caps;    /* "capabilities" */
+	struct stk_op_section kernel;  /* "kernel" */
+	struct stk_op_section sockets; /* "sockets" */
 };
 
 /*
@@ -190,6 +207,12 @@ struct stk_compiled {
 	size_t n_rules;
 	struct stk_file_verdict file_default;
 	struct stk_net_compiled *net; /* see compile_net.c; never NULL after stk_compile */
+	/*
+	 * Capabilities, kernel operations, sockets (policy/ops_compile.c): one
+	 * combined verdict each; their rules follow the others in @rules, with
+	 * the capability, operation or socket word as id.
+	 */
+	struct stk_ops_config ops;
 };
 
 /*
@@ -239,5 +262,15 @@ const char *stk_action_name(enum stk_action a);
 int stk_action_from_name(const char *name);
 int stk_mode_from_name(const char *name); /* "enforce" or "complain" */
 const char *stk_mode_name(enum stk_mode m);
+
+/*
+ * Names of the capabilities, kernel and sockets sections (policy/ops.c).
+ * stk_cap_name: "CAP_NET_RAW" for 13, NULL if unknown; stk_kernel_op_name:
+ * "mount" for STK_KOP_MOUNT; stk_sock_family_name: the policy word of an
+ * address family ("inet6" for 10), NULL if the language has none.
+ */
+const char *stk_cap_name(uint32_t cap);
+const char *stk_kernel_op_name(uint32_t op);
+const char *stk_sock_family_name(uint32_t family);
 
 #endif /* STK_POLICY_H */

@@ -102,18 +102,54 @@ struct stk_file_value {
 	__u32 pad;
 };
 
+/*
+ * One decision for a capability, a kernel operation or a kind of socket:
+ * the combined verdict of all policies, looked up by number in O(1).
+ */
+struct stk_op_verdict {
+	__u32 rule;  /* STK_RULE_NONE when action is STK_ACT_NONE */
+	__u8 action; /* enum stk_action | STK_ACT_COMPLAIN */
+	__u8 pad[3];
+};
+
+/* Capability numbers as in capabilities(7); 0-40 are named today, room for more. */
+#define STK_CAP_SLOTS 64
+
+/* The operations of the "kernel" section: ABI (events carry them). */
+enum stk_kernel_op {
+	STK_KOP_MODULE_LOAD = 0,
+	STK_KOP_BPF = 1,
+	STK_KOP_MOUNT = 2,
+	STK_KOP_PTRACE = 3,
+	STK_KOP_KEXEC = 4,
+	STK_KOP_COUNT = 5,
+};
+#define STK_KOP_SLOTS 8
+
+/* Address families (AF_*) a socket verdict can be given for. */
+#define STK_SOCK_FAMILY_SLOTS 64
+
+/* Verdicts of the capabilities, kernel and sockets sections. */
+struct stk_ops_config {
+	struct stk_op_verdict cap[STK_CAP_SLOTS];
+	struct stk_op_verdict kernel_op[STK_KOP_SLOTS];
+	struct stk_op_verdict sock_family[STK_SOCK_FAMILY_SLOTS];
+	struct stk_op_verdict sock_raw; /* SOCK_RAW in any family */
+};
+
 /* Global settings, index 0 of the stk_config array. */
 struct stk_config {
 	struct stk_file_verdict file_default; /* where no rule matches */
 	__u8 pad[4];
+	struct stk_ops_config ops;
 };
 
 /* Event types: ABI, never renumber. */
 enum stk_event_type {
 	STK_EV_FILE = 1,    /* struct stk_event_file */
 	STK_EV_EXEC = 2,    /* reserved: exec rules */
-	STK_EV_CAP = 3,     /* reserved: capabilities */
-	STK_EV_KERNEL = 4,  /* reserved: kernel operations */
+	STK_EV_CAP = 3,     /* struct stk_event_cap */
+	STK_EV_KERNEL = 4,  /* struct stk_event_kernel */
 	STK_EV_NET = 5,     /* reserved: sockets and network rules */
 };
 
@@ -121,6 +157,21 @@ enum stk_event_type {
 enum stk_hook {
 	/* 1-19: file rules */
 	STK_HOOK_FILE_OPEN = 1,
+	/* 30-39: capabilities */
+	STK_HOOK_CAPABLE = 30,
+	/* 40-49: kernel operations */
+	STK_HOOK_KERNEL_MODULE_REQUEST = 40,
+	STK_HOOK_KERNEL_LOAD_DATA = 41,
+	STK_HOOK_KERNEL_READ_FILE = 42,
+	STK_HOOK_BPF = 43,
+	STK_HOOK_SB_MOUNT = 44,
+	STK_HOOK_MOVE_MOUNT = 45,
+	STK_HOOK_SB_UMOUNT = 46,
+	STK_HOOK_SB_REMOUNT = 47,
+	STK_HOOK_PTRACE_ACCESS_CHECK = 48,
+	STK_HOOK_PTRACE_TRACEME = 49,
+	/* 50: sockets (LSM) */
+	STK_HOOK_SOCKET_CREATE = 50,
 	/* 20-29: exec; 30-39: capabilities; 40-49: kernel operations;
 	 * 50-69: sockets and network (cgroup programs). */
 };
@@ -158,6 +209,53 @@ struct stk_event_file {
 	char path[STK_PATH_MAX];
 };
 
+/* What a kernel_load_data / kernel_read_file event loaded (stable, unlike the kernel's enums). */
+enum stk_kernel_data {
+	STK_KDATA_OTHER = 0,
+	STK_KDATA_MODULE = 1,
+	STK_KDATA_FIRMWARE = 2,
+	STK_KDATA_KEXEC_IMAGE = 3,
+	STK_KDATA_KEXEC_INITRAMFS = 4,
+};
+
+struct stk_event_cap {
+	struct stk_event_hdr hdr;
+	__u32 capability; /* CAP_* number */
+	__u32 opts;       /* the capable() options (CAP_OPT_*) */
+};
+
+/*
+ * A kernel operation. @detail and @name depend on the hook:
+ * kernel_module_request: name = module; kernel_load_data/read_file: detail =
+ * enum stk_kernel_data; bpf: detail = command; sb_mount: detail = flags, name
+ * = filesystem type; sb_umount: detail = flags; ptrace_*: detail = ptrace
+ * mode (access_check), target_pid and name = the other task.
+ */
+struct stk_event_kernel {
+	struct stk_event_hdr hdr;
+	__u32 operation; /* enum stk_kernel_op */
+	__u32 detail;
+	__u32 target_pid;
+	__u32 pad;
+	char name[64];
+};
+
+/* stk_event_sock.decided */
+#define STK_SOCK_BY_FAMILY 0x1
+#define STK_SOCK_BY_RAW 0x2
+
+/* An STK_EV_NET event of hook STK_HOOK_SOCKET_CREATE. */
+struct stk_event_sock {
+	struct stk_event_hdr hdr;
+	__u32 family;
+	__u32 type; /* without SOCK_NONBLOCK / SOCK_CLOEXEC */
+	__u32 protocol;
+	__u32 decided; /* STK_SOCK_BY_* that gave the verdict */
+};
+
+/* Value of stk_agent_tasks for the agent's process (common.bpf.h). */
+#define STK_AGENT_MARK 0x53544b41u /* "STKA" */
+
 /* Per-CPU counters, index into the stk_counters array. */
 enum stk_counter {
 	STK_CNT_EVENTS = 0,   /* events written to the ring buffer */
@@ -174,6 +272,13 @@ _Static_assert(sizeof(struct stk_file_verdict) == 36, "stk_file_verdict layout")
 _Static_assert(sizeof(struct stk_file_value) == 80, "stk_file_value layout");
 _Static_assert(sizeof(struct stk_event_hdr) == 72, "stk_event_hdr layout");
 _Static_assert(sizeof(struct stk_event_file) == 72 + 24 + STK_PATH_MAX, "stk_event_file layout");
+_Static_assert(sizeof(struct stk_op_verdict) == 8, "stk_op_verdict layout");
+_Static_assert(sizeof(struct stk_ops_config) ==
+		       8 * (STK_CAP_SLOTS + STK_KOP_SLOTS + STK_SOCK_FAMILY_SLOTS + 1),
+	       "stk_ops_config layout");
+_Static_assert(sizeof(struct stk_event_cap) == 72 + 8, "stk_event_cap layout");
+_Static_assert(sizeof(struct stk_event_kernel) == 72 + 16 + 64, "stk_event_kernel layout");
+_Static_assert(sizeof(struct stk_event_sock) == 72 + 16, "stk_event_sock layout");
 #endif
 
 /*

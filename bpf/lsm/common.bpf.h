@@ -39,6 +39,30 @@ struct {
 	__type(value, struct stk_config);
 } stk_config SEC(".maps");
 
+/*
+ * The agent's own process, marked by the agent before anything is attached:
+ * task storage of its thread group leader (keyed from user space by a
+ * pidfd). Storage dies with the task, so a recycled pid number is never
+ * mistaken for the agent. Shared by all sets (agent/shared_maps.h).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} stk_agent_tasks SEC(".maps");
+
+/* Whether the current task belongs to the stockade agent's process. */
+static __always_inline bool stk_current_is_agent(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 *mark;
+
+	/* Threads share the leader's mark: look the group leader up. */
+	mark = bpf_task_storage_get(&stk_agent_tasks, task->group_leader, 0, 0);
+	return mark && *mark == STK_AGENT_MARK;
+}
+
 static __always_inline void stk_count(enum stk_counter which)
 {
 	__u32 key = which;

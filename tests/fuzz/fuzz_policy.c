@@ -86,6 +86,17 @@ static void check_net(const struct stk_compiled *c)
 			}
 }
 
+/* Every slot of the capabilities, kernel and sockets sections names a rule, or none. */
+static void check_ops(const struct stk_compiled *c)
+{
+	const struct stk_op_verdict *v = (const struct stk_op_verdict *)&c->ops;
+	size_t i, n = sizeof(c->ops) / sizeof(*v);
+
+	for (i = 0; i < n; i++)
+		check(v[i].action == STK_ACT_NONE ? v[i].rule == STK_RULE_NONE
+						  : v[i].rule < c->n_rules);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct stk_policy *p = NULL, *two[2];
@@ -103,14 +114,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Whatever the parser accepts, the compiler takes. */
 		check(stk_compile(&p, 1, &c, &d) == 0);
 		check_table(c);
+		check_ops(c);
 		stk_compiled_free(c);
 
 		/* The same policy twice: two policies combining. */
 		two[0] = two[1] = p;
 		check(stk_compile(two, 2, &c, &d) == 0);
-		check(c->n_rules == 2 * (p->files.n_rules + 1) + 2 * net_rules(p));
+		check(c->n_rules == 2 * (p->files.n_rules + 1 + p->caps.n + p->kernel.n +
+					 p->sockets.n) + 2 * net_rules(p));
 		check_net(c);
 		check_table(c);
+		check_ops(c);
 		stk_compiled_free(c);
 	}
 	stk_policy_free(p);
