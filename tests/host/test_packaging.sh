@@ -68,7 +68,7 @@ except Exception as e:
 EOF
 }
 
-echo "1..23"
+echo "1..24"
 
 # --- the package -------------------------------------------------------------
 make -s deb >"$tmp/make.log" 2>&1
@@ -104,6 +104,9 @@ score=$(sed -n 's/.*Overall exposure level for stockade.service: \([0-9.]*\).*/\
 echo "# systemd-analyze security: exposure ${score:-unknown}"
 [ -n "$score" ] && awk -v s="$score" -v m="$MAX_EXPOSURE" 'BEGIN { exit !(s <= m) }'
 ok $? "systemd-analyze security --offline: exposure ${score:-?} is at most $MAX_EXPOSURE"
+
+grep -q "exposure \*\*$score " README.md && grep -q "rates it \*\*$score " docs/deploy.md
+ok $? "README.md and docs/deploy.md report the exposure score ${score:-?}"
 
 # Options that would change which file a rule path names for the agent.
 ! grep -qE '^(PrivateTmp|PrivateDevices|ProtectProc|ProcSubset|ProtectKernelModules|ProtectKernelLogs|PrivateNetwork|TemporaryFileSystem|InaccessiblePaths)=' "$UNIT" &&
@@ -261,9 +264,15 @@ ok $? "bash completion completes commands, options and access kinds"
 
 # The container entrypoint, with the installed chroot as the image and a
 # bare "node" tree with neither stockade nor its libraries: the image's
-# binary must run there, see the node's files and the image's policies.
+# binary must run there, see the node's files and the image's policies,
+# laid out as kubelet lays out a ConfigMap volume (symbolic links into a
+# hidden, atomically swapped ..data directory).
 node=$ROOT/node
 mkdir -p "$node/proc" "$node/run"
+cm=$ROOT/etc/stockade/policy.d
+mkdir "$cm/..2026_11_25_15_00_00.1" && mv "$cm"/*.json "$cm/..2026_11_25_15_00_00.1/" &&
+	ln -s ..2026_11_25_15_00_00.1 "$cm/..data" &&
+	for f in "$cm"/..data/*.json; do ln -s "..data/${f##*/}" "$cm/${f##*/}"; done
 cp examples/demo.json "$node/node-only.json"
 install -m 0755 packaging/container/entrypoint.sh "$ROOT/usr/local/sbin/stockade-entrypoint"
 unshare -m --propagation private sh -c 'mount -t proc proc "$1/node/proc" &&
@@ -272,8 +281,8 @@ unshare -m --propagation private sh -c 'mount -t proc proc "$1/node/proc" &&
 	_ "$ROOT" >"$tmp/entry" 2>&1
 rc=$?
 comment "$tmp/entry"
-[ $rc = 0 ] && grep -q '^ok: 4 policies' "$tmp/entry" && [ ! -e "$node/usr" ]
-ok $? "the container entrypoint runs the image's stockade in the node's tree with the image's policies"
+[ $rc = 0 ] && grep -q '^ok: 4 policies' "$tmp/entry" && [ ! -e "$node/usr" ] && [ -L "$cm/20-ssh.json" ]
+ok $? "the container entrypoint runs the image's stockade in the node's tree with ConfigMap-style policies"
 
 in_root dpkg --purge stockade >"$tmp/purge" 2>&1
 rc=$?
