@@ -68,7 +68,7 @@ except Exception as e:
 EOF
 }
 
-echo "1..24"
+echo "1..25"
 
 # --- the package -------------------------------------------------------------
 make -s deb >"$tmp/make.log" 2>&1
@@ -112,6 +112,33 @@ ok $? "README.md and docs/deploy.md report the exposure score ${score:-?}"
 ! grep -qE '^(PrivateTmp|PrivateDevices|ProtectProc|ProcSubset|ProtectKernelModules|ProtectKernelLogs|PrivateNetwork|TemporaryFileSystem|InaccessiblePaths)=' "$UNIT" &&
 	grep -qx 'ProtectHome=read-only' "$UNIT"
 ok $? "the unit changes no part of the file tree the agent resolves rule paths in"
+
+# The agent under the unit's capability bounding set, in the VM (BPF LSM),
+# under strace: it must load, enforce and stop, and use no system call the
+# unit's filter denies. (The VM has no systemd; the file system options are
+# read-only views and are not exercised here.)
+vm_sandbox() {
+	local caps deny g
+	mkdir -p "$tmp/vm/bin"
+	cp "$OUTPUT/bin/stockade" "$(command -v strace)" "$(command -v setpriv)" "$tmp/vm/bin/" || return 1
+	caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$UNIT" | tr 'A-Z ' 'a-z\n' | sed 's/^cap_/+/' |
+		paste -sd, -)
+	for g in $(sed -n 's/^SystemCallFilter=~//p' "$UNIT"); do
+		case $g in
+		@*) deny="${deny-} $(systemd-analyze syscall-filter --no-pager "$g" |
+			sed -n 's/^ *\([a-z0-9_]*\)$/\1/p' | tr '\n' ' ')" ;;
+		*) deny="${deny-} $g" ;;
+		esac
+	done
+	echo "# bounding set -all,$caps; denied: $(wc -w <<<"$deny") system calls"
+	STK_UNIT_CAPS="-all,$caps" STK_UNIT_DENY="$deny" OUTPUT=$tmp/vm \
+		tests/vm/run --kernel 6.12 -- sh /src/tests/host/vm_unit_sandbox.sh >"$tmp/vm.log" 2>&1
+}
+vm_sandbox
+rc=$?
+grep -E 'sandbox:|stockade:|^vm:' "$tmp/vm.log" | comment
+[ $rc = 0 ] && grep -q '^sandbox: ok' "$tmp/vm.log"
+ok $? "with only the unit's capabilities the agent enforces and stops, using no denied system call (VM)"
 
 # --- the Kubernetes manifests ------------------------------------------------
 python3 packaging/kubernetes/check-manifests.py packaging/kubernetes/*.yaml >"$tmp/k8s" 2>&1
