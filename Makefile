@@ -167,3 +167,18 @@ $(OUTPUT)/bin/stk-bench-pipeline: bench/pipeline.c $(LIB)
 
 bench: deps-ok all $(BENCH_BINS)
 	$(Q)OUTPUT=$(OUTPUT) bench/run
+
+# Debian package (packaging/debian/) into $(OUTPUT)/deb/, built from a copy
+# of the tree; packaging-test builds it, installs it in a Debian 12 chroot and
+# checks the unit and the Kubernetes manifests (also part of the host suite).
+DEB_SRC := $(OUTPUT)/deb/stockade-$(VERSION)
+.PHONY: deb packaging-test
+deb:
+	$(call msg,DEB,$(OUTPUT)/deb)
+	$(Q)rm -rf $(DEB_SRC) && mkdir -p $(DEB_SRC)
+	$(Q)tar -c --exclude=./build --exclude=./$(OUTPUT) --exclude=./.git . | tar -x -C $(DEB_SRC)
+	$(Q)cp -r packaging/debian $(DEB_SRC)/debian
+	$(Q)cd $(DEB_SRC) && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+		{ tail -n 40 ../build.log; exit 1; }
+packaging-test:
+	$(Q)OUTPUT=$(OUTPUT) bash tests/host/test_packaging.sh

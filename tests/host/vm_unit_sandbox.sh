@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Run in the test VM by test_packaging.sh: the agent under the systemd
+# unit's capability bounding set ($STK_UNIT_CAPS, setpriv syntax) and strace
+# must start, enforce, stop cleanly, and make no system call of the unit's
+# deny list ($STK_UNIT_DENY, names separated by spaces).
+set -u
+bin=/usr/local/bin
+fail() { echo "sandbox: FAIL: $*"; exit 1; }
+
+echo secret >/etc/shadow
+cat >/tmp/policy.json <<'JSON'
+{ "stockade": 1, "name": "sandbox", "files": { "rules": [
+  { "id": "no-shadow", "paths": ["/etc/shadow"], "access": ["read"], "action": "deny" } ] } }
+JSON
+"$bin/setpriv" --bounding-set "$STK_UNIT_CAPS" --inh-caps -all \
+	"$bin/strace" -f -qq -o /tmp/trace "$bin/stockade" run --policy /tmp/policy.json \
+	--audit-log /var/log/stockade/audit.log 2>/tmp/err &
+tracer=$!
+i=0
+until grep -q 'ready in' /tmp/err; do
+	i=$((i + 1))
+	[ $i -gt 120 ] && { cat /tmp/err; fail "the agent did not become ready"; }
+	kill -0 $tracer 2>/dev/null || { cat /tmp/err; fail "the agent exited"; }
+	sleep 0.5
+done
+pid=$(pidof stockade)
+echo "sandbox: $(grep CapBnd /proc/$pid/status)"
+cat /etc/shadow >/dev/null 2>&1 && fail "/etc/shadow was readable"
+kill -TERM "$pid"
+wait $tracer
+rc=$?
+cat /tmp/err
+[ $rc = 0 ] || fail "the agent exited with $rc on SIGTERM"
+grep -q '"rule":"no-shadow"' /var/log/stockade/audit.log || fail "no audit event"
+used=$(sed -n 's/^[0-9]* *\([a-z0-9_]*\)(.*/\1/p' /tmp/trace | sort -u | tr '\n' ' ')
+echo "sandbox: system calls: $used"
+for s in $used; do
+	case " $STK_UNIT_DENY " in
+	*" $s "*) fail "the agent calls $s, which the unit denies" ;;
+	esac
+done
+echo "sandbox: ok"
