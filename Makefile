@@ -155,14 +155,17 @@ $(OUTPUT)/bench-bpf/%.skel.h: $(OUTPUT)/bench-bpf/%.bpf.o
 
 $(OUTPUT)/bin/stk-bench-floor: bench/floor.c $(OUTPUT)/bench-bpf/floor.skel.h
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench-bpf $(LDFLAGS) $< $(LIBS) -o $@
 
 $(OUTPUT)/bin/stk-bench-syscalls: bench/syscalls.c
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
 $(OUTPUT)/bin/stk-bench-pipeline: bench/pipeline.c $(LIB)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
 bench: deps-ok all $(BENCH_BINS)
