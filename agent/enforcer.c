@@ -10,18 +10,25 @@
 #include <bpf/bpf.h>
 
 #include "enforcer.h"
+#include "lsm_exec.h"
 #include "lsm_file.h"
+#include "lsm_file_ops.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
 	struct stk_lsm_file *file;
+	struct stk_lsm_file_ops *file_ops;
+	struct stk_lsm_exec *exec;
 };
 
 static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file_default = c->file_default;
+	cfg->exec_flags = c->exec_flags;
+	cfg->fileless_rule = c->fileless_rule;
+	cfg->fileless_action = c->fileless_action;
 }
 
 int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input *in, char *why,
@@ -37,6 +44,10 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	e->shared = (struct stk_shared_maps)STK_SHARED_MAPS_INIT;
 	err = stk_lsm_file_load(&e->file, in->file_maps, &e->shared, in->ringbuf_bytes, why,
 				why_len);
+	if (!err)
+		err = stk_lsm_file_ops_load(&e->file_ops, e->file, &e->shared, why, why_len);
+	if (!err)
+		err = stk_lsm_exec_load(&e->exec, e->file, &e->shared, why, why_len);
 	if (err)
 		goto cleanup;
 	config_from(in->compiled, &cfg);
@@ -54,7 +65,13 @@ cleanup:
 
 int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 {
-	return stk_lsm_file_attach(e->file, why, why_len);
+	int err = stk_lsm_file_attach(e->file, why, why_len);
+
+	if (!err)
+		err = stk_lsm_file_ops_attach(e->file_ops, why, why_len);
+	if (!err)
+		err = stk_lsm_exec_attach(e->exec, why, why_len);
+	return err;
 }
 
 int stk_enforcer_events_fd(const struct stk_enforcer *e)
@@ -71,6 +88,8 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 {
 	if (!e)
 		return;
+	stk_lsm_exec_destroy(e->exec);
+	stk_lsm_file_ops_destroy(e->file_ops);
 	stk_lsm_file_destroy(e->file);
 	free(e);
 }

@@ -143,7 +143,7 @@ int stk_policy_set_load(char *const *paths, size_t n_paths, struct stk_policy_se
 		goto cleanup;
 	}
 	for (i = 0; i < s->n_pols; i++)
-		s->n_rules += s->pols[i]->files.n_rules;
+		s->n_rules += s->pols[i]->files.n_rules + s->pols[i]->exec.n_rules;
 	/* Policy names are how events name rules: they must be unique. */
 	for (i = 0; i < s->n_pols; i++)
 		for (j = 0; j < i; j++)

@@ -114,7 +114,7 @@ static void parse_access(struct stk_pctx *c, const struct stk_jval *v, void *out
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(v->obj, i);
 		struct stk_jval av = stk_jval_element(c, v, i, o);
-		int a = stk_parse_word(c, &av, "access", stk_access_words, STK_FACC_COUNT);
+		int a = stk_parse_word(c, &av, "access", stk_access_words, STK_FACC_FILES);
 
 		if (a < 0)
 			continue;
@@ -149,6 +149,26 @@ static const struct stk_member rule_keys[] = {
 	{ "action", parse_action, true },
 	{ "mode", parse_rule_mode, false },
 };
+
+/* An exec rule: a path rule whose one access kind is exec. */
+static const struct stk_member exec_rule_keys[] = {
+	{ "id", parse_id, true },
+	{ "paths", parse_paths, true },
+	{ "action", parse_action, true },
+	{ "mode", parse_rule_mode, false },
+};
+
+void stk_parse_exec_rule(struct stk_pctx *c, const struct stk_jval *v, const char *what,
+			 struct stk_file_rule *r, struct stk_pos *id_pos)
+{
+	struct rule_out ro = { r, id_pos };
+
+	r->pos = v->pos;
+	*id_pos = v->pos;
+	r->access = STK_FACC_BIT(STK_FACC_EXEC);
+	stk_parse_object(c, v, what, exec_rule_keys, sizeof(exec_rule_keys) / sizeof(exec_rule_keys[0]),
+			 &ro);
+}
 
 static void parse_default(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {

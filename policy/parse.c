@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec.h"
 #include "files.h"
 #include "schema.h"
 
@@ -49,8 +50,8 @@ static const struct stk_member top_keys[] = {
 	{ "mode", parse_mode, false },
 	{ "alert", parse_alert, false },
 	{ "files", stk_parse_files, false },
+	{ "exec", stk_parse_exec, false },
 	/* Sections of the language that this version does not read yet. */
-	{ "exec", NULL, false },
 	{ "capabilities", NULL, false },
 	{ "kernel", NULL, false },
 	{ "sockets", NULL, false },
@@ -81,14 +82,12 @@ static bool other_version(struct stk_pctx *c, const struct stk_jval *doc)
 	return true;
 }
 
-void stk_policy_free(struct stk_policy *p)
+static void free_rules(struct stk_file_rule *rules, size_t n)
 {
 	size_t i, j;
 
-	if (!p)
-		return;
-	for (i = 0; i < p->files.n_rules; i++) {
-		struct stk_file_rule *r = &p->files.rules[i];
+	for (i = 0; i < n; i++) {
+		struct stk_file_rule *r = &rules[i];
 
 		free(r->id);
 		for (j = 0; j < r->n_paths; j++)
@@ -96,7 +95,15 @@ void stk_policy_free(struct stk_policy *p)
 		free(r->paths);
 		free(r->path_pos);
 	}
-	free(p->files.rules);
+	free(rules);
+}
+
+void stk_policy_free(struct stk_policy *p)
+{
+	if (!p)
+		return;
+	free_rules(p->files.rules, p->files.n_rules);
+	free_rules(p->exec.rules, p->exec.n_rules);
 	free(p->name);
 	free(p->file);
 	free(p);
@@ -129,6 +136,7 @@ int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_
 	}
 	p->mode = STK_MODE_ENFORCE;
 	p->files.def = STK_ACT_ALLOW;
+	p->exec.def = STK_ACT_ALLOW;
 	c.ix = ix;
 	c.pol = p;
 
@@ -137,6 +145,8 @@ int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_
 		stk_parse_object(&c, &doc, NULL, top_keys, ARRAY_SIZE(top_keys), p);
 		if (!c.err)
 			stk_check_files(&c);
+		if (!c.err)
+			stk_check_exec(&c);
 	}
 	r = c.err;
 	if (!r && diags->n_errors > errors)
@@ -152,6 +162,7 @@ cleanup:
 	}
 	stk_policy_free(p);
 	free(c.rule_id_pos);
+	free(c.exec_id_pos);
 	json_object_put(root);
 	stk_json_index_free(ix);
 	return r;

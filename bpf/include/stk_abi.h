@@ -44,8 +44,11 @@ enum stk_file_access {
 	STK_FACC_RENAME = 4,
 	STK_FACC_LINK = 5,
 	STK_FACC_ATTR = 6, /* chmod, chown, setxattr */
-	STK_FACC_COUNT = 7,
+	STK_FACC_EXEC = 7, /* the "exec" section: execve, and mmap with PROT_EXEC */
+	STK_FACC_COUNT = 8,
 };
+/* The kinds a "files" rule may name: all but exec, which is its own section. */
+#define STK_FACC_FILES 7
 #define STK_FACC_BIT(a) (1u << (a))
 
 /* Rule index meaning "no rule"; rule indexes point into the agent's rule table. */
@@ -84,7 +87,6 @@ struct stk_name_key {
 struct stk_file_verdict {
 	__u32 rule[STK_FACC_COUNT];
 	__u8 action[STK_FACC_COUNT]; /* enum stk_action | STK_ACT_COMPLAIN */
-	__u8 pad;
 };
 
 /* stk_file_value.flags */
@@ -106,7 +108,14 @@ struct stk_file_value {
 struct stk_config {
 	struct stk_file_verdict file_default; /* where no rule matches */
 	__u8 pad[4];
+	__u32 exec_flags; /* STK_EXECF_* */
+	__u32 fileless_rule; /* what a deny_fileless event names (a policy's default) */
+	__u8 fileless_action; /* enum stk_action | STK_ACT_COMPLAIN */
+	__u8 pad2[3];
 };
+
+/* stk_config.exec_flags */
+#define STK_EXECF_DENY_FILELESS 0x1 /* refuse to execute files with no name (i_nlink == 0) */
 
 /* Event types: ABI, never renumber. */
 enum stk_event_type {
@@ -121,6 +130,21 @@ enum stk_event_type {
 enum stk_hook {
 	/* 1-19: file rules */
 	STK_HOOK_FILE_OPEN = 1,
+	STK_HOOK_PATH_MKNOD = 2,
+	STK_HOOK_PATH_MKDIR = 3,
+	STK_HOOK_PATH_SYMLINK = 4,
+	STK_HOOK_PATH_UNLINK = 5,
+	STK_HOOK_PATH_RMDIR = 6,
+	STK_HOOK_PATH_RENAME = 7,
+	STK_HOOK_PATH_LINK = 8,
+	STK_HOOK_PATH_TRUNCATE = 9,
+	STK_HOOK_PATH_CHMOD = 10,
+	STK_HOOK_PATH_CHOWN = 11,
+	STK_HOOK_INODE_SETXATTR = 12,
+	STK_HOOK_INODE_REMOVEXATTR = 13,
+	STK_HOOK_BPRM_CHECK = 14,  /* exec rules: bprm_check_security */
+	STK_HOOK_MMAP_FILE = 15,   /* exec rules: mmap with PROT_EXEC */
+	STK_HOOK_FILE_MPROTECT = 16, /* exec rules: mprotect adding PROT_EXEC */
 	/* 20-29: exec; 30-39: capabilities; 40-49: kernel operations;
 	 * 50-69: sockets and network (cgroup programs). */
 };
@@ -129,6 +153,7 @@ enum stk_hook {
 #define STK_EVF_PATH_TRUNCATED 0x1
 #define STK_EVF_PATH_ERROR 0x2
 #define STK_EVF_WALK_LIMIT 0x4 /* denied: the file is nested deeper than the walk goes */
+#define STK_EVF_FILELESS 0x8 /* denied: exec of a file without a name (deny_fileless) */
 
 struct stk_event_hdr {
 	__u64 time_boot_ns; /* bpf_ktime_get_boot_ns() */
@@ -170,8 +195,8 @@ enum stk_counter {
 #ifndef __bpf__
 _Static_assert(sizeof(struct stk_inode_key) == 16, "stk_inode_key layout");
 _Static_assert(sizeof(struct stk_name_key) == 80, "stk_name_key layout");
-_Static_assert(sizeof(struct stk_file_verdict) == 36, "stk_file_verdict layout");
-_Static_assert(sizeof(struct stk_file_value) == 80, "stk_file_value layout");
+_Static_assert(sizeof(struct stk_file_verdict) == 40, "stk_file_verdict layout");
+_Static_assert(sizeof(struct stk_file_value) == 88, "stk_file_value layout");
 _Static_assert(sizeof(struct stk_event_hdr) == 72, "stk_event_hdr layout");
 _Static_assert(sizeof(struct stk_event_file) == 72 + 24 + STK_PATH_MAX, "stk_event_file layout");
 #endif

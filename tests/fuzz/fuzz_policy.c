@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The same policy twice: two policies combining. */
 		two[0] = two[1] = p;
 		check(stk_compile(two, 2, &c, &d) == 0);
-		check(c->n_rules == 2 * (p->files.n_rules + 1));
+		check(c->n_rules == 2 * (p->files.n_rules + p->exec.n_rules + 1));
 		check_table(c);
 		stk_compiled_free(c);
 	}
