@@ -50,8 +50,10 @@ LIB := $(OUTPUT)/libstockade.a
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
+# Small programs the kernel tests run (dynamically linked: see tests/kernel/helpers/).
+KERNEL_HELPERS := $(patsubst tests/kernel/helpers/%.c,$(OUTPUT)/bin/stk-helper-%,$(wildcard tests/kernel/helpers/*.c))
 
-all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS)
+all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(KERNEL_HELPERS)
 
 deps:
 	$(Q)packaging/install-deps
@@ -98,6 +100,11 @@ $(OUTPUT)/bin/stk-%: tests/kernel/%.c tests/kernel/ktest.c tests/kernel/ktest.h 
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/kernel $(LDFLAGS) $< tests/kernel/ktest.c $(LIB) $(LIBS) -lcmocka -o $@
+
+$(OUTPUT)/bin/stk-helper-%: tests/kernel/helpers/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
 demo: deps-ok all
 	$(Q)tests/vm/run --kernel 6.12 -- sh /src/examples/demo.sh

@@ -237,6 +237,7 @@ struct stk_pathgen {
 	struct mount *mnt;
 	__s32 pos;	/* the path starts at buf[pos]; buf[STK_PATH_MAX - 1] is its NUL */
 	__u32 truncated;
+	__u32 last; /* the component being written is the last one */
 };
 
 /* One component of the path, right to left; returns 1 to stop. Run by bpf_loop(). */
@@ -258,7 +259,7 @@ static long stk_path_step(__u32 index, void *ctx)
 	pb = bpf_map_lookup_elem(&stk_path_scratch, &zero);
 	if (!pb)
 		return 1;
-	if (d == parent || d == mroot) {
+	if (d == mroot || (d == parent && !mnt)) {
 		/* Root of this mount: go on at its mountpoint in the parent mount. */
 		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
 		if (!up || up == mnt)
@@ -267,6 +268,12 @@ static long stk_path_step(__u32 index, void *ctx)
 		g->mnt = up;
 		return 0;
 	}
+	/*
+	 * A dentry that is its own parent but not the mount's root: a pseudo
+	 * file (memfd, pipe) or a disconnected one. Its name is all there is.
+	 */
+	if (d == parent)
+		g->last = 1;
 	len = BPF_CORE_READ(d, d_name.len);
 	name = BPF_CORE_READ(d, d_name.name);
 	pos = g->pos - (__s32)len - 1;
@@ -278,7 +285,7 @@ static long stk_path_step(__u32 index, void *ctx)
 	pb->b[pos & (STK_PATH_MAX - 1)] = '/';
 	g->pos = pos;
 	g->d = parent;
-	return 0;
+	return g->last ? 1 : 0;
 }
 
 /*
