@@ -10,16 +10,17 @@
 #include <bpf/bpf.h>
 
 #include "enforcer.h"
-#include "lsm_exec.h"
+#include "exec.skel.h"
+#include "file_ops.skel.h"
 #include "lsm_file.h"
-#include "lsm_file_ops.h"
+#include "lsm_walk_set.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
 	struct stk_lsm_file *file;
-	struct stk_lsm_file_ops *file_ops;
-	struct stk_lsm_exec *exec;
+	struct stk_lsm_walk_set *file_ops; /* bpf/lsm/file_ops.bpf.c */
+	struct stk_lsm_walk_set *exec;	    /* bpf/lsm/exec.bpf.c */
 };
 
 static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
@@ -36,7 +37,9 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 {
 	struct stk_enforcer *e = calloc(1, sizeof(*e));
 	struct stk_config cfg;
+	const void *elf;
 	__u32 zero = 0;
+	size_t size;
 	int err;
 
 	if (!e)
@@ -44,10 +47,16 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	e->shared = (struct stk_shared_maps)STK_SHARED_MAPS_INIT;
 	err = stk_lsm_file_load(&e->file, in->file_maps, &e->shared, in->ringbuf_bytes, why,
 				why_len);
-	if (!err)
-		err = stk_lsm_file_ops_load(&e->file_ops, e->file, &e->shared, why, why_len);
-	if (!err)
-		err = stk_lsm_exec_load(&e->exec, e->file, &e->shared, why, why_len);
+	if (!err) {
+		elf = stk_lsm_file_ops_bpf__elf_bytes(&size);
+		err = stk_lsm_walk_set_load(&e->file_ops, "stk_file_ops", elf, size, e->file,
+					    &e->shared, why, why_len);
+	}
+	if (!err) {
+		elf = stk_lsm_exec_bpf__elf_bytes(&size);
+		err = stk_lsm_walk_set_load(&e->exec, "stk_exec", elf, size, e->file, &e->shared,
+					    why, why_len);
+	}
 	if (err)
 		goto cleanup;
 	config_from(in->compiled, &cfg);
@@ -68,9 +77,9 @@ int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 	int err = stk_lsm_file_attach(e->file, why, why_len);
 
 	if (!err)
-		err = stk_lsm_file_ops_attach(e->file_ops, why, why_len);
+		err = stk_lsm_walk_set_attach(e->file_ops, why, why_len);
 	if (!err)
-		err = stk_lsm_exec_attach(e->exec, why, why_len);
+		err = stk_lsm_walk_set_attach(e->exec, why, why_len);
 	return err;
 }
 
@@ -88,8 +97,8 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 {
 	if (!e)
 		return;
-	stk_lsm_exec_destroy(e->exec);
-	stk_lsm_file_ops_destroy(e->file_ops);
+	stk_lsm_walk_set_destroy(e->exec);
+	stk_lsm_walk_set_destroy(e->file_ops);
 	stk_lsm_file_destroy(e->file);
 	free(e);
 }
