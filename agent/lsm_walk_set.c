@@ -60,7 +60,8 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 	s->obj = bpf_object__open_mem(elf, size, &opts);
 	if (!s->obj) {
 		err = -errno;
-		snprintf(why, why_len, "opening the BPF object %s failed: %s", name, strerror(-err));
+		snprintf(why, why_len, "opening the BPF object %s failed: %s", name,
+			 strerror(-err));
 		goto cleanup;
 	}
 	err = share_maps(s->obj, file, shared);

@@ -306,7 +306,8 @@ static int build_entries(struct stk_compiled *c, const struct item *items, size_
  * policy, so over all policies each item is visited once.
  */
 static void fold_policy(struct stk_compiled *c, const struct item *items, uint32_t pol,
-			const struct slot *def, const long *parent, const size_t *group, size_t *cursor,
+			const struct slot *def, const long *parent, const size_t *group,
+			size_t *cursor,
 			struct slot (*tree_v)[STK_FACC_COUNT])
 {
 	size_t e;
@@ -390,18 +391,19 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 		struct slot def[STK_FACC_COUNT];
 
 		/* The exec kind falls to the exec section's default, the others to files'. */
-		for (k = 0; k < STK_FACC_COUNT; k++)
-			def[k] = (struct slot){ stk_action_byte(k == STK_FACC_EXEC ? p->exec.def :
-										    p->files.def,
-								 p->mode),
-						base };
+		for (k = 0; k < STK_FACC_COUNT; k++) {
+			enum stk_action a = k == STK_FACC_EXEC ? p->exec.def : p->files.def;
+
+			def[k] = (struct slot){ stk_action_byte(a, p->mode), base };
+		}
 		fold_policy(c, items, (uint32_t)i, def, parent, group, cursor, tree_v);
 		for (k = 0; k < STK_FACC_COUNT; k++)
 			verdict_take_worse(&c->file_default, k, def[k]);
 		if (p->exec.deny_fileless) {
 			struct slot fl = { c->fileless_action, c->fileless_rule };
+			struct slot deny = { stk_action_byte(STK_ACT_DENY, p->mode), base };
 
-			take_worse(&fl, (struct slot){ stk_action_byte(STK_ACT_DENY, p->mode), base });
+			take_worse(&fl, deny);
 			c->exec_flags |= STK_EXECF_DENY_FILELESS;
 			c->fileless_action = fl.byte;
 			c->fileless_rule = fl.rule;

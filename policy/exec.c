@@ -25,31 +25,8 @@ static void parse_default(struct stk_pctx *c, const struct stk_jval *v, void *ou
 static void parse_rules(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	struct stk_policy *p = out;
-	size_t n, i;
 
-	if (!stk_want_type(c, v, json_type_array, "'rules'"))
-		return;
-	n = json_object_array_length(v->obj);
-	if (n == 0)
-		return;
-	p->exec.rules = calloc(n, sizeof(*p->exec.rules));
-	c->exec_id_pos = calloc(n, sizeof(*c->exec_id_pos));
-	if (!p->exec.rules || !c->exec_id_pos) {
-		stk_nomem(c);
-		return;
-	}
-	/* Every slot counts, so a rule that failed to parse is still freed. */
-	p->exec.n_rules = n;
-	for (i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(v->obj, i);
-		struct stk_jval rv = stk_jval_element(c, v, i, o);
-		char what[32];
-
-		snprintf(what, sizeof(what), "rules[%zu]", i);
-		stk_parse_exec_rule(c, &rv, what, &p->exec.rules[i], &c->exec_id_pos[i]);
-		if (c->err)
-			return;
-	}
+	stk_parse_rule_list(c, v, true, &p->exec.rules, &p->exec.n_rules, &c->exec_id_pos);
 }
 
 static void parse_fileless(struct stk_pctx *c, const struct stk_jval *v, void *out)
