@@ -43,7 +43,9 @@ static void start(struct ktest_agent *a, bool deny_fileless)
 		 "    { \"id\": \"no-run\", \"paths\": [\"" DIR "/allowed/denied\"], "
 		 "\"action\": \"deny\" },\n"
 		 "    { \"id\": \"watch\", \"paths\": [\"" DIR "/allowed/watched\"], "
-		 "\"action\": \"audit\" } ] } }\n",
+		 "\"action\": \"audit\" },\n"
+		 "    { \"id\": \"soft\", \"paths\": [\"" DIR "/allowed/soft\"], "
+		 "\"action\": \"deny\", \"mode\": \"complain\" } ] } }\n",
 		 deny_fileless ? "true" : "false");
 	snprintf(policy_path, sizeof(policy_path), DIR "/policy.json");
 	kt_write(policy_path, text);
@@ -75,6 +77,7 @@ static int setup(void **state)
 	copy_helper(DIR "/allowed/denied");
 	copy_helper(DIR "/allowed/ok");
 	copy_helper(DIR "/allowed/watched");
+	copy_helper(DIR "/allowed/soft");
 	copy_helper(DIR "/elsewhere/copy");
 	return 0;
 }
@@ -144,6 +147,17 @@ static void denied_binary_by_every_name(void **state)
 	/* An audit rule runs the binary and logs it. */
 	assert_int_equal(run(DIR "/allowed/watched"), 0);
 	expect_event(&a, DIR "/allowed/watched", "audit", "bprm_check_security", "watch");
+	/* A complain-mode deny runs and is logged as a would-deny. */
+	assert_int_equal(run(DIR "/allowed/soft"), 0);
+	{
+		struct json_object *ev = kt_wait_event(&a, DIR "/allowed/soft");
+
+		assert_non_null(ev);
+		assert_string_equal(kt_str(ev, "action"), "deny");
+		assert_false(kt_bool(ev, "enforced"));
+		assert_string_equal(kt_str(ev, "rule"), "soft");
+		json_object_put(ev);
+	}
 	assert_int_equal(kt_agent_stop(&a), 0);
 	/* Without the agent everything runs again. */
 	assert_int_equal(run(DIR "/allowed/denied"), 0);

@@ -40,7 +40,9 @@ static const char *const rules =
 	"{ \"id\": \"no-secret\", \"paths\": [\"" DIR "/secret\"], "
 	"\"access\": [\"read\"], \"action\": \"deny\" },\n"
 	"{ \"id\": \"watch-new\", \"paths\": [\"" DIR "/aud/\"], \"access\": [\"create\"], "
-	"\"action\": \"audit\" }\n";
+	"\"action\": \"audit\" },\n"
+	"{ \"id\": \"soft\", \"paths\": [\"" DIR "/soft/\"], \"access\": [\"delete\"], "
+	"\"action\": \"deny\", \"mode\": \"complain\" }\n";
 
 static void start(struct ktest_agent *a)
 {
@@ -66,6 +68,7 @@ static int setup(void **state)
 	kt_write(DIR "/secret", "secret\n");
 	kt_write(DIR "/other", "other\n");
 	kt_mkdirs(DIR "/aud");
+	kt_write(DIR "/soft/f", "soft\n");
 	kt_mkdirs(DIR "/bind");
 	return 0;
 }
@@ -208,7 +211,7 @@ static void attr_and_truncate_are_denied(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
-static void audit_rule_allows_and_logs(void **state)
+static void audit_and_complain_allow_and_log(void **state)
 {
 	struct ktest_agent a;
 	struct json_object *ev;
@@ -221,6 +224,15 @@ static void audit_rule_allows_and_logs(void **state)
 	assert_string_equal(kt_str(ev, "action"), "audit");
 	assert_string_equal(kt_str(ev, "hook"), "path_mknod");
 	assert_string_equal(kt_str(ev, "rule"), "watch-new");
+	json_object_put(ev);
+	/* A complain-mode deny lets the delete happen and logs a would-deny. */
+	assert_int_equal(err_of(unlink(DIR "/soft/f")), 0);
+	ev = kt_wait_event(&a, DIR "/soft/f");
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "action"), "deny");
+	assert_false(kt_bool(ev, "enforced"));
+	assert_string_equal(kt_str(ev, "hook"), "path_unlink");
+	assert_string_equal(kt_str(ev, "rule"), "soft");
 	json_object_put(ev);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
@@ -316,7 +328,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rename_is_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_is_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(attr_and_truncate_are_denied, setup, teardown),
-		cmocka_unit_test_setup_teardown(audit_rule_allows_and_logs, setup, teardown),
+		cmocka_unit_test_setup_teardown(audit_and_complain_allow_and_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(aliases_do_not_escape, setup, teardown),
 	};
 
