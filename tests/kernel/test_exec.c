@@ -141,6 +141,15 @@ static void denied_binary_by_every_name(void **state)
 	assert_int_equal(run(DIR "/allowed/symlink"), EPERM);
 	assert_int_equal(run(DIR "/allowed/hardlink"), EPERM);
 	assert_int_equal(kt_in_child(execveat_empty_path, DIR "/allowed/denied"), EPERM);
+	{
+		char fdpath[64];
+		int fd = open(DIR "/allowed/denied", O_RDONLY);
+
+		assert_true(fd >= 0);
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		assert_int_equal(run(fdpath), EPERM);
+		close(fd);
+	}
 	/* Allow-list: a copy outside the allowed paths falls to the default. */
 	assert_int_equal(run(DIR "/elsewhere/copy"), EPERM);
 	expect_event(&a, DIR "/elsewhere/copy", "deny", "bprm_check_security", "default");

@@ -248,6 +248,45 @@ static void fileless_combines_across_policies(void **state)
 	stk_policy_free(p[1]);
 }
 
+/* 10,000 exec rules parse, compile and answer like a handful. */
+static void ten_thousand_rules(void **state)
+{
+	enum { N = 10000 };
+	size_t cap = 128 + (size_t)N * 80, o;
+	char *text = malloc(cap);
+	struct stk_policy *p;
+	struct stk_compiled *c = NULL;
+	struct stk_diags d = { 0 };
+	struct stk_decision dec;
+	int i;
+
+	(void)state;
+	assert_non_null(text);
+	o = (size_t)snprintf(text, cap, HEAD "\"exec\": {\"default\": \"deny\", \"rules\": [\n");
+	for (i = 0; i < N; i++)
+		o += (size_t)snprintf(text + o, cap - o,
+				      "{\"id\": \"r%d\", \"paths\": [\"/opt/app%d/bin/\"], "
+				      "\"action\": \"%s\"}%s\n",
+				      i, i, i % 2 ? "audit" : "allow", i + 1 < N ? "," : "");
+	snprintf(text + o, cap - o, "]}}");
+	p = parse_ok(text);
+	assert_int_equal(p->exec.n_rules, N);
+	assert_int_equal(stk_compile(&p, 1, &c, &d), 0);
+	assert_int_equal(c->n_paths, N);
+	dec = explain(c, "/opt/app9998/bin/tool", STK_FACC_EXEC);
+	assert_int_equal(dec.action, STK_ACT_ALLOW);
+	assert_string_equal(c->rules[dec.rule].id, "r9998");
+	dec = explain(c, "/opt/app9999/bin/tool", STK_FACC_EXEC);
+	assert_int_equal(dec.action, STK_ACT_AUDIT);
+	assert_string_equal(c->rules[dec.rule].id, "r9999");
+	dec = explain(c, "/opt/other", STK_FACC_EXEC);
+	assert_int_equal(dec.action, STK_ACT_DENY);
+	assert_string_equal(c->rules[dec.rule].id, "default");
+	stk_compiled_free(c);
+	stk_policy_free(p);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -256,6 +295,7 @@ int main(void)
 		cmocka_unit_test(ids_unique_across_sections),
 		cmocka_unit_test(compiles_as_the_exec_kind),
 		cmocka_unit_test(fileless_combines_across_policies),
+		cmocka_unit_test(ten_thousand_rules),
 	};
 
 	return cmocka_run_group_tests_name("exec", tests, NULL, NULL);
