@@ -120,7 +120,7 @@ struct stk_config {
 /* Event types: ABI, never renumber. */
 enum stk_event_type {
 	STK_EV_FILE = 1,    /* struct stk_event_file */
-	STK_EV_EXEC = 2,    /* reserved: exec rules */
+	STK_EV_EXEC = 2,    /* reserved (exec events are STK_EV_FILE, access exec) */
 	STK_EV_CAP = 3,     /* reserved: capabilities */
 	STK_EV_KERNEL = 4,  /* reserved: kernel operations */
 	STK_EV_NET = 5,     /* reserved: sockets and network rules */
@@ -142,10 +142,11 @@ enum stk_hook {
 	STK_HOOK_PATH_CHOWN = 11,
 	STK_HOOK_INODE_SETXATTR = 12,
 	STK_HOOK_INODE_REMOVEXATTR = 13,
-	STK_HOOK_BPRM_CHECK = 14,  /* exec rules: bprm_check_security */
-	STK_HOOK_MMAP_FILE = 15,   /* exec rules: mmap with PROT_EXEC */
-	STK_HOOK_FILE_MPROTECT = 16, /* exec rules: mprotect adding PROT_EXEC */
-	/* 20-29: exec; 30-39: capabilities; 40-49: kernel operations;
+	/* 20-29: exec (events are STK_EV_FILE records: exec is a file access) */
+	STK_HOOK_BPRM_CHECK = 20,    /* bprm_check_security */
+	STK_HOOK_MMAP_FILE = 21,     /* mmap with PROT_EXEC */
+	STK_HOOK_FILE_MPROTECT = 22, /* mprotect adding PROT_EXEC */
+	/* 30-39: capabilities; 40-49: kernel operations;
 	 * 50-69: sockets and network (cgroup programs). */
 };
 
