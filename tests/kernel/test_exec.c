@@ -16,9 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -126,6 +129,32 @@ static int execveat_empty_path(void *arg)
 	return errno;
 }
 
+/* In a chroot, and in a new mount namespace through a bind mount. */
+static int exec_in_other_views(void *arg)
+{
+	char *argv[] = { "x", NULL }, *envp[] = { NULL };
+	int st;
+
+	(void)arg;
+	if (fork() == 0) {
+		if (chroot(DIR) || chdir("/"))
+			_exit(100);
+		execve("/allowed/denied", argv, envp);
+		_exit(errno == EPERM ? 0 : 1);
+	}
+	if (wait(&st) < 0 || !WIFEXITED(st))
+		return 101;
+	if (WEXITSTATUS(st))
+		return 1;
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return 102;
+	if (mkdir(DIR "/elsewhere/b", 0755) ||
+	    mount(DIR "/allowed", DIR "/elsewhere/b", NULL, MS_BIND, NULL))
+		return 103;
+	execve(DIR "/elsewhere/b/denied", argv, envp);
+	return errno == EPERM ? 0 : 2;
+}
+
 static void denied_binary_by_every_name(void **state)
 {
 	struct ktest_agent a;
@@ -141,6 +170,7 @@ static void denied_binary_by_every_name(void **state)
 	assert_int_equal(run(DIR "/allowed/symlink"), EPERM);
 	assert_int_equal(run(DIR "/allowed/hardlink"), EPERM);
 	assert_int_equal(kt_in_child(execveat_empty_path, DIR "/allowed/denied"), EPERM);
+	assert_int_equal(kt_in_child(exec_in_other_views, NULL), 0);
 	{
 		char fdpath[64];
 		int fd = open(DIR "/allowed/denied", O_RDONLY);
