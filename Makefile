@@ -58,8 +58,11 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(OUTPUT)/tests/host/%,$(wildcard tests/
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
 BENCH_BINS := $(OUTPUT)/bin/stk-bench-floor $(OUTPUT)/bin/stk-bench-syscalls \
 	$(OUTPUT)/bin/stk-bench-pipeline
+# Small programs the kernel tests run (dynamically linked: see tests/kernel/helpers/).
+KERNEL_HELPERS := $(patsubst tests/kernel/helpers/%.c,$(OUTPUT)/bin/stk-helper-%,$(wildcard tests/kernel/helpers/*.c))
 
-all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(HOST_TESTS) $(BENCH_BINS)
+all: $(OUTPUT)/bin/stockade $(UNIT_TESTS) $(KERNEL_TESTS) $(KERNEL_HELPERS) $(HOST_TESTS) \
+	$(BENCH_BINS)
 
 deps:
 	$(Q)packaging/install-deps
@@ -121,6 +124,11 @@ $(OUTPUT)/bin/stk-%: tests/kernel/%.c tests/kernel/ktest.c tests/kernel/ktest.h 
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -Itests/kernel $(LDFLAGS) $< tests/kernel/ktest.c $(LIB) $(LIBS) -lcmocka -o $@
+
+$(OUTPUT)/bin/stk-helper-%: tests/kernel/helpers/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
 demo: deps-ok all
 	$(Q)tests/vm/run --kernel 6.12 -- sh /src/examples/demo.sh

@@ -12,13 +12,18 @@
 #include "cgroup_path.h"
 #include "cgroup_sock.h"
 #include "enforcer.h"
+#include "exec.skel.h"
+#include "file_ops.skel.h"
 #include "lsm_file.h"
 #include "lsm_ops.h"
+#include "lsm_walk_set.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
 	struct stk_lsm_file *file;
+	struct stk_lsm_walk_set *file_ops; /* bpf/lsm/file_ops.bpf.c */
+	struct stk_lsm_walk_set *exec;	    /* bpf/lsm/exec.bpf.c */
 	struct stk_cgroup_sock *net; /* NULL when no policy has network rules */
 	char net_cgroup[4096];
 	struct stk_lsm_ops *ops;
@@ -28,6 +33,9 @@ static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file_default = c->file_default;
+	cfg->exec_flags = c->exec_flags;
+	cfg->fileless_rule = c->fileless_rule;
+	cfg->fileless_action = c->fileless_action;
 	cfg->ops = c->ops;
 }
 
@@ -36,7 +44,9 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 {
 	struct stk_enforcer *e = calloc(1, sizeof(*e));
 	struct stk_config cfg;
+	const void *elf;
 	__u32 zero = 0;
+	size_t size;
 	int err;
 
 	if (!e)
@@ -44,6 +54,16 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	e->shared = (struct stk_shared_maps)STK_SHARED_MAPS_INIT;
 	err = stk_lsm_file_load(&e->file, in->file_maps, &e->shared, in->ringbuf_bytes, why,
 				why_len);
+	if (!err) {
+		elf = stk_lsm_file_ops_bpf__elf_bytes(&size);
+		err = stk_lsm_walk_set_load(&e->file_ops, "stk_file_ops", elf, size, e->file,
+					    &e->shared, why, why_len);
+	}
+	if (!err) {
+		elf = stk_lsm_exec_bpf__elf_bytes(&size);
+		err = stk_lsm_walk_set_load(&e->exec, "stk_exec", elf, size, e->file, &e->shared,
+					    why, why_len);
+	}
 	if (err)
 		goto cleanup;
 	if (in->compiled->net && in->compiled->net->present) {
@@ -84,6 +104,10 @@ int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 {
 	int err = stk_lsm_file_attach(e->file, why, why_len);
 
+	if (!err)
+		err = stk_lsm_walk_set_attach(e->file_ops, why, why_len);
+	if (!err)
+		err = stk_lsm_walk_set_attach(e->exec, why, why_len);
 	if (!err && e->net)
 		err = stk_cgroup_sock_attach(e->net, e->net_cgroup, why, why_len);
 	if (!err)
@@ -105,6 +129,8 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 {
 	if (!e)
 		return;
+	stk_lsm_walk_set_destroy(e->exec);
+	stk_lsm_walk_set_destroy(e->file_ops);
 	stk_lsm_file_destroy(e->file);
 	stk_cgroup_sock_destroy(e->net);
 	stk_lsm_ops_destroy(e->ops);

@@ -15,6 +15,36 @@ const char *stk_hook_name(uint32_t hook)
 	switch (hook) {
 	case STK_HOOK_FILE_OPEN:
 		return "file_open";
+	case STK_HOOK_PATH_MKNOD:
+		return "path_mknod";
+	case STK_HOOK_PATH_MKDIR:
+		return "path_mkdir";
+	case STK_HOOK_PATH_SYMLINK:
+		return "path_symlink";
+	case STK_HOOK_PATH_UNLINK:
+		return "path_unlink";
+	case STK_HOOK_PATH_RMDIR:
+		return "path_rmdir";
+	case STK_HOOK_PATH_RENAME:
+		return "path_rename";
+	case STK_HOOK_PATH_LINK:
+		return "path_link";
+	case STK_HOOK_PATH_TRUNCATE:
+		return "path_truncate";
+	case STK_HOOK_PATH_CHMOD:
+		return "path_chmod";
+	case STK_HOOK_PATH_CHOWN:
+		return "path_chown";
+	case STK_HOOK_INODE_SETXATTR:
+		return "inode_setxattr";
+	case STK_HOOK_INODE_REMOVEXATTR:
+		return "inode_removexattr";
+	case STK_HOOK_BPRM_CHECK:
+		return "bprm_check_security";
+	case STK_HOOK_MMAP_FILE:
+		return "mmap_file";
+	case STK_HOOK_FILE_MPROTECT:
+		return "file_mprotect";
 	default:
 		return stk_net_hook_name(hook) ?: stk_ops_hook_name(hook) ?: "unknown";
 	}
@@ -133,6 +163,8 @@ static int format_file(const struct stk_event_file *ev, size_t size, struct json
 		json_out_bool(j, "path_truncated", true);
 	if (ev->hdr.flags & STK_EVF_WALK_LIMIT)
 		json_out_str(j, "reason", "path nested too deep to check");
+	if (ev->hdr.flags & STK_EVF_FILELESS)
+		json_out_str(j, "reason", "file has no name (deny_fileless)");
 	json_out_u64(j, "inode", ev->ino);
 	n = stk_format_dev(ev->dev, dev);
 	json_out_strn(j, "dev", dev, n);

@@ -111,6 +111,12 @@ cleanup:
 	return err;
 }
 
+void stk_lsm_file_rule_fds(const struct stk_lsm_file *f, int *ret_inodes_fd, int *ret_names_fd)
+{
+	*ret_inodes_fd = bpf_map__fd(f->skel->maps.stk_file_inodes);
+	*ret_names_fd = bpf_map__fd(f->skel->maps.stk_file_names);
+}
+
 int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len)
 {
 	int err = stk_lsm_file_bpf__attach(f->skel);

@@ -23,6 +23,11 @@ struct stk_lsm_file;
 int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		      struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
 		      size_t why_len);
+/*
+ * The rule maps (stk_file_inodes, stk_file_names) of a loaded set, for the
+ * other sets that judge files by the same walk (bpf/lsm/file_walk.bpf.h).
+ */
+void stk_lsm_file_rule_fds(const struct stk_lsm_file *f, int *ret_inodes_fd, int *ret_names_fd);
 /* Attaches the programs: enforcement starts here. */
 int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len);
 /* Detaches and frees everything; NULL is fine. */

@@ -145,8 +145,8 @@ int stk_policy_set_load(char *const *paths, size_t n_paths, struct stk_policy_se
 	for (i = 0; i < s->n_pols; i++) {
 		const struct stk_policy *p = s->pols[i];
 
-		s->n_rules += p->files.n_rules + p->caps.n + p->kernel.n + p->sockets.n +
-			      p->network.dir[STK_NET_CONNECT].n_rules +
+		s->n_rules += p->files.n_rules + p->exec.n_rules + p->caps.n + p->kernel.n +
+			      p->sockets.n + p->network.dir[STK_NET_CONNECT].n_rules +
 			      p->network.dir[STK_NET_BIND].n_rules;
 	}
 	/* Policy names are how events name rules: they must be unique. */

@@ -150,6 +150,18 @@ void stk_compiled_free(struct stk_compiled *c)
 	free(c);
 }
 
+/* Rule @j of @p in rule-table order: its file rules, then its exec rules. */
+static const struct stk_file_rule *rule_at(const struct stk_policy *p, size_t j)
+{
+	return j < p->files.n_rules ? &p->files.rules[j] : &p->exec.rules[j - p->files.n_rules];
+}
+
+/* How many rule-table slots policy @p takes: its default and its rules. */
+static uint32_t rule_slots(const struct stk_policy *p)
+{
+	return 1 + (uint32_t)(p->files.n_rules + p->exec.n_rules);
+}
+
 /* Checks what the parser guarantees, for policies built by other means. */
 static int check_input(struct stk_policy *const *pols, size_t n_pols, size_t *ret_rules,
 		       size_t *ret_items, struct stk_diags *diags)
@@ -165,9 +177,13 @@ static int check_input(struct stk_policy *const *pols, size_t n_pols, size_t *re
 		    stk_diags_add(diags, p->file, 1, 1, STK_SEV_ERROR,
 				  "policy '%s': invalid files default %d", p->name, p->files.def))
 			return -ENOMEM;
-		n_rules += 1 + p->files.n_rules;
-		for (j = 0; j < p->files.n_rules; j++) {
-			const struct stk_file_rule *r = &p->files.rules[j];
+		if (p->exec.def != STK_ACT_ALLOW && p->exec.def != STK_ACT_DENY &&
+		    stk_diags_add(diags, p->file, 1, 1, STK_SEV_ERROR,
+				  "policy '%s': invalid exec default %d", p->name, p->exec.def))
+			return -ENOMEM;
+		n_rules += 1 + p->files.n_rules + p->exec.n_rules;
+		for (j = 0; j < p->files.n_rules + p->exec.n_rules; j++) {
+			const struct stk_file_rule *r = rule_at(p, j);
 
 			if ((r->action < STK_ACT_ALLOW || r->action > STK_ACT_DENY || !r->id) &&
 			    stk_diags_add(diags, p->file, r->pos.line, r->pos.col, STK_SEV_ERROR,
@@ -208,8 +224,8 @@ static int build_rules(struct stk_compiled *c, struct stk_policy *const *pols, s
 
 	for (i = 0; i < n_pols; i++) {
 		bytes += strlen(pols[i]->name) + 1;
-		for (j = 0; j < pols[i]->files.n_rules; j++)
-			bytes += strlen(pols[i]->files.rules[j].id) + 1;
+		for (j = 0; j + 1 < rule_slots(pols[i]); j++)
+			bytes += strlen(rule_at(pols[i], j)->id) + 1;
 	}
 	v = malloc(bytes ? bytes : 1);
 	if (!v)
@@ -221,9 +237,9 @@ static int build_rules(struct stk_compiled *c, struct stk_policy *const *pols, s
 
 		str = stpcpy(str, p->name) + 1;
 		v[o++] = (struct stk_rule_ref){ name, STK_DEFAULT_RULE_ID };
-		for (j = 0; j < p->files.n_rules; j++) {
+		for (j = 0; j + 1 < rule_slots(p); j++) {
 			v[o++] = (struct stk_rule_ref){ name, str };
-			str = stpcpy(str, p->files.rules[j].id) + 1;
+			str = stpcpy(str, rule_at(p, j)->id) + 1;
 		}
 	}
 	c->rules = v;
@@ -239,8 +255,8 @@ static void fill_items(struct item *items, struct stk_policy *const *pols, size_
 	for (i = 0; i < n_pols; i++) {
 		const struct stk_policy *p = pols[i];
 
-		for (j = 0; j < p->files.n_rules; j++) {
-			const struct stk_file_rule *r = &p->files.rules[j];
+		for (j = 0; j + 1 < rule_slots(p); j++) {
+			const struct stk_file_rule *r = rule_at(p, j);
 
 			for (k = 0; k < r->n_paths; k++) {
 				size_t len = strlen(r->paths[k]);
@@ -256,7 +272,7 @@ static void fill_items(struct item *items, struct stk_policy *const *pols, size_
 				};
 			}
 		}
-		base += 1 + (uint32_t)p->files.n_rules;
+		base += rule_slots(p);
 	}
 }
 
@@ -304,7 +320,8 @@ static int build_entries(struct stk_compiled *c, const struct item *items, size_
  * policy, so over all policies each item is visited once.
  */
 static void fold_policy(struct stk_compiled *c, const struct item *items, uint32_t pol,
-			struct slot def, const long *parent, const size_t *group, size_t *cursor,
+			const struct slot *def, const long *parent, const size_t *group,
+			size_t *cursor,
 			struct slot (*tree_v)[STK_FACC_COUNT])
 {
 	size_t e;
@@ -325,7 +342,7 @@ static void fold_policy(struct stk_compiled *c, const struct item *items, uint32
 					take_worse(it->tree ? &own_t[k] : &own_x[k], s);
 		}
 		for (k = 0; k < STK_FACC_COUNT; k++) {
-			struct slot inh = parent[e] >= 0 ? tree_v[parent[e]][k] : def;
+			struct slot inh = parent[e] >= 0 ? tree_v[parent[e]][k] : def[k];
 			struct slot ex = own_x[k];
 
 			tree_v[e][k] = own_t[k].byte != STK_ACT_NONE ? own_t[k] : inh;
@@ -382,13 +399,30 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 	memcpy(cursor, group, c->n_paths * sizeof(*cursor));
 
 	verdict_clear(&c->file_default);
+	c->fileless_rule = STK_RULE_NONE;
 	for (i = 0; i < n_pols; i++) {
-		struct slot def = { stk_action_byte(pols[i]->files.def, pols[i]->mode), base };
+		const struct stk_policy *p = pols[i];
+		struct slot def[STK_FACC_COUNT];
 
+		/* The exec kind falls to the exec section's default, the others to files'. */
+		for (k = 0; k < STK_FACC_COUNT; k++) {
+			enum stk_action a = k == STK_FACC_EXEC ? p->exec.def : p->files.def;
+
+			def[k] = (struct slot){ stk_action_byte(a, p->mode), base };
+		}
 		fold_policy(c, items, (uint32_t)i, def, parent, group, cursor, tree_v);
 		for (k = 0; k < STK_FACC_COUNT; k++)
-			verdict_take_worse(&c->file_default, k, def);
-		base += 1 + (uint32_t)pols[i]->files.n_rules;
+			verdict_take_worse(&c->file_default, k, def[k]);
+		if (p->exec.deny_fileless) {
+			struct slot fl = { c->fileless_action, c->fileless_rule };
+			struct slot deny = { stk_action_byte(STK_ACT_DENY, p->mode), base };
+
+			take_worse(&fl, deny);
+			c->exec_flags |= STK_EXECF_DENY_FILELESS;
+			c->fileless_action = fl.byte;
+			c->fileless_rule = fl.rule;
+		}
+		base += rule_slots(p);
 	}
 	/* No policy at all: nothing to enforce. */
 	if (n_pols == 0)

@@ -114,7 +114,7 @@ static void parse_access(struct stk_pctx *c, const struct stk_jval *v, void *out
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_array_get_idx(v->obj, i);
 		struct stk_jval av = stk_jval_element(c, v, i, o);
-		int a = stk_parse_word(c, &av, "access", stk_access_words, STK_FACC_COUNT);
+		int a = stk_parse_word(c, &av, "access", stk_access_words, STK_FACC_FILES);
 
 		if (a < 0)
 			continue;
@@ -150,6 +150,58 @@ static const struct stk_member rule_keys[] = {
 	{ "mode", parse_rule_mode, false },
 };
 
+/* An exec rule: a path rule whose one access kind is exec. */
+static const struct stk_member exec_rule_keys[] = {
+	{ "id", parse_id, true },
+	{ "paths", parse_paths, true },
+	{ "action", parse_action, true },
+	{ "mode", parse_rule_mode, false },
+};
+
+void stk_parse_rule_list(struct stk_pctx *c, const struct stk_jval *v, bool exec,
+			 struct stk_file_rule **ret_rules, size_t *ret_n,
+			 struct stk_pos **ret_id_pos)
+{
+	const struct stk_member *keys = exec ? exec_rule_keys : rule_keys;
+	size_t n_keys = exec ? sizeof(exec_rule_keys) / sizeof(exec_rule_keys[0]) :
+			       sizeof(rule_keys) / sizeof(rule_keys[0]);
+	struct stk_file_rule *rules;
+	struct stk_pos *id_pos;
+	size_t n, i;
+
+	if (!stk_want_type(c, v, json_type_array, "'rules'"))
+		return;
+	n = json_object_array_length(v->obj);
+	if (n == 0)
+		return;
+	rules = calloc(n, sizeof(*rules));
+	id_pos = calloc(n, sizeof(*id_pos));
+	/* Owned by the policy and the context from here, so they are freed whatever happens. */
+	*ret_rules = rules;
+	*ret_id_pos = id_pos;
+	if (!rules || !id_pos) {
+		stk_nomem(c);
+		return;
+	}
+	/* Every slot counts, so a rule that failed to parse is still freed. */
+	*ret_n = n;
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(v->obj, i);
+		struct stk_jval rv = stk_jval_element(c, v, i, o);
+		struct rule_out ro = { &rules[i], &id_pos[i] };
+		char what[32];
+
+		snprintf(what, sizeof(what), "rules[%zu]", i);
+		ro.r->pos = rv.pos;
+		*ro.id_pos = rv.pos;
+		if (exec)
+			ro.r->access = STK_FACC_BIT(STK_FACC_EXEC);
+		stk_parse_object(c, &rv, what, keys, n_keys, &ro);
+		if (c->err)
+			return;
+	}
+}
+
 static void parse_default(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	static const char *const words[] = { "allow", "deny" };
@@ -163,35 +215,8 @@ static void parse_default(struct stk_pctx *c, const struct stk_jval *v, void *ou
 static void parse_rules(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	struct stk_policy *p = out;
-	size_t n, i;
 
-	if (!stk_want_type(c, v, json_type_array, "'rules'"))
-		return;
-	n = json_object_array_length(v->obj);
-	if (n == 0)
-		return;
-	p->files.rules = calloc(n, sizeof(*p->files.rules));
-	c->rule_id_pos = calloc(n, sizeof(*c->rule_id_pos));
-	if (!p->files.rules || !c->rule_id_pos) {
-		stk_nomem(c);
-		return;
-	}
-	/* Every slot counts, so a rule that failed to parse is still freed. */
-	p->files.n_rules = n;
-	for (i = 0; i < n; i++) {
-		struct json_object *o = json_object_array_get_idx(v->obj, i);
-		struct stk_jval rv = stk_jval_element(c, v, i, o);
-		struct rule_out ro = { &p->files.rules[i], &c->rule_id_pos[i] };
-		char what[32];
-
-		snprintf(what, sizeof(what), "rules[%zu]", i);
-		ro.r->pos = rv.pos;
-		*ro.id_pos = rv.pos;
-		stk_parse_object(c, &rv, what, rule_keys, sizeof(rule_keys) / sizeof(rule_keys[0]),
-				 &ro);
-		if (c->err)
-			return;
-	}
+	stk_parse_rule_list(c, v, false, &p->files.rules, &p->files.n_rules, &c->rule_id_pos);
 }
 
 static const struct stk_member files_keys[] = {

@@ -10,7 +10,7 @@
 const char *const stk_access_words[STK_FACC_COUNT] = {
 	[STK_FACC_READ] = "read",     [STK_FACC_WRITE] = "write",   [STK_FACC_CREATE] = "create",
 	[STK_FACC_DELETE] = "delete", [STK_FACC_RENAME] = "rename", [STK_FACC_LINK] = "link",
-	[STK_FACC_ATTR] = "attr",
+	[STK_FACC_ATTR] = "attr",     [STK_FACC_EXEC] = "exec",
 };
 
 const char *const stk_action_words[STK_N_ACTION_WORDS] = { "allow", "audit", "deny" };

@@ -7,7 +7,10 @@
 
 #include "policy.h"
 
-/* Index: enum stk_file_access. */
+/*
+ * Index: enum stk_file_access. A "files" rule may name the first
+ * STK_FACC_FILES of them; "exec" is its own section.
+ */
 extern const char *const stk_access_words[STK_FACC_COUNT];
 /* Index + STK_ACT_ALLOW: enum stk_action ("allow", "audit", "deny"). */
 #define STK_N_ACTION_WORDS 3

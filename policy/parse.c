@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec.h"
 #include "files.h"
 #include "network.h"
 #include "ops.h"
@@ -51,12 +52,12 @@ static const struct stk_member top_keys[] = {
 	{ "mode", parse_mode, false },
 	{ "alert", parse_alert, false },
 	{ "files", stk_parse_files, false },
+	{ "exec", stk_parse_exec, false },
 	{ "capabilities", stk_parse_caps, false },
 	{ "kernel", stk_parse_kernel, false },
 	{ "sockets", stk_parse_sockets, false },
 	{ "network", stk_parse_network, false },
 	/* Sections of the language that this version does not read yet. */
-	{ "exec", NULL, false },
 	{ "scope", NULL, false },
 };
 
@@ -83,14 +84,12 @@ static bool other_version(struct stk_pctx *c, const struct stk_jval *doc)
 	return true;
 }
 
-void stk_policy_free(struct stk_policy *p)
+static void free_rules(struct stk_file_rule *rules, size_t n)
 {
 	size_t i, j;
 
-	if (!p)
-		return;
-	for (i = 0; i < p->files.n_rules; i++) {
-		struct stk_file_rule *r = &p->files.rules[i];
+	for (i = 0; i < n; i++) {
+		struct stk_file_rule *r = &rules[i];
 
 		free(r->id);
 		for (j = 0; j < r->n_paths; j++)
@@ -98,7 +97,15 @@ void stk_policy_free(struct stk_policy *p)
 		free(r->paths);
 		free(r->path_pos);
 	}
-	free(p->files.rules);
+	free(rules);
+}
+
+void stk_policy_free(struct stk_policy *p)
+{
+	if (!p)
+		return;
+	free_rules(p->files.rules, p->files.n_rules);
+	free_rules(p->exec.rules, p->exec.n_rules);
 	stk_network_free(&p->network);
 	stk_ops_free(p);
 	free(p->name);
@@ -133,6 +140,7 @@ int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_
 	}
 	p->mode = STK_MODE_ENFORCE;
 	p->files.def = STK_ACT_ALLOW;
+	p->exec.def = STK_ACT_ALLOW;
 	c.ix = ix;
 	c.pol = p;
 
@@ -141,6 +149,8 @@ int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_
 		stk_parse_object(&c, &doc, NULL, top_keys, ARRAY_SIZE(top_keys), p);
 		if (!c.err)
 			stk_check_files(&c);
+		if (!c.err)
+			stk_check_exec(&c);
 		if (!c.err)
 			stk_check_ops(&c);
 	}
@@ -158,6 +168,7 @@ cleanup:
 	}
 	stk_policy_free(p);
 	free(c.rule_id_pos);
+	free(c.exec_id_pos);
 	json_object_put(root);
 	stk_json_index_free(ix);
 	return r;

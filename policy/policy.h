@@ -143,6 +143,13 @@ struct stk_policy {
 		struct stk_file_rule *rules;
 		size_t n_rules;
 	} files;
+	/* Exec rules are path rules with the one access kind STK_FACC_EXEC. */
+	struct {
+		enum stk_action def; /* ALLOW or DENY; ALLOW without the section */
+		struct stk_file_rule *rules;
+		size_t n_rules;
+		bool deny_fileless; /* refuse to execute files without a name */
+	} exec;
 	struct stk_network network; /* see network.c */
 	struct stk_op_section caps;    /* "capabilities" */
 	struct stk_op_section kernel;  /* "kernel" */
@@ -200,8 +207,8 @@ struct stk_compiled {
 	size_t n_paths;
 	/*
 	 * Indexed by the rule numbers in verdicts: per policy, in the order
-	 * given, its default (id STK_DEFAULT_RULE_ID), then its rules in
-	 * order. Owns its strings: it outlives the policies.
+	 * given, its default (id STK_DEFAULT_RULE_ID), then its file rules,
+	 * then its exec rules, in order. Owns its strings: it outlives the policies.
 	 */
 	struct stk_rule_ref *rules;
 	size_t n_rules;
@@ -213,6 +220,13 @@ struct stk_compiled {
 	 * the capability, operation or socket word as id.
 	 */
 	struct stk_ops_config ops;
+	/*
+	 * deny_fileless of any policy: STK_EXECF_DENY_FILELESS, and the action
+	 * byte and rule (that policy's default) its events carry.
+	 */
+	uint32_t exec_flags;
+	uint8_t fileless_action;
+	uint32_t fileless_rule;
 };
 
 /*

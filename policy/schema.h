@@ -25,6 +25,7 @@ struct stk_pctx {
 	int err; /* -ENOMEM once something could not be allocated */
 	struct stk_policy *pol;
 	struct stk_pos *rule_id_pos; /* where each rule's id is, for the checks */
+	struct stk_pos *exec_id_pos; /* the same for the exec rules */
 };
 
 /* A JSON value with where it is. */

@@ -44,8 +44,11 @@ enum stk_file_access {
 	STK_FACC_RENAME = 4,
 	STK_FACC_LINK = 5,
 	STK_FACC_ATTR = 6, /* chmod, chown, setxattr */
-	STK_FACC_COUNT = 7,
+	STK_FACC_EXEC = 7, /* the "exec" section: execve, and mmap with PROT_EXEC */
+	STK_FACC_COUNT = 8,
 };
+/* The kinds a "files" rule may name: all but exec, which is its own section. */
+#define STK_FACC_FILES 7
 #define STK_FACC_BIT(a) (1u << (a))
 
 /* Rule index meaning "no rule"; rule indexes point into the agent's rule table. */
@@ -84,7 +87,6 @@ struct stk_name_key {
 struct stk_file_verdict {
 	__u32 rule[STK_FACC_COUNT];
 	__u8 action[STK_FACC_COUNT]; /* enum stk_action | STK_ACT_COMPLAIN */
-	__u8 pad;
 };
 
 /* stk_file_value.flags */
@@ -141,22 +143,45 @@ struct stk_ops_config {
 struct stk_config {
 	struct stk_file_verdict file_default; /* where no rule matches */
 	__u8 pad[4];
+	__u32 exec_flags; /* STK_EXECF_* */
+	__u32 fileless_rule; /* what a deny_fileless event names (a policy's default) */
+	__u8 fileless_action; /* enum stk_action | STK_ACT_COMPLAIN */
+	__u8 pad2[3];
 	struct stk_ops_config ops;
 };
+
+/* stk_config.exec_flags */
+#define STK_EXECF_DENY_FILELESS 0x1 /* refuse to execute files with no name (i_nlink == 0) */
 
 /* Event types: ABI, never renumber. */
 enum stk_event_type {
 	STK_EV_FILE = 1,    /* struct stk_event_file */
-	STK_EV_EXEC = 2,    /* reserved: exec rules */
+	STK_EV_EXEC = 2,    /* reserved (exec events are STK_EV_FILE, access exec) */
 	STK_EV_CAP = 3,     /* struct stk_event_cap */
 	STK_EV_KERNEL = 4,  /* struct stk_event_kernel */
-	STK_EV_NET = 5,     /* reserved: sockets and network rules */
+	STK_EV_NET = 5,     /* struct stk_event_sock (socket_create), struct stk_event_net */
 };
 
 /* Hooks an event comes from: ABI, never renumber. */
 enum stk_hook {
 	/* 1-19: file rules */
 	STK_HOOK_FILE_OPEN = 1,
+	STK_HOOK_PATH_MKNOD = 2,
+	STK_HOOK_PATH_MKDIR = 3,
+	STK_HOOK_PATH_SYMLINK = 4,
+	STK_HOOK_PATH_UNLINK = 5,
+	STK_HOOK_PATH_RMDIR = 6,
+	STK_HOOK_PATH_RENAME = 7,
+	STK_HOOK_PATH_LINK = 8,
+	STK_HOOK_PATH_TRUNCATE = 9,
+	STK_HOOK_PATH_CHMOD = 10,
+	STK_HOOK_PATH_CHOWN = 11,
+	STK_HOOK_INODE_SETXATTR = 12,
+	STK_HOOK_INODE_REMOVEXATTR = 13,
+	/* 20-29: exec (events are STK_EV_FILE records: exec is a file access) */
+	STK_HOOK_BPRM_CHECK = 20,    /* bprm_check_security */
+	STK_HOOK_MMAP_FILE = 21,     /* mmap with PROT_EXEC */
+	STK_HOOK_FILE_MPROTECT = 22, /* mprotect adding PROT_EXEC */
 	/* 30-39: capabilities */
 	STK_HOOK_CAPABLE = 30,
 	/* 40-49: kernel operations */
@@ -170,16 +195,15 @@ enum stk_hook {
 	STK_HOOK_SB_REMOUNT = 47,
 	STK_HOOK_PTRACE_ACCESS_CHECK = 48,
 	STK_HOOK_PTRACE_TRACEME = 49,
-	/* 50: sockets (LSM) */
+	/* 50: sockets (LSM); 51-69: network (cgroup programs, enum stk_net_hook) */
 	STK_HOOK_SOCKET_CREATE = 50,
-	/* 20-29: exec; 30-39: capabilities; 40-49: kernel operations;
-	 * 50-69: sockets and network (cgroup programs). */
 };
 
 /* Event flags. */
 #define STK_EVF_PATH_TRUNCATED 0x1
 #define STK_EVF_PATH_ERROR 0x2
 #define STK_EVF_WALK_LIMIT 0x4 /* denied: the file is nested deeper than the walk goes */
+#define STK_EVF_FILELESS 0x8 /* denied: exec of a file without a name (deny_fileless) */
 
 struct stk_event_hdr {
 	__u64 time_boot_ns; /* bpf_ktime_get_boot_ns() */
@@ -268,8 +292,8 @@ enum stk_counter {
 #ifndef __bpf__
 _Static_assert(sizeof(struct stk_inode_key) == 16, "stk_inode_key layout");
 _Static_assert(sizeof(struct stk_name_key) == 80, "stk_name_key layout");
-_Static_assert(sizeof(struct stk_file_verdict) == 36, "stk_file_verdict layout");
-_Static_assert(sizeof(struct stk_file_value) == 80, "stk_file_value layout");
+_Static_assert(sizeof(struct stk_file_verdict) == 40, "stk_file_verdict layout");
+_Static_assert(sizeof(struct stk_file_value) == 88, "stk_file_value layout");
 _Static_assert(sizeof(struct stk_event_hdr) == 72, "stk_event_hdr layout");
 _Static_assert(sizeof(struct stk_event_file) == 72 + 24 + STK_PATH_MAX, "stk_event_file layout");
 _Static_assert(sizeof(struct stk_op_verdict) == 8, "stk_op_verdict layout");

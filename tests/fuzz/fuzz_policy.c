@@ -120,8 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The same policy twice: two policies combining. */
 		two[0] = two[1] = p;
 		check(stk_compile(two, 2, &c, &d) == 0);
-		check(c->n_rules == 2 * (p->files.n_rules + 1 + p->caps.n + p->kernel.n +
-					 p->sockets.n) + 2 * net_rules(p));
+		check(c->n_rules == 2 * (p->files.n_rules + p->exec.n_rules + 1 + p->caps.n +
+					 p->kernel.n + p->sockets.n) + 2 * net_rules(p));
 		check_net(c);
 		check_table(c);
 		check_ops(c);

@@ -352,3 +352,48 @@ bool kt_bool(struct json_object *o, const char *key)
 {
 	return json_object_get_boolean(field(o, key, json_type_boolean));
 }
+
+int kt_in_child(int (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(fn(arg) & 0xff);
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		fail_msg("child died");
+	return WEXITSTATUS(st);
+}
+
+int kt_run(const char *path, char *const argv[], int *ret_status)
+{
+	int pipefd[2], err = 0, st;
+	char *const envp[] = { "PATH=/usr/local/bin:/bin:/usr/bin", NULL };
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		fail_msg("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		int e;
+
+		close(pipefd[0]);
+		execve(path, argv, envp);
+		e = errno;
+		if (write(pipefd[1], &e, sizeof(e)) != sizeof(e))
+			_exit(126);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	/* The pipe closes on a successful exec: no bytes. */
+	n = read(pipefd[0], &err, sizeof(err));
+	close(pipefd[0]);
+	waitpid(pid, &st, 0);
+	if (n == sizeof(err))
+		return err;
+	*ret_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return 0;
+}

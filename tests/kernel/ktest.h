@@ -53,6 +53,19 @@ static inline int kt_open(const char *path, int flags)
 }
 
 /*
+ * Runs @fn(@arg) in a child process (for chroot, unshare, ...) and returns
+ * what it returned (0-255, e.g. an errno). Fails the test if the child dies.
+ */
+int kt_in_child(int (*fn)(void *), void *arg);
+
+/*
+ * execv(@path, @argv) in a child. Returns 0 when the exec succeeded (its
+ * exit status in @ret_status, 128+signal if killed), else the errno execv
+ * failed with. The environment holds only PATH.
+ */
+int kt_run(const char *path, char *const argv[], int *ret_status);
+
+/*
  * Waits (up to 20 s) for an audit record whose "path" is @path and returns
  * it (caller puts it with json_object_put), or NULL.
  */

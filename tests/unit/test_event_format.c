@@ -178,6 +178,51 @@ static void rfc3339_time(void **state)
 	assert_string_equal(b, "2023-11-14T22:13:20.123000456Z");
 }
 
+/* Every hook has its kernel name; exec events are file records with access exec. */
+static void hooks_and_exec_events(void **state)
+{
+	static const struct {
+		uint32_t hook;
+		const char *name;
+	} hooks[] = {
+		{ STK_HOOK_FILE_OPEN, "file_open" },
+		{ STK_HOOK_PATH_MKNOD, "path_mknod" },
+		{ STK_HOOK_PATH_MKDIR, "path_mkdir" },
+		{ STK_HOOK_PATH_SYMLINK, "path_symlink" },
+		{ STK_HOOK_PATH_UNLINK, "path_unlink" },
+		{ STK_HOOK_PATH_RMDIR, "path_rmdir" },
+		{ STK_HOOK_PATH_RENAME, "path_rename" },
+		{ STK_HOOK_PATH_LINK, "path_link" },
+		{ STK_HOOK_PATH_TRUNCATE, "path_truncate" },
+		{ STK_HOOK_PATH_CHMOD, "path_chmod" },
+		{ STK_HOOK_PATH_CHOWN, "path_chown" },
+		{ STK_HOOK_INODE_SETXATTR, "inode_setxattr" },
+		{ STK_HOOK_INODE_REMOVEXATTR, "inode_removexattr" },
+		{ STK_HOOK_BPRM_CHECK, "bprm_check_security" },
+		{ STK_HOOK_MMAP_FILE, "mmap_file" },
+		{ STK_HOOK_FILE_MPROTECT, "file_mprotect" },
+	};
+	struct json_object *o;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		assert_string_equal(stk_hook_name(hooks[i].hook), hooks[i].name);
+	assert_string_equal(stk_hook_name(19), "unknown");
+
+	make_event("/memfd:x", 9);
+	ev.hdr.hook = STK_HOOK_BPRM_CHECK;
+	ev.hdr.flags = STK_EVF_FILELESS;
+	ev.hdr.rule = 1;
+	ev.access = ev.denied = STK_FACC_BIT(STK_FACC_EXEC);
+	o = format(ev.hdr.size, 1);
+	assert_string_equal(str(o, "hook"), "bprm_check_security");
+	assert_string_equal(str(o, "rule"), "default");
+	assert_string_equal(str(o, "reason"), "file has no name (deny_fileless)");
+	assert_string_equal(str(o, "access"), "[ \"exec\" ]");
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +231,7 @@ int main(void)
 		cmocka_unit_test(hostile_path_bytes_stay_one_valid_line),
 		cmocka_unit_test(malformed_records_are_rejected),
 		cmocka_unit_test(rfc3339_time),
+		cmocka_unit_test(hooks_and_exec_events),
 	};
 
 	return cmocka_run_group_tests_name("event_format", tests, NULL, NULL);

@@ -14,7 +14,7 @@
 static void access_names_round_trip(void **state)
 {
 	static const char *const want[STK_FACC_COUNT] = {
-		"read", "write", "create", "delete", "rename", "link", "attr",
+		"read", "write", "create", "delete", "rename", "link", "attr", "exec",
 	};
 	int i;
 
@@ -24,7 +24,7 @@ static void access_names_round_trip(void **state)
 		assert_int_equal(stk_file_access_from_name(want[i]), i);
 	}
 	assert_int_equal(stk_file_access_from_name("READ"), -1);
-	assert_int_equal(stk_file_access_from_name("exec"), -1);
+	assert_int_equal(stk_file_access_from_name("exec"), STK_FACC_EXEC);
 	assert_int_equal(stk_file_access_from_name(""), -1);
 	assert_int_equal(stk_file_access_from_name(NULL), -1);
 	assert_null(stk_file_access_name(STK_FACC_COUNT));

@@ -180,7 +180,7 @@ static void every_access_and_action(void **state)
 	parse(&res, text);
 	assert_int_equal(res.r, 0);
 	assert_int_equal(res.d.n, 0);
-	assert_int_equal(res.p->files.rules[0].access, (1u << STK_FACC_COUNT) - 1);
+	assert_int_equal(res.p->files.rules[0].access, (1u << STK_FACC_FILES) - 1);
 	assert_int_equal(res.p->files.rules[0].action, STK_ACT_ALLOW);
 	assert_int_equal(res.p->files.rules[0].n_paths, 2);
 	assert_string_equal(res.p->files.rules[0].paths[1], "/b/");
@@ -209,7 +209,7 @@ static const struct one_case top_cases[] = {
 	{ "{\"name\": \"t\"}", "{", 0, ERR, "missing required key 'stockade'" },
 	{ "{\n \"stockade\": 1}", "{", 0, ERR, "missing required key 'name'" },
 	{ HEAD "\"x\": 1}", "\"x\"", 0, ERR,
-	  "unknown key 'x' (allowed: stockade, name, mode, alert, files, capabilities, kernel, sockets, network)" },
+	  "unknown key 'x' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network)" },
 	{ "{\"stockade\": \"1\", \"name\": \"t\"}", "\"1\"", 0, ERR,
 	  "wrong type for 'stockade': expected integer, got string" },
 	{ "{\"stockade\": 1.0, \"name\": \"t\"}", "1.0", 0, ERR,
@@ -245,7 +245,8 @@ static const struct one_case top_cases[] = {
 	  "unknown default 'Deny' (expected allow or deny)" },
 	{ HEAD "\"files\": {\"rules\": {}}}", "{}", 0, ERR,
 	  "wrong type for 'rules': expected array, got object" },
-	{ HEAD "\"exec\": {}}", "\"exec\"", 0, ERR, "section 'exec' is not supported yet by this version" },
+	{ HEAD "\"exec\": {\"deny_fileless\": 1}}", "1", 1, ERR,
+	  "wrong type for 'deny_fileless': expected boolean, got integer" },
 	{ HEAD "\"capabilities\": 1}", "1}", 0, ERR,
 	  "wrong type for 'capabilities': expected object, got integer" },
 	{ HEAD "\"kernel\": 1}", "1}", 0, ERR,
@@ -260,7 +261,7 @@ static const struct one_case top_cases[] = {
 	  "invalid JSON: object property name separator ':' expected" },
 	/* Unprintable bytes of user text are escaped in messages. */
 	{ HEAD "\"a\\u001b[31mb\": 1}", "\"a", 0, ERR,
-	  "unknown key 'a\\x1b[31mb' (allowed: stockade, name, mode, alert, files, capabilities, kernel, sockets, network)" },
+	  "unknown key 'a\\x1b[31mb' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network)" },
 };
 
 static const struct one_case rule_cases[] = {
@@ -403,7 +404,7 @@ static void many_errors_in_one_pass(void **state)
 {
 	static const char text[] =
 		"{\"stockade\": 1, \"name\": \"bad name\", \"mode\": \"loud\", \"alert\": \"yes\",\n"
-		" \"exec\": {}, \"colour\": 3,\n"
+		" \"exec\": [], \"colour\": 3,\n"
 		" \"files\": {\"default\": \"audit\", \"rules\": [\n"
 		"  {\"id\": \"a\", \"paths\": [\"/ok\", \"rel\", \"/x/../y\"], \"access\": [\"read\", \"exec\"], \"action\": \"deny\"},\n"
 		"  {\"id\": \"a\", \"paths\": [], \"access\": [\"read\"], \"action\": \"nope\"},\n"
@@ -421,10 +422,10 @@ static void many_errors_in_one_pass(void **state)
 		  "unknown mode 'loud' (expected enforce or complain)");
 	expect_at(&res, 2, ERR, (struct stk_pos){ 1, 62 },
 		  "wrong type for 'alert': expected boolean, got string");
-	expect_at(&res, 3, ERR, (struct stk_pos){ 2, 2 },
-		  "section 'exec' is not supported yet by this version");
+	expect_at(&res, 3, ERR, (struct stk_pos){ 2, 10 },
+		  "wrong type for 'exec': expected object, got array");
 	expect_at(&res, 4, ERR, (struct stk_pos){ 2, 14 },
-		  "unknown key 'colour' (allowed: stockade, name, mode, alert, files, capabilities, kernel, sockets, network)");
+		  "unknown key 'colour' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network)");
 	expect_at(&res, 5, ERR, (struct stk_pos){ 3, 23 },
 		  "unknown default 'audit' (expected allow or deny)");
 	expect_at(&res, 6, ERR, (struct stk_pos){ 4, 32 }, "path must be absolute: 'rel'");

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * file_ops.bpf.c - file rules for everything but open: create, delete,
+ * rename, link, attr, and truncate (write).
+ *
+ * The path hooks (CONFIG_SECURITY_PATH) see the mount as well as the dentry,
+ * so the walk crosses mounts as on open. A name being created is judged at
+ * its negative dentry: its (directory, name) key, then the directory's
+ * ancestry, so a protected path that does not exist yet is covered.
+ * The xattr hooks only see a dentry: their walk stops at the root of the
+ * file's filesystem (see docs/design.md).
+ */
+#include "file_walk.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+#define RENAME_EXCHANGE 2
+
+#define ACC(k) STK_FACC_BIT(STK_FACC_##k)
+
+static __always_inline struct mount *stk_path_mount(const struct path *p)
+{
+	return stk_real_mount(BPF_CORE_READ(p, mnt));
+}
+
+/* Creating a name in @dir: judged at the new (negative) dentry. */
+static __always_inline int stk_create(int ret, const struct path *dir, struct dentry *dentry,
+				      __u32 hook)
+{
+	if (ret)
+		return ret; /* an earlier LSM's denial stands */
+	return stk_file_check(dentry, stk_path_mount(dir), hook, ACC(CREATE));
+}
+
+SEC("lsm/path_mknod")
+int BPF_PROG(stk_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev, int ret)
+{
+	/* Also called for open(O_CREAT) of a name that does not exist (may_o_create). */
+	return stk_create(ret, dir, dentry, STK_HOOK_PATH_MKNOD);
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(stk_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	return stk_create(ret, dir, dentry, STK_HOOK_PATH_MKDIR);
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(stk_path_symlink, const struct path *dir, struct dentry *dentry, const char *old_name,
+	     int ret)
+{
+	return stk_create(ret, dir, dentry, STK_HOOK_PATH_SYMLINK);
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(stk_path_unlink, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_file_check(dentry, stk_path_mount(dir), STK_HOOK_PATH_UNLINK, ACC(DELETE));
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(stk_path_rmdir, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_file_check(dentry, stk_path_mount(dir), STK_HOOK_PATH_RMDIR, ACC(DELETE));
+}
+
+/*
+ * The source is renamed away; the destination name is created and, if a
+ * file is there, that file is deleted and its path gets new contents
+ * (write). An exchange does both to both sides.
+ */
+SEC("lsm/path_rename")
+int BPF_PROG(stk_path_rename, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	__u32 replace = ACC(CREATE), src = ACC(RENAME);
+	int err;
+
+	if (ret)
+		return ret;
+	if (BPF_CORE_READ(new_dentry, d_inode))
+		replace |= ACC(DELETE) | ACC(WRITE);
+	if (flags & RENAME_EXCHANGE) {
+		src |= replace;
+		replace |= ACC(RENAME);
+	}
+	err = stk_file_check(old_dentry, stk_path_mount(old_dir), STK_HOOK_PATH_RENAME, src);
+	if (err)
+		return err;
+	return stk_file_check(new_dentry, stk_path_mount(new_dir), STK_HOOK_PATH_RENAME, replace);
+}
+
+/* A new name for an existing file: link on the file, create on the name. */
+SEC("lsm/path_link")
+int BPF_PROG(stk_path_link, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	struct mount *mnt = stk_path_mount(new_dir);
+	int err;
+
+	if (ret)
+		return ret;
+	/* Hard links stay inside one mount: the source is reached through it too. */
+	err = stk_file_check(old_dentry, mnt, STK_HOOK_PATH_LINK, ACC(LINK));
+	if (err)
+		return err;
+	return stk_file_check(new_dentry, mnt, STK_HOOK_PATH_LINK, ACC(CREATE));
+}
+
+SEC("lsm/path_truncate")
+int BPF_PROG(stk_path_truncate, const struct path *path, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_file_check(BPF_CORE_READ(path, dentry), stk_path_mount(path),
+			      STK_HOOK_PATH_TRUNCATE, ACC(WRITE));
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(stk_path_chmod, const struct path *path, umode_t mode, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_file_check(BPF_CORE_READ(path, dentry), stk_path_mount(path),
+			      STK_HOOK_PATH_CHMOD, ACC(ATTR));
+}
+
+/*
+ * kuid_t and kgid_t are passed by value: read the context by slot rather
+ * than name them as arguments (path, uid, gid, ret).
+ */
+SEC("lsm/path_chown")
+int stk_path_chown(unsigned long long *ctx)
+{
+	const struct path *path = (const struct path *)ctx[0];
+	int ret = (int)ctx[3];
+
+	if (ret)
+		return ret;
+	return stk_file_check(BPF_CORE_READ(path, dentry), stk_path_mount(path),
+			      STK_HOOK_PATH_CHOWN, ACC(ATTR));
+}
+
+/* The first argument is a user namespace (6.1) or an idmap (6.3+): unused. */
+SEC("lsm/inode_setxattr")
+int BPF_PROG(stk_inode_setxattr, void *idmap, struct dentry *dentry, const char *name,
+	     const void *value, size_t size, int xflags, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_file_check(dentry, NULL, STK_HOOK_INODE_SETXATTR, ACC(ATTR));
+}
+
+SEC("lsm/inode_removexattr")
+int BPF_PROG(stk_inode_removexattr, void *idmap, struct dentry *dentry, const char *name, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_file_check(dentry, NULL, STK_HOOK_INODE_REMOVEXATTR, ACC(ATTR));
+}

@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * file_walk.bpf.h - the file rules' maps, the ancestry walk that decides,
+ * and the event writer, shared by every program that judges a file
+ * (file.bpf.c: file_open; file_ops.bpf.c: create, delete, rename, link,
+ * attr; exec.bpf.c: exec). Each skeleton has its own copy of the maps; the
+ * agent makes them one (bpf_map__reuse_fd), see agent/lsm_file.h.
+ *
+ * A file is judged by what it is, not by the name it was reached under:
+ * from the dentry the program walks up the real dentry tree of its
+ * superblock (so bind mounts, /proc/PID/fd, /proc/PID/root, chroots and
+ * mount namespaces all lead to the same ancestors), crossing into parent
+ * mounts at each superblock root, and looks every ancestor up by inode.
+ * The first entry found is the longest match and decides every access
+ * kind. A dentry without an inode (a name about to be created) is found
+ * by its (directory, name) key only. See docs/design.md.
+ */
+#ifndef STK_FILE_WALK_BPF_H
+#define STK_FILE_WALK_BPF_H
+
+#include "common.bpf.h"
+
+/* Deeper than any path the VFS hands out in practice; see stk_walk_step. */
+#define STK_WALK_LOOPS 2048
+/* Path components the event path builder visits. */
+#define STK_PATH_LOOPS 256
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* sized by the agent */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stk_inode_key);
+	__type(value, struct stk_file_value);
+} stk_file_inodes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* sized by the agent */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stk_name_key);
+	__type(value, struct stk_file_value);
+} stk_file_names SEC(".maps");
+
+/* Event under construction: too large for the 512-byte BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_event_file);
+} stk_file_scratch SEC(".maps");
+
+struct stk_walk {
+	struct dentry *dentry;
+	struct mount *mnt; /* NULL: do not cross mounts (hooks that only see a dentry) */
+	__u32 level;	   /* 0 for the file itself */
+	__u32 found;	   /* 1: verdict holds the decision; 2: walk limit reached */
+	struct stk_file_verdict verdict;
+};
+
+static __always_inline int stk_verdict_present(const struct stk_file_verdict *v)
+{
+	__u8 any = 0;
+	int i;
+
+	for (i = 0; i < STK_FACC_COUNT; i++)
+		any |= v->action[i];
+	return any != STK_ACT_NONE;
+}
+
+/*
+ * Takes the verdict an entry gives at this level, if any: the exact part
+ * only for the file itself, the tree part at every level.
+ */
+static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_value *val)
+{
+	if (!val)
+		return 0;
+	if (w->level == 0 && stk_verdict_present(&val->exact)) {
+		w->verdict = val->exact;
+		return 1;
+	}
+	if (stk_verdict_present(&val->tree)) {
+		w->verdict = val->tree;
+		return 1;
+	}
+	return 0;
+}
+
+/* A negative dentry has no inode: the key reads as ino 0, which no entry has. */
+static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d)
+{
+	key->ino = BPF_CORE_READ(d, d_inode, i_ino);
+	key->dev = BPF_CORE_READ(d, d_sb, s_dev);
+	key->pad = 0;
+}
+
+/* Looks up "name of @d in directory @parent", if that directory has names. */
+static __always_inline const struct stk_file_value *stk_name_lookup(struct dentry *d,
+								     struct dentry *parent)
+{
+	const struct stk_file_value *pval;
+	struct stk_name_key nkey = {};
+
+	stk_inode_key_of(&nkey.dir, parent);
+	pval = bpf_map_lookup_elem(&stk_file_inodes, &nkey.dir);
+	if (!pval || !(pval->flags & STK_FVAL_HAS_NAMES))
+		return NULL;
+	if (bpf_probe_read_kernel_str(nkey.name, sizeof(nkey.name), BPF_CORE_READ(d, d_name.name)) < 0)
+		return NULL;
+	return bpf_map_lookup_elem(&stk_file_names, &nkey);
+}
+
+/* One step of the ancestry walk; returns 1 to stop. Run by bpf_loop(). */
+static long stk_walk_step(__u32 index, void *ctx)
+{
+	struct stk_walk *w = ctx;
+	/* Locals, not w->...: CO-RE relocates every field access inside BPF_CORE_READ. */
+	struct dentry *d = w->dentry;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct stk_inode_key key;
+	struct mount *up;
+
+	stk_inode_key_of(&key, d);
+	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
+		goto found;
+	if (parent != d && stk_take(w, stk_name_lookup(d, parent)))
+		goto found;
+
+	if (parent != d) {
+		w->dentry = parent;
+	} else {
+		/* Root of this superblock: continue at the mountpoint above. */
+		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
+		if (!up || up == mnt)
+			return 1; /* the top: nothing matched */
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+	}
+	w->level++;
+	if (index == STK_WALK_LOOPS - 1)
+		w->found = 2;
+	return 0;
+found:
+	w->found = 1;
+	return 1;
+}
+
+static __always_inline struct mount *stk_real_mount(struct vfsmount *vfsmnt)
+{
+	if (!vfsmnt)
+		return NULL;
+	return (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+}
+
+/* The most severe action among the requested accesses, and its rule. */
+static __always_inline __u8 stk_worst(const struct stk_file_verdict *v, __u32 access, __u32 *rule,
+				      __u32 *which)
+{
+	__u8 worst = STK_ACT_NONE, a;
+	int i;
+
+	*rule = STK_RULE_NONE;
+	*which = 0;
+	for (i = 0; i < STK_FACC_COUNT; i++) {
+		if (!(access & STK_FACC_BIT(i)))
+			continue;
+		a = v->action[i];
+		if (stk_action_rank(a) > stk_action_rank(worst)) {
+			worst = a;
+			*rule = v->rule[i];
+			*which = 0;
+		}
+		if (a == worst)
+			*which |= STK_FACC_BIT(i);
+	}
+	return worst;
+}
+
+/* What the walk decided for one access to a file. */
+struct stk_decided {
+	__u32 rule;
+	__u32 which; /* the accesses that decided */
+	__u16 flags; /* STK_EVF_* */
+	__u8 action;
+};
+
+/*
+ * stk_file_decide() - the verdict for @access to the file at @d (reached
+ * through mount @mnt, or NULL), by the walk. @d may be a negative dentry
+ * (a name being created): then only its (directory, name) key and the
+ * directory's ancestry can match.
+ */
+static __always_inline void stk_file_decide(struct dentry *d, struct mount *mnt, __u32 access,
+					    struct stk_decided *out)
+{
+	struct stk_config *cfg = stk_get_config();
+	struct stk_walk w = {};
+
+	out->flags = 0;
+	out->action = STK_ACT_NONE;
+	out->rule = STK_RULE_NONE;
+	out->which = 0;
+	if (!cfg)
+		return; /* cannot happen: array maps always have index 0 */
+	w.dentry = d;
+	w.mnt = mnt;
+	bpf_loop(STK_WALK_LOOPS, stk_walk_step, &w, 0);
+
+	if (w.found == 1) {
+		out->action = stk_worst(&w.verdict, access, &out->rule, &out->which);
+	} else if (w.found == 2) {
+		/* Deeper than we can see: refuse rather than guess. */
+		stk_count(STK_CNT_WALK_LIMIT);
+		out->action = STK_ACT_DENY;
+		out->which = access;
+		out->flags = STK_EVF_WALK_LIMIT;
+	} else {
+		out->action = stk_worst(&cfg->file_default, access, &out->rule, &out->which);
+	}
+}
+
+/* Room to write a path right to left, plus slack for the verifier's bounds. */
+struct stk_pathbuf {
+	char b[STK_PATH_MAX + 256];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_pathbuf);
+} stk_path_scratch SEC(".maps");
+
+struct stk_pathgen {
+	struct dentry *d;
+	struct mount *mnt;
+	__s32 pos;	/* the path starts at buf[pos]; buf[STK_PATH_MAX - 1] is its NUL */
+	__u32 truncated;
+	__u32 last; /* the component being written is the last one */
+};
+
+/* One component of the path, right to left; returns 1 to stop. Run by bpf_loop(). */
+static long stk_path_step(__u32 index, void *ctx)
+{
+	struct stk_pathgen *g = ctx;
+	struct dentry *d = g->d;
+	struct mount *mnt = g->mnt;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct dentry *mroot = mnt ? BPF_CORE_READ(mnt, mnt.mnt_root) : NULL;
+	const unsigned char *name;
+	struct stk_pathbuf *pb;
+	struct mount *up;
+	__u32 len, zero = 0;
+	__s32 pos;
+
+	(void)index;
+	/* Looked up here: a map pointer does not survive in the loop's context. */
+	pb = bpf_map_lookup_elem(&stk_path_scratch, &zero);
+	if (!pb)
+		return 1;
+	if (d == mroot || (d == parent && !mnt)) {
+		/* Root of this mount: go on at its mountpoint in the parent mount. */
+		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
+		if (!up || up == mnt)
+			return 1;
+		g->d = BPF_CORE_READ(mnt, mnt_mountpoint);
+		g->mnt = up;
+		return 0;
+	}
+	/*
+	 * A dentry that is its own parent but not the mount's root: a pseudo
+	 * file (memfd, pipe) or a disconnected one. Its name is all there is.
+	 */
+	if (d == parent)
+		g->last = 1;
+	len = BPF_CORE_READ(d, d_name.len);
+	name = BPF_CORE_READ(d, d_name.name);
+	pos = g->pos - (__s32)len - 1;
+	if (len > 255 || pos < 0) {
+		g->truncated = 1;
+		return 1;
+	}
+	bpf_probe_read_kernel(pb->b + ((pos + 1) & (STK_PATH_MAX - 1)), len & 255, name);
+	pb->b[pos & (STK_PATH_MAX - 1)] = '/';
+	g->pos = pos;
+	g->d = parent;
+	return g->last ? 1 : 0;
+}
+
+/*
+ * Writes the path of @d (through mount @mnt) into @ev->path and sets
+ * path_len; returns the bytes of ev->path to send. The path is the one seen
+ * from the root of the mount namespace (a hook that only sees a dentry: from
+ * the root of its filesystem).
+ */
+static __always_inline __u32 stk_event_path(struct stk_event_file *ev, struct dentry *d,
+					    struct mount *mnt)
+{
+	struct stk_pathgen g = { .d = d, .mnt = mnt, .pos = STK_PATH_MAX - 1 };
+	struct stk_pathbuf *pb;
+	__u32 zero = 0, n, start;
+
+	pb = bpf_map_lookup_elem(&stk_path_scratch, &zero);
+	if (!pb) {
+		ev->hdr.flags |= STK_EVF_PATH_ERROR;
+		ev->path[0] = '\0';
+		ev->path_len = 1;
+		return 1;
+	}
+	pb->b[STK_PATH_MAX - 1] = '\0';
+	bpf_loop(STK_PATH_LOOPS, stk_path_step, &g, 0);
+	if (g.truncated)
+		ev->hdr.flags |= STK_EVF_PATH_TRUNCATED;
+	if (g.pos == STK_PATH_MAX - 1) {
+		/* The root itself. */
+		g.pos--;
+		pb->b[STK_PATH_MAX - 2] = '/';
+	}
+	/* g.pos is in [0, STK_PATH_MAX - 2]; the mask tells the verifier so. */
+	start = (__u32)g.pos & (STK_PATH_MAX - 1);
+	n = STK_PATH_MAX - start;
+	bpf_probe_read_kernel(ev->path, n, pb->b + start);
+	ev->path_len = n;
+	return n;
+}
+
+/*
+ * stk_file_event() - reports a decided access to the file @d through
+ * mount @mnt. The path comes from @fpath by bpf_d_path() where the hook
+ * allows it (non-NULL), else from the walk of stk_event_path().
+ */
+static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, struct path *fpath,
+					   __u32 hook, __u32 access, const struct stk_decided *dec)
+{
+	struct stk_event_file *ev;
+	__u32 zero = 0;
+	long n;
+
+	ev = bpf_map_lookup_elem(&stk_file_scratch, &zero);
+	if (!ev) {
+		stk_count(STK_CNT_LOST);
+		return;
+	}
+	stk_fill_hdr(&ev->hdr, STK_EV_FILE, hook);
+	ev->hdr.rule = dec->rule;
+	ev->hdr.action = dec->action;
+	ev->hdr.enforced = stk_verdict_errno(dec->action) != 0;
+	ev->hdr.flags = dec->flags;
+	ev->ino = BPF_CORE_READ(d, d_inode, i_ino);
+	ev->dev = BPF_CORE_READ(d, d_sb, s_dev);
+	ev->access = access;
+	ev->denied = dec->which;
+
+	if (fpath) {
+		n = bpf_d_path(fpath, ev->path, sizeof(ev->path));
+		if (n <= 0 || n > STK_PATH_MAX) {
+			ev->hdr.flags |= n == -ENAMETOOLONG ? STK_EVF_PATH_TRUNCATED :
+							      STK_EVF_PATH_ERROR;
+			ev->path[0] = '\0';
+			n = 1;
+		}
+		ev->path_len = n;
+	} else {
+		n = stk_event_path(ev, d, mnt);
+	}
+	/* The verifier needs the bound spelled out. */
+	n &= 2 * STK_PATH_MAX - 1;
+	if (n > STK_PATH_MAX)
+		n = STK_PATH_MAX;
+	ev->hdr.size = offsetof(struct stk_event_file, path) + n;
+	if (bpf_ringbuf_output(&stk_events, ev, offsetof(struct stk_event_file, path) + n, 0))
+		stk_count(STK_CNT_LOST);
+	else
+		stk_count(STK_CNT_EVENTS);
+}
+
+/*
+ * stk_file_check() - decide, count, report; returns the hook's return value.
+ * The one sequence every file hook runs.
+ */
+static __always_inline int stk_file_check(struct dentry *d, struct mount *mnt, __u32 hook,
+					  __u32 access)
+{
+	struct stk_decided dec;
+
+	stk_file_decide(d, mnt, access, &dec);
+	if (stk_verdict_errno(dec.action))
+		stk_count(STK_CNT_DENIED);
+	if (stk_action_reported(dec.action))
+		stk_file_event(d, mnt, NULL, hook, access, &dec);
+	return stk_verdict_errno(dec.action);
+}
+
+#endif /* STK_FILE_WALK_BPF_H */
