@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -25,6 +27,11 @@
 #include "log.h"
 #include "enforcer.h"
 #include "notify.h"
+#include "persist.h"
+#include "pin.h"
+#include "privdrop.h"
+#include "privsep.h"
+#include "status_file.h"
 #include "policy_load.h"
 #include "resolve.h"
 
@@ -37,6 +44,9 @@ struct run_opts {
 	const char *audit_log;
 	bool syslog;
 	size_t ringbuf_bytes;
+	const char *pin_dir;
+	const char *user;
+	bool persist;
 };
 
 struct run_state {
@@ -48,9 +58,25 @@ struct run_state {
 	uint64_t bad_records;
 	char host[256];
 	char line[2 * STK_PATH_MAX + 4096];
+	struct stk_enforcer *enf;
+	uint64_t lost_reported;
 };
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reopen_requested;
+static volatile sig_atomic_t forbidden_requested;
+
+static void on_reopen(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
+static void on_forbidden(int sig)
+{
+	(void)sig;
+	forbidden_requested = 1;
+}
 
 static void on_stop(int sig)
 {
@@ -61,7 +87,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
-		"                    [--no-syslog] [--ringbuf-size BYTES] [-v]\n");
+		"                    [--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
+		"                    [--user USER] [--persist] [-v]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -71,6 +98,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "audit-log", required_argument, NULL, 'l' },
 		{ "no-syslog", no_argument, NULL, 'S' },
 		{ "ringbuf-size", required_argument, NULL, 'r' },
+		{ "pin-dir", required_argument, NULL, 'P' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "persist", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -81,6 +111,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->audit_log = STK_AUDIT_LOG_DEFAULT;
 	o->syslog = true;
 	o->ringbuf_bytes = RINGBUF_DEFAULT;
+	o->pin_dir = STK_PIN_DIR_DEFAULT;
+	o->user = STK_USER_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -100,6 +132,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			if (*end || o->ringbuf_bytes < 4096 ||
 			    (o->ringbuf_bytes & (o->ringbuf_bytes - 1)))
 				return -EINVAL;
+			break;
+		case 'P':
+			o->pin_dir = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'K':
+			o->persist = true;
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -178,6 +219,148 @@ static int setup_signals(void)
 	return 0;
 }
 
+/* Events the replaced programs left: their rule numbers are the old policy's, so none is named. */
+static void drain_old(int events_fd, void *arg)
+{
+	struct run_state *st = arg;
+	struct ring_buffer *rb = ring_buffer__new(events_fd, on_event, st, NULL);
+
+	if (!rb) {
+		stk_warn("events", "the replaced programs' buffered events are lost: %s",
+			 strerror(errno));
+		return;
+	}
+	st->fmt.rules = NULL;
+	st->fmt.n_rules = 0;
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	stk_audit_flush(st->audit);
+}
+
+/* Lost events are counted in the kernel since load, across agent restarts. */
+static void report_lost(void *arg)
+{
+	struct run_state *st = arg;
+	uint64_t lost;
+
+	if (stk_counter_read(stk_enforcer_counters_fd(st->enf), STK_CNT_LOST, &lost))
+		return;
+	if (lost > st->lost_reported)
+		stk_warn("events", "%llu events were lost (ring buffer full or no agent reading); "
+				   "%llu in all since the programs were loaded",
+			 (unsigned long long)(lost - st->lost_reported), (unsigned long long)lost);
+	st->lost_reported = lost;
+}
+
+static int reopen_log(void *arg)
+{
+	struct run_state *st = arg;
+	const char *path = stk_audit_path(st->audit);
+
+	return path ? stk_audit_open_file(path) : -ENOENT;
+}
+
+/* The reader: unprivileged, turns events into audit lines until SIGTERM. */
+static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids,
+		      bool debug_forbidden)
+{
+	struct ring_buffer *rb;
+	int err, fd;
+
+	/* Only the ring buffer: no fd left could change what is enforced. */
+	stk_close_bpf_fds_except(stk_enforcer_events_fd(st->enf));
+	rb = ring_buffer__new(stk_enforcer_events_fd(st->enf), on_event, st, NULL);
+	if (!rb) {
+		stk_err("events", "setting up the event reader failed: %s", strerror(errno));
+		return STK_EXIT_FAIL;
+	}
+	signal(SIGUSR1, on_reopen);
+	if (debug_forbidden)
+		signal(SIGUSR2, on_forbidden);
+	err = stk_privdrop(ids);
+	if (!err)
+		err = stk_privsep_reader_bind(ps);
+	if (!err)
+		err = stk_seccomp_reader();
+	if (!err)
+		err = stk_privsep_reader_ready(ps);
+	if (err) {
+		stk_err("privdrop", "dropping privileges to %s failed: %s", ids->name,
+			strerror(err < 0 ? -err : err));
+		return STK_EXIT_FAIL;
+	}
+	while (!stop_signal) {
+		err = ring_buffer__poll(rb, 1000);
+		if (err < 0 && err != -EINTR) {
+			stk_err("events", "reading events failed: %s", strerror(-err));
+			break;
+		}
+		stk_audit_flush(st->audit);
+		/* Wall-clock jumps (NTP, suspend) must not skew event times. */
+		st->fmt.boot_to_real_ns = boot_to_real_ns();
+		if (reopen_requested) {
+			reopen_requested = 0;
+			while ((fd = stk_privsep_recv_fd(ps)) >= 0)
+				stk_audit_use_fd(st->audit, fd);
+		}
+		if (forbidden_requested) /* test switch: seccomp must kill us here */
+			syscall(SYS_bpf, 12 /* BPF_PROG_GET_NEXT_ID */, NULL, 0);
+	}
+	/* Whatever the kernel already queued belongs in the log. */
+	ring_buffer__consume(rb);
+	stk_audit_flush(st->audit);
+	return stop_signal ? STK_EXIT_OK : STK_EXIT_FAIL;
+}
+
+/* Forks the reader and supervises it; returns when the agent should end. */
+static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
+{
+	const char *dbg = getenv("STK_DEBUG_FORBIDDEN_SYSCALL");
+	struct stk_monitor_ops ops = { .tick = report_lost, .reopen_log = reopen_log, .arg = st };
+	struct stk_status_info info = {
+		.set = st->set,
+		.pin_dir = o->pin_dir,
+		.user = ids->name,
+		.adopted = stk_enforcer_adopted(st->enf),
+		.persist = o->persist,
+	};
+	struct stk_privsep ps;
+	int err, sig, wst = 0;
+
+	err = stk_privsep_fork(&ps);
+	if (err) {
+		stk_err("run", "starting the event reader failed: %s", strerror(-err));
+		return STK_EXIT_FAIL;
+	}
+	if (ps.is_reader)
+		_exit(run_reader(st, &ps, ids, dbg && !strcmp(dbg, "1")));
+	if (stk_privsep_wait_ready(&ps)) {
+		waitpid(ps.reader, &wst, 0);
+		stk_err("run", "the event reader failed to start (%s %d)",
+			WIFSIGNALED(wst) ? "signal" : "exit status",
+			WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
+		return STK_EXIT_FAIL;
+	}
+	info.agent_pid = getpid();
+	info.reader_pid = ps.reader;
+	err = stk_status_write(&info);
+	if (err)
+		stk_warn("run", "writing the status file failed: %s", strerror(-err));
+	stk_notify("READY=1\nSTATUS=enforcing");
+
+	sig = stk_privsep_monitor(&ps, &ops, &wst);
+	if (sig) {
+		stk_info("run", "stopping on signal %d", sig);
+		return STK_EXIT_OK;
+	}
+	if (WIFSIGNALED(wst))
+		stk_err("run", "the event reader was killed by signal %d (%s)", WTERMSIG(wst),
+			strsignal(WTERMSIG(wst)));
+	else
+		stk_err("run", "the event reader exited with status %d", WEXITSTATUS(wst));
+	return STK_EXIT_FAIL;
+}
+
 int stk_cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {};
@@ -186,7 +369,7 @@ int stk_cmd_run(int argc, char **argv)
 	struct stk_file_maps maps = {};
 	struct stk_enforcer *enf = NULL;
 	struct stk_enforcer_input in = {};
-	struct ring_buffer *rb = NULL;
+	struct stk_ids ids;
 	char why[1024], cgmount[4096];
 	int err, status = STK_EXIT_FAIL;
 
@@ -215,6 +398,12 @@ int stk_cmd_run(int argc, char **argv)
 		stk_err("policy", "resolving rule paths failed: %s", strerror(-err));
 		goto cleanup;
 	}
+	err = stk_ids_lookup(o.user, &ids);
+	if (err) {
+		stk_err("privdrop", "cannot run the event reader as user %s: %s", o.user,
+			strerror(-err));
+		goto cleanup;
+	}
 	err = stk_audit_open(&st->audit, o.audit_log, o.syslog);
 	if (err) {
 		stk_err("audit", "cannot open the audit log %s: %s", o.audit_log, strerror(-err));
@@ -228,59 +417,43 @@ int stk_cmd_run(int argc, char **argv)
 	in.compiled = st->set->compiled;
 	in.file_maps = &maps;
 	in.ringbuf_bytes = o.ringbuf_bytes;
-	why[0] = '\0';
-	err = stk_enforcer_load(&enf, &in, why, sizeof(why));
-	if (!err)
-		err = setup_signals();
-	if (!err) {
-		rb = ring_buffer__new(stk_enforcer_events_fd(enf), on_event, st, NULL);
-		if (!rb)
-			err = -errno;
-	}
-	if (err) {
-		if (!why[0])
-			snprintf(why, sizeof(why), "setting up the event reader failed: %s",
-				 strerror(-err));
-		stk_err("kernel", "%s", why);
-		goto cleanup;
-	}
-	st->fmt.rules = st->set->compiled->rules;
-	st->fmt.n_rules = st->set->compiled->n_rules;
 	st->fmt.boot_to_real_ns = boot_to_real_ns();
 	if (gethostname(st->host, sizeof(st->host) - 1) == 0)
 		st->fmt.host = st->host;
 	st->fmt.cgroup_path = cgroup_name;
 	st->fmt.cgroup_arg = st;
-
-	err = stk_enforcer_attach(enf, why, sizeof(why));
+	why[0] = '\0';
+	err = stk_persist_start(&enf, &in, o.pin_dir, drain_old, st, why, sizeof(why));
+	if (!err)
+		err = setup_signals();
 	if (err) {
+		if (!why[0])
+			snprintf(why, sizeof(why), "setting up signals failed: %s", strerror(-err));
 		stk_err("kernel", "%s", why);
 		goto cleanup;
 	}
+	st->enf = enf;
+	st->fmt.rules = st->set->compiled->rules;
+	st->fmt.n_rules = st->set->compiled->n_rules;
 	stk_info("run", "enforcing %zu policies, %zu rules (%zu inode and %zu name keys)",
 		 st->set->n_pols, st->set->n_rules, maps.n_inodes, maps.n_names);
-	stk_notify("READY=1\nSTATUS=enforcing");
+	report_lost(st);
 
-	while (!stop_signal) {
-		err = ring_buffer__poll(rb, 1000);
-		if (err < 0 && err != -EINTR) {
-			stk_err("events", "reading events failed: %s", strerror(-err));
-			break;
-		}
-		stk_audit_flush(st->audit);
-		/* Wall-clock jumps (NTP, suspend) must not skew event times. */
-		st->fmt.boot_to_real_ns = boot_to_real_ns();
-	}
-	/* Whatever the kernel already queued belongs in the log. */
-	ring_buffer__consume(rb);
-	stk_audit_flush(st->audit);
-	if (stop_signal) {
-		stk_info("run", "stopping on signal %d; enforcement ends", (int)stop_signal);
-		status = STK_EXIT_OK;
+	status = run_split(st, &o, &ids);
+	if (status == STK_EXIT_OK && !o.persist) {
+		err = stk_pin_remove_all(o.pin_dir);
+		if (err)
+			stk_err("run", "removing the pins under %s failed: %s", o.pin_dir,
+				strerror(-err));
+		stk_status_remove(o.pin_dir);
+		stk_info("run", "enforcement ends");
+	} else {
+		stk_info("run", "the programs stay pinned under %s and keep enforcing; "
+				"'stockade run' adopts them, 'stockade unload' removes them",
+			 o.pin_dir);
 	}
 cleanup:
 	stk_notify("STOPPING=1");
-	ring_buffer__free(rb);
 	stk_enforcer_destroy(enf);
 	stk_file_maps_free(&maps);
 	stk_audit_close(st->audit);

@@ -6,16 +6,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
 #include "enforcer.h"
 #include "lsm_file.h"
+#include "pin.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
 	struct stk_lsm_file *file;
+	bool adopted; /* the shared fds come from pins and are ours to close */
 };
 
 static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
@@ -67,10 +70,89 @@ int stk_enforcer_counters_fd(const struct stk_enforcer *e)
 	return e->shared.counters_fd;
 }
 
+int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t why_len)
+{
+	int err = stk_pin_dir_create(dir);
+
+	if (!err)
+		err = stk_pin_skeleton(stk_lsm_file_skeleton(e->file), dir);
+	if (err)
+		snprintf(why, why_len, "pinning under %s failed: %s", dir, strerror(-err));
+	return err;
+}
+
+int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, size_t why_len)
+{
+	struct stk_enforcer *e;
+	int err;
+
+	if (!stk_pins_exist(dir))
+		return -ENOENT;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->shared = (struct stk_shared_maps)STK_SHARED_MAPS_INIT;
+	e->adopted = true;
+	e->shared.events_fd = stk_pin_open_map(dir, "stk_events", 0);
+	e->shared.counters_fd = stk_pin_open_map(dir, "stk_counters", 0);
+	e->shared.config_fd = stk_pin_open_map(dir, "stk_config", 0);
+	err = e->shared.events_fd < 0 ? e->shared.events_fd :
+	      e->shared.counters_fd < 0 ? e->shared.counters_fd :
+	      e->shared.config_fd < 0 ? e->shared.config_fd : 0;
+	if (err) {
+		snprintf(why, why_len, "opening the maps pinned under %s failed: %s", dir,
+			 strerror(-err));
+		stk_enforcer_destroy(e);
+		return err;
+	}
+	*ret = e;
+	return 0;
+}
+
+bool stk_enforcer_adopted(const struct stk_enforcer *e)
+{
+	return e->adopted;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
+{
+	const struct stk_file_maps *m = in->file_maps;
+	struct stk_config cfg;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	config_from(in->compiled, &cfg);
+	h = fnv1a(h, &cfg, sizeof(cfg));
+	h = fnv1a(h, &m->n_inodes, sizeof(m->n_inodes));
+	h = fnv1a(h, m->inodes, m->n_inodes * sizeof(*m->inodes));
+	h = fnv1a(h, &m->n_names, sizeof(m->n_names));
+	h = fnv1a(h, m->names, m->n_names * sizeof(*m->names));
+	return h;
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 void stk_enforcer_destroy(struct stk_enforcer *e)
 {
 	if (!e)
 		return;
+	if (e->adopted) {
+		close_fd(e->shared.events_fd);
+		close_fd(e->shared.counters_fd);
+		close_fd(e->shared.config_fd);
+	}
 	stk_lsm_file_destroy(e->file);
 	free(e);
 }

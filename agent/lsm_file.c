@@ -117,6 +117,11 @@ int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len)
 	return err;
 }
 
+const struct bpf_object_skeleton *stk_lsm_file_skeleton(const struct stk_lsm_file *f)
+{
+	return f->skel->skeleton;
+}
+
 void stk_lsm_file_destroy(struct stk_lsm_file *f)
 {
 	if (!f)

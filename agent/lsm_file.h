@@ -11,6 +11,7 @@
 #include "shared_maps.h"
 
 struct stk_lsm_file;
+struct bpf_object_skeleton;
 
 /*
  * stk_lsm_file_load() - open and load the programs, sized for @m, sharing
@@ -25,6 +26,8 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		      size_t why_len);
 /* Attaches the programs: enforcement starts here. */
 int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len);
+/* For pinning (pin.h). */
+const struct bpf_object_skeleton *stk_lsm_file_skeleton(const struct stk_lsm_file *f);
 /* Detaches and frees everything; NULL is fine. */
 void stk_lsm_file_destroy(struct stk_lsm_file *f);
 

@@ -14,6 +14,8 @@ static void usage(FILE *f)
 		   "commands:\n"
 		   "  run      enforce policies and write the audit log\n"
 		   "  check    validate policies; --explain a decision\n"
+		   "  status   show what is enforced (exit 1 if nothing)\n"
+		   "  unload   stop the agent and remove every program, link and map\n"
 		   "  version  print the version\n"
 		   "Run 'stockade COMMAND --help' for a command's options.\n");
 }
@@ -31,6 +33,10 @@ int main(int argc, char **argv)
 		return stk_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return stk_cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "status"))
+		return stk_cmd_status(argc - 1, argv + 1);
+	if (!strcmp(cmd, "unload"))
+		return stk_cmd_unload(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("stockade %s\n", STK_VERSION);
 		return STK_EXIT_OK;

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * privsep.c - monitor and reader (see privsep.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "privsep.h"
+
+#define TICK_SECONDS 5
+
+static void monitor_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGCHLD);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+}
+
+int stk_privsep_fork(struct stk_privsep *ps)
+{
+	int pipefd[2], sv[2];
+	sigset_t set, old;
+	pid_t pid;
+
+	memset(ps, 0, sizeof(*ps));
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -errno;
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return -errno;
+	}
+	monitor_signals(&set);
+	/* Blocked before the fork: a signal in between is not lost. */
+	sigprocmask(SIG_BLOCK, &set, &old);
+	ps->monitor = getpid();
+	pid = fork();
+	if (pid < 0) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -errno;
+	}
+	if (pid == 0) {
+		ps->is_reader = true;
+		close(pipefd[0]);
+		close(sv[0]);
+		ps->ready_fd = pipefd[1];
+		ps->fd_sock = sv[1];
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return 0;
+	}
+	close(pipefd[1]);
+	close(sv[1]);
+	ps->reader = pid;
+	ps->ready_fd = pipefd[0];
+	ps->fd_sock = sv[0];
+	return 0;
+}
+
+static bool is_bpf_fd(int dfd, const char *name)
+{
+	char target[64];
+	ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return !strncmp(target, "anon_inode:bpf", 14) || !strcmp(target, "anon_inode:btf");
+}
+
+int stk_close_bpf_fds_except(int keep_fd)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int fd;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		fd = atoi(de->d_name);
+		if (fd != keep_fd && fd != dirfd(d) && is_bpf_fd(dirfd(d), de->d_name))
+			close(fd);
+	}
+	closedir(d);
+	return 0;
+}
+
+int stk_privsep_reader_bind(const struct stk_privsep *ps)
+{
+	/* Set after the uid change, which clears it; checked after, against a race. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != ps->monitor)
+		return -ESRCH;
+	return 0;
+}
+
+int stk_privsep_reader_ready(struct stk_privsep *ps)
+{
+	char c = 'R';
+
+	if (write(ps->ready_fd, &c, 1) != 1)
+		return -errno;
+	close(ps->ready_fd);
+	ps->ready_fd = -1;
+	return 0;
+}
+
+int stk_privsep_recv_fd(struct stk_privsep *ps)
+{
+	char data, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c;
+	int fd;
+
+	if (recvmsg(ps->fd_sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+	    c->cmsg_len != CMSG_LEN(sizeof(int)))
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	return fd;
+}
+
+static int send_fd(struct stk_privsep *ps, int fd)
+{
+	char data = 'L', cbuf[CMSG_SPACE(sizeof(int))] = {};
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = cbuf,
+		.msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
+	return sendmsg(ps->fd_sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int stk_privsep_wait_ready(struct stk_privsep *ps)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(ps->ready_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(ps->ready_fd);
+	ps->ready_fd = -1;
+	return n == 1 ? 0 : -ECHILD;
+}
+
+static void reopen_log(struct stk_privsep *ps, const struct stk_monitor_ops *ops)
+{
+	int fd, err;
+
+	if (!ops->reopen_log)
+		return;
+	fd = ops->reopen_log(ops->arg);
+	if (fd < 0) {
+		stk_err("audit", "reopening the audit log failed: %s; the old file stays in use",
+			strerror(-fd));
+		return;
+	}
+	err = send_fd(ps, fd);
+	close(fd);
+	if (!err && kill(ps->reader, SIGUSR1))
+		err = -errno;
+	if (err)
+		stk_err("audit", "handing the reopened log to the reader failed: %s",
+			strerror(-err));
+}
+
+int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *ops,
+			int *ret_status)
+{
+	struct timespec tick = { .tv_sec = TICK_SECONDS };
+	sigset_t set;
+	int sig, st;
+
+	monitor_signals(&set);
+	for (;;) {
+		sig = sigtimedwait(&set, NULL, &tick);
+		if (sig < 0) {
+			if (errno == EAGAIN && ops->tick)
+				ops->tick(ops->arg);
+			continue;
+		}
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		if (sig == SIGUSR1)
+			reopen_log(ps, ops);
+		if (sig == SIGHUP)
+			stk_warn("run", "SIGHUP: policy reload is not implemented yet; "
+					"restart the agent (the pins are adopted or replaced without a gap)");
+		if (sig == SIGCHLD && waitpid(ps->reader, &st, WNOHANG) == ps->reader) {
+			*ret_status = st;
+			if (ops->tick)
+				ops->tick(ops->arg);
+			return 0;
+		}
+	}
+	kill(ps->reader, SIGTERM);
+	while (waitpid(ps->reader, &st, 0) < 0 && errno == EINTR)
+		;
+	if (ops->tick)
+		ops->tick(ops->arg);
+	*ret_status = st;
+	return sig;
+}
