@@ -37,6 +37,7 @@
 
 #define RINGBUF_DEFAULT (4u << 20)
 #define MAX_POLICY_ARGS 64
+#define STOP_DRAIN_MAX 65536
 
 struct run_opts {
 	char *policies[MAX_POLICY_ARGS];
@@ -60,6 +61,7 @@ struct run_state {
 	char line[2 * STK_PATH_MAX + 4096];
 	struct stk_enforcer *enf;
 	uint64_t lost_reported;
+	uint64_t after_stop;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -180,6 +182,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct json_out j;
 	int err;
 
+	/* A flood must not keep a stopping reader busy for ever. */
+	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
+		return -EINTR;
 	json_out_init(&j, st->line, sizeof(st->line));
 	err = stk_event_format(&st->fmt, ++st->seq, data, size, &j);
 	if (err) {

@@ -34,6 +34,24 @@ static bool is_stockade(pid_t pid)
 	return !strcmp(comm, "stockade\n");
 }
 
+/* Running, not a zombie waiting for its parent. */
+static bool alive(pid_t pid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strrchr(buf, ')');
+	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
 /* Stops the agent named in the status file, if it still runs. */
 static void stop_agent(const char *pin_dir)
 {
@@ -49,11 +67,13 @@ static void stop_agent(const char *pin_dir)
 	/* A recycled pid must not get our signal. */
 	if (pid <= 1 || !is_stockade(pid) || kill(pid, SIGTERM))
 		return;
-	for (waited = 0; waited < STOP_WAIT_MS && kill(pid, 0) == 0; waited += 50)
+	for (waited = 0; waited < STOP_WAIT_MS && alive(pid); waited += 50)
 		nanosleep(&ts, NULL);
-	if (kill(pid, 0) == 0)
-		fprintf(stderr, "stockade: unload: agent %d did not stop; removing the pins anyway\n",
-			(int)pid);
+	if (alive(pid)) {
+		/* It holds the links too: the pins alone would not end enforcement. */
+		fprintf(stderr, "stockade: unload: agent %d did not stop; killing it\n", (int)pid);
+		kill(pid, SIGKILL);
+	}
 }
 
 int stk_cmd_unload(int argc, char **argv)
