@@ -33,6 +33,7 @@
 #include "privsep.h"
 #include "status_file.h"
 #include "policy_load.h"
+#include "policy_perm.h"
 #include "resolve.h"
 
 #define RINGBUF_DEFAULT (4u << 20)
@@ -392,6 +393,8 @@ int stk_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	err = stk_policy_set_load(o.policies, o.n_policies, &st->set, &diags);
+	if (!err)
+		err = stk_policy_perm_check(st->set, o.policies, o.n_policies, &diags);
 	stk_diags_print(&diags, stderr);
 	if (err) {
 		stk_err("policy", "not loaded: %zu error(s); nothing was changed", diags.n_errors);

@@ -482,6 +482,33 @@ static void sigusr1_reopens_the_log_after_the_drop(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+static void policy_others_could_write_is_refused(void **state)
+{
+	static const char *const run[] = { "stockade", "run", "--policy", TDIR "/policy.json",
+					   "--audit-log", "none", "--no-syslog", NULL };
+	char err[4096];
+
+	(void)state;
+	assert_int_equal(chmod(TDIR, 0777), 0);
+	assert_int_equal(kt_stockade(run, err, sizeof(err)), 2);
+	if (!strstr(err, "refusing the policy: " TDIR " is writable by others"))
+		fail_msg("unexpected message: %s", err);
+	assert_int_equal(chmod(TDIR, 0755), 0);
+
+	assert_int_equal(chown(TDIR "/policy.json", 65534, 65534), 0);
+	assert_int_equal(kt_stockade(run, err, sizeof(err)), 2);
+	if (!strstr(err, TDIR "/policy.json is owned by uid 65534, not root"))
+		fail_msg("unexpected message: %s", err);
+	assert_int_equal(chown(TDIR "/policy.json", 0, 0), 0);
+	assert_int_equal(chmod(TDIR "/policy.json", 0664), 0);
+	assert_int_equal(kt_stockade(run, err, sizeof(err)), 2);
+	if (!strstr(err, "is writable by its group"))
+		fail_msg("unexpected message: %s", err);
+	/* Nothing was attached or pinned. */
+	assert_false(exists(PIN_DIR));
+	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -498,6 +525,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unload_without_agent_removes_pins, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(sigusr1_reopens_the_log_after_the_drop, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(policy_others_could_write_is_refused, setup,
 						teardown),
 	};
 
