@@ -281,6 +281,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 		return STK_EXIT_FAIL;
 	}
 	signal(SIGUSR1, on_reopen);
+	signal(SIGHUP, SIG_IGN); /* reload is the monitor's business */
 	if (debug_forbidden)
 		signal(SIGUSR2, on_forbidden);
 	err = stk_privdrop(ids);
@@ -318,43 +319,124 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	return stop_signal ? STK_EXIT_OK : STK_EXIT_FAIL;
 }
 
-/* Forks the reader and supervises it; returns when the agent should end. */
-static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
+/*
+ * SIGHUP: re-read, check and compile the policy, and switch to it in one
+ * step; on any error the old policy stays in force. On success st->set is
+ * the new one (the caller restarts the reader so events name its rules).
+ */
+static int reload(struct run_state *st, const struct run_opts *o, char *why, size_t why_len)
+{
+	struct stk_enforcer_input in = { .ringbuf_bytes = o->ringbuf_bytes };
+	struct stk_policy_set *set = NULL;
+	struct stk_file_maps maps = {};
+	struct stk_diags diags = {};
+	int err;
+
+	why[0] = '\0';
+	err = stk_policy_set_load(o->policies, o->n_policies, &set, &diags);
+	if (!err)
+		err = stk_policy_perm_check(set, o->policies, o->n_policies, &diags);
+	stk_diags_print(&diags, stderr);
+	if (err) {
+		snprintf(why, why_len, "the policy has %zu error(s)", diags.n_errors);
+		goto cleanup;
+	}
+	err = stk_resolve_files(set->compiled, &maps, warn_unresolved, NULL);
+	if (err) {
+		snprintf(why, why_len, "resolving rule paths failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	in.compiled = set->compiled;
+	in.file_maps = &maps;
+	err = stk_enforcer_reload(o->pin_dir, &in, why, why_len);
+	if (err)
+		goto cleanup;
+	if (why[0])
+		stk_warn("reload", "%s", why);
+	if (stk_persist_record(o->pin_dir, stk_enforcer_digest(&in)))
+		stk_warn("reload", "recording the new policy's digest failed: a restart will "
+				   "replace rather than adopt the programs");
+	stk_info("reload", "enforcing %zu policies, %zu rules (%zu inode and %zu name keys)",
+		 set->n_pols, set->n_rules, maps.n_inodes, maps.n_names);
+	stk_policy_set_free(st->set);
+	st->set = set;
+	set = NULL;
+	st->fmt.rules = st->set->compiled->rules;
+	st->fmt.n_rules = st->set->compiled->n_rules;
+cleanup:
+	if (err)
+		stk_err("reload", "not reloaded, the old policy stays in force: %s", why);
+	stk_file_maps_free(&maps);
+	stk_policy_set_free(set);
+	stk_diags_free(&diags);
+	return err;
+}
+
+/* Forks a reader and waits until it runs unprivileged; 0 or STK_EXIT_FAIL. */
+static int start_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids)
 {
 	const char *dbg = getenv("STK_DEBUG_FORBIDDEN_SYSCALL");
-	struct stk_monitor_ops ops = { .tick = report_lost, .reopen_log = reopen_log, .arg = st };
-	struct stk_status_info info = {
-		.set = st->set,
-		.pin_dir = o->pin_dir,
-		.user = ids->name,
-		.adopted = stk_enforcer_adopted(st->enf),
-		.persist = o->persist,
-	};
-	struct stk_privsep ps;
-	int err, sig, wst = 0;
+	int err, wst = 0;
 
-	err = stk_privsep_fork(&ps);
+	err = stk_privsep_fork(ps);
 	if (err) {
 		stk_err("run", "starting the event reader failed: %s", strerror(-err));
 		return STK_EXIT_FAIL;
 	}
-	if (ps.is_reader)
-		_exit(run_reader(st, &ps, ids, dbg && !strcmp(dbg, "1")));
-	if (stk_privsep_wait_ready(&ps)) {
-		waitpid(ps.reader, &wst, 0);
+	if (ps->is_reader)
+		_exit(run_reader(st, ps, ids, dbg && !strcmp(dbg, "1")));
+	if (stk_privsep_wait_ready(ps)) {
+		waitpid(ps->reader, &wst, 0);
 		stk_err("run", "the event reader failed to start (%s %d)",
 			WIFSIGNALED(wst) ? "signal" : "exit status",
 			WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
 		return STK_EXIT_FAIL;
 	}
-	info.agent_pid = getpid();
-	info.reader_pid = ps.reader;
-	err = stk_status_write(&info);
-	if (err)
-		stk_warn("run", "writing the status file failed: %s", strerror(-err));
-	stk_notify("READY=1\nSTATUS=enforcing");
+	return 0;
+}
 
-	sig = stk_privsep_monitor(&ps, &ops, &wst);
+/* Forks the reader and supervises it; returns when the agent should end. */
+static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
+{
+	struct stk_monitor_ops ops = { .tick = report_lost, .reopen_log = reopen_log, .arg = st };
+	struct stk_status_info info = {
+		.pin_dir = o->pin_dir,
+		.user = ids->name,
+		.adopted = stk_enforcer_adopted(st->enf),
+		.persist = o->persist,
+		.policy_args = o->policies,
+		.n_policy_args = o->n_policies,
+		.agent_pid = getpid(),
+	};
+	char why[1024];
+	struct stk_privsep ps;
+	int err, sig, wst = 0;
+
+	for (;;) {
+		if (start_reader(st, &ps, ids))
+			return STK_EXIT_FAIL;
+		info.reader_pid = ps.reader;
+		info.set = st->set;
+		err = stk_status_write(&info);
+		if (err)
+			stk_warn("run", "writing the status file failed: %s", strerror(-err));
+		stk_notify("READY=1\nSTATUS=enforcing");
+		/* Failed reloads keep the reader; a successful one restarts it. */
+		while ((sig = stk_privsep_monitor(&ps, &ops, &wst)) == SIGHUP) {
+			stk_notify("RELOADING=1");
+			err = reload(st, o, why, sizeof(why));
+			info.reloads++;
+			info.last_reload = err ? why : "ok";
+			if (!err)
+				break;
+			stk_status_write(&info);
+			stk_notify("READY=1\nSTATUS=enforcing (reload failed)");
+		}
+		if (sig != SIGHUP)
+			break;
+		/* The old reader drains what it can; the rest waits in the ring buffer. */
+		stk_privsep_stop_reader(&ps);
+	}
 	if (sig) {
 		stk_info("run", "stopping on signal %d", sig);
 		return STK_EXIT_OK;

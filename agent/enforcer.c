@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 
 #include "enforcer.h"
+#include "generation.h"
 #include "lsm_file.h"
 #include "pin.h"
 #include "shared_maps.h"
@@ -32,7 +33,6 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 {
 	struct stk_enforcer *e = calloc(1, sizeof(*e));
 	struct stk_config cfg;
-	__u32 zero = 0;
 	int err;
 
 	if (!e)
@@ -43,8 +43,10 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	if (err)
 		goto cleanup;
 	config_from(in->compiled, &cfg);
-	if (bpf_map_update_elem(e->shared.config_fd, &zero, &cfg, 0)) {
-		err = -errno;
+	err = stk_gen_write_config(e->shared.config_fd, STK_GEN_FIRST, &cfg);
+	if (!err)
+		err = stk_gen_switch(e->shared.config_fd, STK_GEN_FIRST);
+	if (err) {
 		snprintf(why, why_len, "writing the configuration map failed: %s", strerror(-err));
 		goto cleanup;
 	}
@@ -136,6 +138,51 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 	h = fnv1a(h, &m->n_names, sizeof(m->n_names));
 	h = fnv1a(h, m->names, m->n_names * sizeof(*m->names));
 	return h;
+}
+
+int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
+			size_t why_len)
+{
+	struct stk_config cfg;
+	uint32_t cur, next;
+	int fd, err;
+
+	fd = stk_pin_open_map(pin_dir, "stk_config", 0);
+	if (fd < 0) {
+		snprintf(why, why_len, "opening the pinned config failed: %s", strerror(-fd));
+		return fd;
+	}
+	err = stk_gen_active(fd, &cur);
+	if (!err && cur != 1 && cur != 2)
+		err = -EPROTO;
+	if (err) {
+		snprintf(why, why_len, "reading the active generation failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	next = stk_gen_other(cur);
+	/* Every set writes its rule maps as the inactive generation. */
+	err = stk_lsm_file_refill(pin_dir, in->file_maps, next);
+	if (err) {
+		snprintf(why, why_len, "writing the new file rules failed: %s%s", strerror(-err),
+			 err == -E2BIG ? " (the maps are full: restart the agent, which replaces "
+					 "the programs with larger maps)" : "");
+		goto cleanup;
+	}
+	config_from(in->compiled, &cfg);
+	err = stk_gen_write_config(fd, next, &cfg);
+	if (!err)
+		err = stk_gen_switch(fd, next);
+	if (err) {
+		snprintf(why, why_len, "switching to the new policy failed: %s", strerror(-err));
+		stk_lsm_file_forget(pin_dir, next);
+		goto cleanup;
+	}
+	/* The new policy is in force: a failure now only leaves garbage, said in @why. */
+	if (stk_lsm_file_forget(pin_dir, cur))
+		snprintf(why, why_len, "removing the old generation's rules failed");
+cleanup:
+	close(fd);
+	return err;
 }
 
 static void close_fd(int fd)

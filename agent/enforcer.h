@@ -45,6 +45,14 @@ int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t 
 int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, size_t why_len);
 /* Whether @e was adopted from pins rather than loaded. */
 bool stk_enforcer_adopted(const struct stk_enforcer *e);
+/*
+ * stk_enforcer_reload() - put @in in force in the programs pinned under
+ * @pin_dir in one atomic switch (generation.h). Nothing changes on failure
+ * before the switch; a failure after it (removing the old rules) leaves
+ * the new policy in force: 0 is returned and @why says what is left.
+ */
+int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
+			size_t why_len);
 /* A digest of everything the input puts into maps: equal digests, equal policy in force. */
 uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in);
 /*

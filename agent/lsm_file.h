@@ -6,6 +6,7 @@
 #define STK_LSM_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "resolve.h"
 #include "shared_maps.h"
@@ -24,6 +25,17 @@ struct bpf_object_skeleton;
 int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		      struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
 		      size_t why_len);
+/* Rule-map room beyond twice the policy, for a reload that grows it. */
+#define STK_FILE_MAP_HEADROOM 1024
+
+/* Writes @m into the rule maps as generation @gen. */
+int stk_lsm_file_fill(int inodes_fd, int names_fd, const struct stk_file_maps *m, uint32_t gen);
+/*
+ * For reload, through the pins under @pin_dir: write @m as generation @gen
+ * (all or nothing), or delete generation @gen.
+ */
+int stk_lsm_file_refill(const char *pin_dir, const struct stk_file_maps *m, uint32_t gen);
+int stk_lsm_file_forget(const char *pin_dir, uint32_t gen);
 /* Attaches the programs: enforcement starts here. */
 int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len);
 /* For pinning (pin.h). */

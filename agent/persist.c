@@ -111,12 +111,21 @@ int stk_persist_start(struct stk_enforcer **ret, const struct stk_enforcer_input
 		*ret = old;
 		return 0;
 	}
+	/* Another policy is pinned: switch the adopted programs to ours, in one step. */
+	err = stk_enforcer_reload(pin_dir, in, why, why_len);
+	if (!err && stk_persist_record(pin_dir, stk_enforcer_digest(in)) == 0) {
+		stk_info("persist", "adopted the programs pinned under %s and switched them to "
+				    "this policy", pin_dir);
+		*ret = old;
+		return 0;
+	}
 	/*
-	 * Another policy is pinned. Make before break: the new programs are
+	 * It does not fit their maps. Make before break: the new programs are
 	 * attached (held by our fds) before the old pins go, then pinned.
 	 */
-	stk_info("persist", "the policy pinned under %s differs: replacing it without a gap",
-		 pin_dir);
+	stk_info("persist", "the policy pinned under %s differs and cannot be switched in "
+			    "place (%s): replacing the programs without a gap", pin_dir, why);
+	why[0] = '\0';
 	err = load_attach_pin(&e, in, pin_dir, false, why, why_len);
 	if (err)
 		goto cleanup;
@@ -143,6 +152,20 @@ int stk_persist_start(struct stk_enforcer **ret, const struct stk_enforcer_input
 cleanup:
 	stk_enforcer_destroy(e);
 	stk_enforcer_destroy(old);
+	return err;
+}
+
+int stk_persist_record(const char *pin_dir, uint64_t digest)
+{
+	struct stk_state s = { .digest = digest, .loaded_realtime_s = time(NULL) };
+	int fd = stk_pin_open_map(pin_dir, "stk_state", 0), err = 0;
+	uint32_t zero = 0;
+
+	if (fd < 0)
+		return fd;
+	if (bpf_map_update_elem(fd, &zero, &s, 0))
+		err = -errno;
+	close(fd);
 	return err;
 }
 

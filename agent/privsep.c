@@ -58,7 +58,8 @@ int stk_privsep_fork(struct stk_privsep *ps)
 		close(sv[0]);
 		ps->ready_fd = pipefd[1];
 		ps->fd_sock = sv[1];
-		sigprocmask(SIG_SETMASK, &old, NULL);
+		/* Not SIG_SETMASK to @old: a monitor forking again has them blocked already. */
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		return 0;
 	}
 	close(pipefd[1]);
@@ -194,6 +195,17 @@ static void reopen_log(struct stk_privsep *ps, const struct stk_monitor_ops *ops
 			strerror(-err));
 }
 
+void stk_privsep_stop_reader(struct stk_privsep *ps)
+{
+	int st;
+
+	kill(ps->reader, SIGTERM);
+	while (waitpid(ps->reader, &st, 0) < 0 && errno == EINTR)
+		;
+	close(ps->fd_sock);
+	ps->fd_sock = -1;
+}
+
 int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *ops,
 			int *ret_status)
 {
@@ -214,8 +226,7 @@ int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *op
 		if (sig == SIGUSR1)
 			reopen_log(ps, ops);
 		if (sig == SIGHUP)
-			stk_warn("run", "SIGHUP: policy reload is not implemented yet; "
-					"restart the agent (the pins are adopted or replaced without a gap)");
+			return sig;
 		if (sig == SIGCHLD && waitpid(ps->reader, &st, WNOHANG) == ps->reader) {
 			*ret_status = st;
 			if (ops->tick)

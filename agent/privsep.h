@@ -53,10 +53,14 @@ struct stk_monitor_ops {
 
 /*
  * stk_privsep_monitor() - waits for a stop signal or the reader's death.
- * On SIGTERM/SIGINT the reader is stopped and waited for.
- * Return: the stop signal, or 0 if the reader died (@ret_status: its wait status).
+ * On SIGTERM/SIGINT the reader is stopped and waited for; on SIGHUP (reload)
+ * it is left running and SIGHUP returned.
+ * Return: the signal, or 0 if the reader died (@ret_status: its wait status).
  */
 int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *ops,
 			int *ret_status);
+
+/* Monitor: stops the reader (it drains what is buffered) and waits for it. */
+void stk_privsep_stop_reader(struct stk_privsep *ps);
 
 #endif /* STK_PRIVSEP_H */

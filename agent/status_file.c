@@ -43,8 +43,9 @@ static struct json_object *policies_json(const struct stk_policy_set *set)
 
 int stk_status_write(const struct stk_status_info *info)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o = json_object_new_object(), *args;
 	char path[512], tmp[520];
+	size_t i;
 	const char *text;
 	int fd, err = 0;
 	ssize_t n;
@@ -60,6 +61,14 @@ int stk_status_write(const struct stk_status_info *info)
 	json_object_object_add(o, "started", json_object_new_int64(time(NULL)));
 	json_object_object_add(o, "rules", json_object_new_int64(info->set->n_rules));
 	json_object_object_add(o, "policies", policies_json(info->set));
+	args = json_object_new_array();
+	for (i = 0; args && i < info->n_policy_args; i++)
+		json_object_array_add(args, json_object_new_string(info->policy_args[i]));
+	json_object_object_add(o, "policy_args", args);
+	json_object_object_add(o, "reloads", json_object_new_int64(info->reloads));
+	if (info->last_reload)
+		json_object_object_add(o, "last_reload",
+				       json_object_new_string(info->last_reload));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 
 	if (mkdir(STK_STATUS_DIR, 0755) && errno != EEXIST) {

@@ -27,6 +27,10 @@ struct stk_status_info {
 	pid_t reader_pid;
 	bool adopted;
 	bool persist;
+	char *const *policy_args; /* --policy arguments, for "stockade reload" */
+	size_t n_policy_args;
+	unsigned int reloads;     /* reload attempts so far */
+	const char *last_reload;  /* "ok" or why the last one failed; NULL before any */
 };
 
 /* The status file for @pin_dir: status.json for the default, status-<base>.json otherwise. */

@@ -68,7 +68,10 @@ enum stk_file_access {
 struct stk_inode_key {
 	__u64 ino;
 	__u32 dev; /* kernel dev_t (MAJOR << 20 | MINOR) of the superblock */
-	__u32 pad;
+	union {
+		__u32 pad;
+		__u32 gen; /* the policy generation the entry belongs to (reload) */
+	};
 };
 
 /*
@@ -102,11 +105,19 @@ struct stk_file_value {
 	__u32 pad;
 };
 
-/* Global settings, index 0 of the stk_config array. */
+/*
+ * Global settings. stk_config has STK_CONFIG_SLOTS entries: index 0 is the
+ * selector, whose gen names the active slot (1 or 2; 0: index 0 itself
+ * holds the settings); each slot holds one policy generation's settings,
+ * with gen = its own index, which is also the gen of its map keys. A
+ * program reads the selector once per invocation (stk_get_config), so a
+ * reload (fill the other slot, switch the selector) is one atomic switch.
+ */
 struct stk_config {
 	struct stk_file_verdict file_default; /* where no rule matches */
-	__u8 pad[4];
+	__u32 gen;
 };
+#define STK_CONFIG_SLOTS 3
 
 /* Event types: ABI, never renumber. */
 enum stk_event_type {

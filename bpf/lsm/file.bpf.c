@@ -52,6 +52,7 @@ struct stk_walk {
 	struct mount *mnt;
 	__u32 level; /* 0 for the opened file itself */
 	__u32 found; /* 1: verdict holds the decision; 2: walk limit reached */
+	__u32 gen;   /* of the config read at entry: the only keys this walk sees */
 	struct stk_file_verdict verdict;
 };
 
@@ -84,21 +85,23 @@ static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_va
 	return 0;
 }
 
-static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d)
+static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d,
+					     __u32 gen)
 {
 	key->ino = BPF_CORE_READ(d, d_inode, i_ino);
 	key->dev = BPF_CORE_READ(d, d_sb, s_dev);
-	key->pad = 0;
+	key->gen = gen;
 }
 
 /* Looks up "name of @d in directory @parent", if that directory has names. */
 static __always_inline const struct stk_file_value *stk_name_lookup(struct dentry *d,
-								     struct dentry *parent)
+								     struct dentry *parent,
+								     __u32 gen)
 {
 	const struct stk_file_value *pval;
 	struct stk_name_key nkey = {};
 
-	stk_inode_key_of(&nkey.dir, parent);
+	stk_inode_key_of(&nkey.dir, parent, gen);
 	pval = bpf_map_lookup_elem(&stk_file_inodes, &nkey.dir);
 	if (!pval || !(pval->flags & STK_FVAL_HAS_NAMES))
 		return NULL;
@@ -118,10 +121,10 @@ static long stk_walk_step(__u32 index, void *ctx)
 	struct stk_inode_key key;
 	struct mount *up;
 
-	stk_inode_key_of(&key, d);
+	stk_inode_key_of(&key, d, w->gen);
 	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
 		goto found;
-	if (parent != d && stk_take(w, stk_name_lookup(d, parent)))
+	if (parent != d && stk_take(w, stk_name_lookup(d, parent, w->gen)))
 		goto found;
 
 	if (parent != d) {
@@ -243,6 +246,7 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 	if (!cfg)
 		return 0; /* cannot happen: array maps always have index 0 */
 
+	w.gen = cfg->gen;
 	w.dentry = BPF_CORE_READ(file, f_path.dentry);
 	w.mnt = stk_real_mount(BPF_CORE_READ(file, f_path.mnt));
 	bpf_loop(STK_WALK_LOOPS, stk_walk_step, &w, 0);

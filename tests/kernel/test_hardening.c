@@ -361,9 +361,12 @@ static void enforcement_survives_sigkill_and_is_adopted(void **state)
 	assert_true(kt_count_events(&b, TDIR "/secret") >= 2);
 	assert_int_equal(kt_agent_stop(&b), 0);
 	assert_false(exists(PIN_DIR));
+	/* The looper's denials filled them: free the VM's /tmp. */
+	unlink(a.log);
+	unlink(b.log);
 }
 
-static void other_policy_replaces_the_pinned_one(void **state)
+static void other_policy_is_switched_in_on_adoption(void **state)
 {
 	struct ktest_agent a, b;
 	__u32 link_before;
@@ -376,8 +379,9 @@ static void other_policy_replaces_the_pinned_one(void **state)
 	waitpid(a.pid, &st, 0);
 	a.pid = 0;
 	kt_agent_start(&b, TDIR "/policy-other.json", NULL);
-	assert_int_not_equal(pinned_link_id(), link_before);
-	assert_false(status_bool("adopted"));
+	/* Switched in place, as a reload does: the same link, no re-attach. */
+	assert_int_equal(pinned_link_id(), link_before);
+	assert_true(status_bool("adopted"));
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), 0);
 	assert_int_equal(kt_open(TDIR "/other", O_RDONLY), EPERM);
 	assert_int_equal(kt_agent_stop(&b), 0);
@@ -509,6 +513,144 @@ static void policy_others_could_write_is_refused(void **state)
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), 0);
 }
 
+#define RDIR TDIR "/r"
+#define RPOLICY TDIR "/reload.json"
+
+/* A: the tree denied but X; B: only Z denied. Both: X allowed, Z denied; W differs. */
+static const char *const policy_a =
+	"{ \"stockade\": 1, \"name\": \"gen\", \"mode\": \"enforce\", \"files\": {\n"
+	"  \"default\": \"allow\", \"rules\": [\n"
+	"  { \"id\": \"a-tree\", \"paths\": [\"" RDIR "/\"], \"access\": [\"read\"], "
+	"\"action\": \"deny\" },\n"
+	"  { \"id\": \"a-x\", \"paths\": [\"" RDIR "/x\"], \"access\": [\"read\"], "
+	"\"action\": \"allow\" } ] } }\n";
+static const char *const policy_b =
+	"{ \"stockade\": 1, \"name\": \"gen\", \"mode\": \"enforce\", \"files\": {\n"
+	"  \"default\": \"allow\", \"rules\": [\n"
+	"  { \"id\": \"b-z\", \"paths\": [\"" RDIR "/z\"], \"access\": [\"read\"], "
+	"\"action\": \"deny\" } ] } }\n";
+
+static void put_policy(const char *text)
+{
+	kt_write(RPOLICY ".tmp", text);
+	assert_int_equal(rename(RPOLICY ".tmp", RPOLICY), 0);
+}
+
+static void wait_reloads(long long n)
+{
+	struct json_object *o, *v;
+	long long got = -1;
+
+	for (int i = 0; i < 6000; i++) {
+		o = json_object_from_file(STATUS_FILE);
+		if (o && json_object_object_get_ex(o, "reloads", &v))
+			got = json_object_get_int64(v);
+		if (got >= n) {
+			assert_true(json_object_object_get_ex(o, "last_reload", &v));
+			if (strcmp(json_object_get_string(v), "ok"))
+				fail_msg("reload %lld failed: %s", n, json_object_get_string(v));
+			json_object_put(o);
+			return;
+		}
+		json_object_put(o);
+		usleep(10000);
+	}
+	fail_msg("reload %lld did not happen (%lld so far)", n, got);
+}
+
+static void reload_setup_files(void)
+{
+	kt_write(RDIR "/x", "x\n");
+	kt_write(RDIR "/z", "z\n");
+	kt_write(RDIR "/w", "w\n");
+	put_policy(policy_a);
+}
+
+static void two_hundred_reloads_never_mix_policies(void **state)
+{
+	struct ktest_agent a;
+	long cx[2], cz[2];
+	int px[2], pz[2], st;
+	pid_t lx, lz;
+	__u32 link;
+
+	(void)state;
+	reload_setup_files();
+	/* The z looper's denials would fill the VM's /tmp: read them, keep none. */
+	kt_agent_start(&a, RPOLICY, (const char *const[]){ "--audit-log", "none", NULL });
+	link = pinned_link_id();
+	assert_int_equal(kt_open(RDIR "/w", O_RDONLY), EPERM);
+	assert_int_equal(pipe(px), 0);
+	assert_int_equal(pipe(pz), 0);
+	lx = start_looper(RDIR "/x", TDIR "/stop", px[1]);
+	lz = start_looper(RDIR "/z", TDIR "/stop", pz[1]);
+
+	for (int i = 1; i <= 200; i++) {
+		put_policy(i % 2 ? policy_b : policy_a);
+		assert_int_equal(kill(a.pid, SIGHUP), 0);
+		wait_reloads(i);
+		if (i == 1)
+			assert_int_equal(kt_open(RDIR "/w", O_RDONLY), 0);
+	}
+	kt_write(TDIR "/stop", "");
+	assert_int_equal(read(px[0], cx, sizeof(cx)), sizeof(cx));
+	assert_int_equal(read(pz[0], cz, sizeof(cz)), sizeof(cz));
+	waitpid(lx, &st, 0);
+	waitpid(lz, &st, 0);
+	print_message("# x: %ld opens, %ld succeeded; z: %ld opens, %ld succeeded\n", cx[0], cx[1],
+		      cz[0], cz[1]);
+	assert_true(cx[0] >= 1000 && cz[0] >= 1000);
+	assert_int_equal(cx[1], cx[0]); /* allowed by both: never a moment without A or B */
+	assert_int_equal(cz[1], 0);     /* denied by both */
+	/* 200 reloads: A again, by the same link. */
+	assert_int_equal(kt_open(RDIR "/w", O_RDONLY), EPERM);
+	assert_int_equal(pinned_link_id(), link);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void invalid_reload_keeps_the_old_policy(void **state)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	struct ktest_agent a;
+	char err[4096];
+	struct json_object *o, *v;
+
+	(void)state;
+	reload_setup_files();
+	kt_agent_start(&a, RPOLICY, NULL);
+	put_policy("{ \"stockade\": 1, \"name\": \"gen\",\n  \"mode\": \"enforce\",, }\n");
+	assert_int_equal(kt_stockade(reload, err, sizeof(err)), 2);
+	if (!strstr(err, RPOLICY ":2:"))
+		fail_msg("no file:line:column in: %s", err);
+	/* Straight to the agent: it refuses too and says so. */
+	assert_int_equal(kill(a.pid, SIGHUP), 0);
+	for (int i = 0; i < 2000; i++) {
+		o = json_object_from_file(STATUS_FILE);
+		if (o && json_object_object_get_ex(o, "reloads", &v) && json_object_get_int(v) == 1)
+			break;
+		json_object_put(o);
+		o = NULL;
+		usleep(10000);
+	}
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "last_reload", &v));
+	assert_string_not_equal(json_object_get_string(v), "ok");
+	json_object_put(o);
+	assert_int_equal(kt_open(RDIR "/w", O_RDONLY), EPERM);
+	assert_int_equal(kt_open(RDIR "/x", O_RDONLY), 0);
+
+	put_policy(policy_b);
+	assert_int_equal(kt_stockade(reload, err, sizeof(err)), 0);
+	assert_int_equal(kt_open(RDIR "/w", O_RDONLY), 0);
+	assert_int_equal(kt_open_as(RDIR "/z", O_RDONLY, "after-reload", -1, NULL), EPERM);
+	/* The restarted reader names the new policy's rules. */
+	o = kt_wait_event(&a, RDIR "/z");
+	assert_non_null(o);
+	assert_string_equal(kt_str(o, "rule"), "b-z");
+	json_object_put(o);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,7 +660,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(enforcement_survives_sigkill_and_is_adopted, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(other_policy_replaces_the_pinned_one, setup,
+		cmocka_unit_test_setup_teardown(other_policy_is_switched_in_on_adoption, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(status_reports_and_unload_removes_everything,
 						setup, teardown),
@@ -527,6 +669,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sigusr1_reopens_the_log_after_the_drop, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(policy_others_could_write_is_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(invalid_reload_keeps_the_old_policy, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(two_hundred_reloads_never_mix_policies, setup,
 						teardown),
 	};
 
