@@ -119,22 +119,39 @@ int stk_privsep_reader_ready(struct stk_privsep *ps)
 	return 0;
 }
 
+/* One byte of data and room for one fd: what the log hand-over sends. */
+struct fd_msg {
+	char data;
+	struct iovec iov;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cbuf;
+	struct msghdr msg;
+};
+
+static void fd_msg_init(struct fd_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->data = 'L';
+	m->iov.iov_base = &m->data;
+	m->iov.iov_len = 1;
+	m->msg.msg_iov = &m->iov;
+	m->msg.msg_iovlen = 1;
+	m->msg.msg_control = m->cbuf.buf;
+	m->msg.msg_controllen = sizeof(m->cbuf.buf);
+}
+
 int stk_privsep_recv_fd(struct stk_privsep *ps)
 {
-	char data, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
+	struct fd_msg m;
 	struct cmsghdr *c;
 	int fd;
 
-	if (recvmsg(ps->fd_sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+	fd_msg_init(&m);
+	if (recvmsg(ps->fd_sock, &m.msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
 		return -1;
-	c = CMSG_FIRSTHDR(&msg);
+	c = CMSG_FIRSTHDR(&m.msg);
 	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
 	    c->cmsg_len != CMSG_LEN(sizeof(int)))
 		return -1;
@@ -144,21 +161,16 @@ int stk_privsep_recv_fd(struct stk_privsep *ps)
 
 static int send_fd(struct stk_privsep *ps, int fd)
 {
-	char data = 'L', cbuf[CMSG_SPACE(sizeof(int))] = {};
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct fd_msg m;
+	struct cmsghdr *c;
 
+	fd_msg_init(&m);
+	c = CMSG_FIRSTHDR(&m.msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(fd));
-	return sendmsg(ps->fd_sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return sendmsg(ps->fd_sock, &m.msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
 int stk_privsep_wait_ready(struct stk_privsep *ps)
