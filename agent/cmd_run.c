@@ -32,6 +32,7 @@
 #include "privdrop.h"
 #include "privsep.h"
 #include "status_file.h"
+#include "generation.h"
 #include "policy_load.h"
 #include "policy_perm.h"
 #include "resolve.h"
@@ -63,6 +64,8 @@ struct run_state {
 	struct stk_enforcer *enf;
 	uint64_t lost_reported;
 	uint64_t after_stop;
+	uint32_t gen; /* the policy generation st->set was put in force as */
+	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -176,6 +179,28 @@ static const char *cgroup_name(uint64_t id, void *arg)
 	return st->cgroups ? stk_cgroup_names_get(st->cgroups, id) : NULL;
 }
 
+/*
+ * Strips the generation from the event's rule number; an event the other
+ * generation decided (in flight during a reload) names no rule rather than
+ * one of the wrong policy. The ring buffer is read-only: edit a copy.
+ */
+static void *own_rule(struct run_state *st, void *data, size_t size)
+{
+	const struct stk_event_hdr *h = data;
+	struct stk_event_hdr *c;
+	uint32_t gen;
+
+	if (size < sizeof(*h) || size > sizeof(st->ev_copy) || h->rule == STK_RULE_NONE)
+		return data;
+	gen = h->rule >> STK_GEN_RULE_SHIFT;
+	if (!gen)
+		return data;
+	memcpy(st->ev_copy, data, size);
+	c = (struct stk_event_hdr *)st->ev_copy;
+	c->rule = gen == st->gen ? (h->rule & STK_GEN_RULE_MASK) : STK_RULE_NONE;
+	return c;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *st = ctx;
@@ -186,6 +211,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	/* A flood must not keep a stopping reader busy for ever. */
 	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
 		return -EINTR;
+	data = own_rule(st, data, size);
 	json_out_init(&j, st->line, sizeof(st->line));
 	err = stk_event_format(&st->fmt, ++st->seq, data, size, &j);
 	if (err) {
@@ -372,6 +398,20 @@ cleanup:
 	return err;
 }
 
+/* The generation in force, 0 if unknown (events are then taken as they are). */
+static uint32_t active_gen(const char *pin_dir)
+{
+	int fd = stk_pin_open_map(pin_dir, "stk_config", BPF_F_RDONLY);
+	uint32_t gen = 0;
+
+	if (fd >= 0) {
+		if (stk_gen_active(fd, &gen))
+			gen = 0;
+		close(fd);
+	}
+	return gen;
+}
+
 /* Forks a reader and waits until it runs unprivileged; 0 or STK_EXIT_FAIL. */
 static int start_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids)
 {
@@ -413,6 +453,7 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 	int err, sig, wst = 0;
 
 	for (;;) {
+		st->gen = active_gen(o->pin_dir);
 		if (start_reader(st, &ps, ids))
 			return STK_EXIT_FAIL;
 		info.reader_pid = ps.reader;

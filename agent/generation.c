@@ -25,6 +25,7 @@ int stk_gen_active(int config_fd, uint32_t *ret)
 int stk_gen_write_config(int config_fd, uint32_t gen, struct stk_config *cfg)
 {
 	cfg->gen = gen;
+	stk_gen_tag_verdict(&cfg->file_default, gen);
 	return bpf_map_update_elem(config_fd, &gen, cfg, 0) ? -errno : 0;
 }
 

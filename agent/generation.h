@@ -23,6 +23,29 @@ static inline uint32_t stk_gen_other(uint32_t gen)
 	return gen == 1 ? 2 : 1;
 }
 
+/*
+ * Rule numbers in the maps carry their generation in the top bits, so the
+ * event reader can tell an event decided by the other generation (in
+ * flight during a reload) from its own, and not name a rule of the wrong
+ * policy. Untagged numbers (generation 0) are taken as they are.
+ */
+#define STK_GEN_RULE_SHIFT 30
+#define STK_GEN_RULE_MASK ((1u << STK_GEN_RULE_SHIFT) - 1)
+
+static inline __u32 stk_gen_tag_rule(__u32 rule, uint32_t gen)
+{
+	return rule == STK_RULE_NONE ? rule : (rule & STK_GEN_RULE_MASK) | gen << STK_GEN_RULE_SHIFT;
+}
+
+/* Tags every rule number of @v with @gen. */
+static inline void stk_gen_tag_verdict(struct stk_file_verdict *v, uint32_t gen)
+{
+	int i;
+
+	for (i = 0; i < STK_FACC_COUNT; i++)
+		v->rule[i] = stk_gen_tag_rule(v->rule[i], gen);
+}
+
 /* The active generation (1 or 2), from the selector. */
 int stk_gen_active(int config_fd, uint32_t *ret);
 /* Writes @cfg as generation @gen's settings (sets cfg->gen). */

@@ -27,6 +27,7 @@ struct stk_lsm_file {
 static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, size_t key_size,
 		      size_t val_size, uint32_t gen)
 {
+	struct stk_file_value *v;
 	char *keys, *vals;
 	const char *e = entries;
 	__u32 count = n;
@@ -47,6 +48,10 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 		memcpy(keys + i * key_size + offsetof(struct stk_inode_key, gen), &gen,
 		       sizeof(gen));
 		memcpy(vals + i * val_size, e + i * entry_size + entry_size - val_size, val_size);
+		/* Both maps hold stk_file_value. */
+		v = (struct stk_file_value *)(vals + i * val_size);
+		stk_gen_tag_verdict(&v->exact, gen);
+		stk_gen_tag_verdict(&v->tree, gen);
 	}
 	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
 	if (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP) {
