@@ -572,6 +572,12 @@ int stk_cmd_run(int argc, char **argv)
 
 	status = run_split(st, &o, &ids);
 	if (status == STK_EXIT_OK && !o.persist) {
+		/*
+		 * Our fds first: then the pins hold the last references, and
+		 * removing them waits until the kernel has detached.
+		 */
+		stk_enforcer_destroy(enf);
+		enf = NULL;
 		err = stk_pin_remove_all(o.pin_dir);
 		if (err)
 			stk_err("run", "removing the pins under %s failed: %s", o.pin_dir,

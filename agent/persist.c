@@ -75,9 +75,9 @@ static int load_attach_pin(struct stk_enforcer **ret, const struct stk_enforcer_
 			snprintf(why, why_len, "pinning the state map failed: %s", strerror(-err));
 	}
 	if (err) {
+		stk_enforcer_destroy(e);
 		if (pin_now)
 			stk_pin_remove_all(dir);
-		stk_enforcer_destroy(e);
 		return err;
 	}
 	*ret = e;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -184,14 +185,55 @@ static int remove_entries(const char *dir)
 	return err;
 }
 
+#define MAX_WAIT_LINKS 64
+
+struct link_ids {
+	__u32 id[MAX_WAIT_LINKS];
+	int n;
+};
+
+static int note_link(const char *name, int fd, void *arg)
+{
+	struct link_ids *l = arg;
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+
+	(void)name;
+	if (l->n < MAX_WAIT_LINKS && bpf_obj_get_info_by_fd(fd, &info, &len) == 0)
+		l->id[l->n++] = info.id;
+	return 0;
+}
+
+/*
+ * The kernel detaches a link whose last reference was a pin from a work
+ * queue, a moment after the unlink: wait, so that on return nothing is
+ * attached any more (a link another process still holds stays, of course).
+ */
+static void wait_links_gone(const struct link_ids *l)
+{
+	struct timespec ts = { .tv_nsec = 10 * 1000000 };
+	int i, fd, tries;
+
+	for (i = 0; i < l->n; i++) {
+		for (tries = 0; tries < 500; tries++) {
+			fd = bpf_link_get_fd_by_id(l->id[i]);
+			if (fd < 0)
+				break;
+			close(fd);
+			nanosleep(&ts, NULL);
+		}
+	}
+}
+
 int stk_pin_remove_all(const char *dir)
 {
+	struct link_ids ids = {};
 	char links[4096];
 	int err;
 
 	/* Links first: if a map pin cannot go, no program is left attached by a pin. */
-
 	if (sub_path(links, sizeof(links), dir, "links", NULL) == 0) {
+		stk_pin_for_each_link(dir, note_link, &ids);
 		err = remove_entries(links);
 		if (err)
 			return err;
@@ -201,5 +243,6 @@ int stk_pin_remove_all(const char *dir)
 		return err;
 	if (rmdir(dir) && errno != ENOENT)
 		return -errno;
+	wait_links_gone(&ids);
 	return 0;
 }
