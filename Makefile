@@ -35,7 +35,7 @@ ifeq ($(SANITIZE),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=address,undefined
 endif
-LIBS := -lbpf -lelf -lz -ljson-c
+LIBS := -lbpf -lelf -lz -ljson-c -lcap -lseccomp
 
 BPF_CFLAGS := -g -O2 --target=bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(OUTPUT)/include -Ibpf/include -Ibpf/lsm -Icgroup

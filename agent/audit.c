@@ -134,6 +134,24 @@ int stk_audit_reopen(struct stk_audit *a)
 	return err;
 }
 
+int stk_audit_open_file(const char *path)
+{
+	return open_log(path);
+}
+
+const char *stk_audit_path(const struct stk_audit *a)
+{
+	return a->path;
+}
+
+void stk_audit_use_fd(struct stk_audit *a, int fd)
+{
+	stk_audit_flush(a);
+	if (a->fd >= 0)
+		close(a->fd);
+	a->fd = fd;
+}
+
 void stk_audit_close(struct stk_audit *a)
 {
 	if (!a)

@@ -29,6 +29,14 @@ int stk_audit_write(struct stk_audit *a, const char *json, size_t len, bool deni
 int stk_audit_flush(struct stk_audit *a);
 /* Reopens the file at its path (after rotation). */
 int stk_audit_reopen(struct stk_audit *a);
+/*
+ * For a reader that can no longer open the file itself (privsep.h): the
+ * privileged side opens it with stk_audit_open_file() and hands the fd over;
+ * stk_audit_use_fd() writes what is queued to the old file, then switches.
+ */
+int stk_audit_open_file(const char *path);
+const char *stk_audit_path(const struct stk_audit *a);
+void stk_audit_use_fd(struct stk_audit *a, int fd);
 void stk_audit_close(struct stk_audit *a);
 
 #endif /* STK_AUDIT_H */

@@ -156,6 +156,11 @@ int stk_cgroup_sock_attach(struct stk_cgroup_sock *s, const char *cgroup, char *
 	return err;
 }
 
+const struct bpf_object_skeleton *stk_cgroup_sock_skeleton(const struct stk_cgroup_sock *s)
+{
+	return s->skel->skeleton;
+}
+
 void stk_cgroup_sock_destroy(struct stk_cgroup_sock *s)
 {
 	if (!s)

@@ -32,6 +32,9 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 int stk_cgroup_sock_attach(struct stk_cgroup_sock *s, const char *cgroup, char *why,
 			   size_t why_len);
 /* Detaches and frees everything; NULL is fine. */
+struct bpf_object_skeleton;
+/* The skeleton, for pinning (pin.h). */
+const struct bpf_object_skeleton *stk_cgroup_sock_skeleton(const struct stk_cgroup_sock *s);
 void stk_cgroup_sock_destroy(struct stk_cgroup_sock *s);
 
 #endif /* STK_CGROUP_SOCK_H */

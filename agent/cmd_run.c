@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -26,11 +28,19 @@
 #include "log.h"
 #include "enforcer.h"
 #include "notify.h"
+#include "persist.h"
+#include "pin.h"
+#include "privdrop.h"
+#include "privsep.h"
+#include "status_file.h"
+#include "generation.h"
 #include "policy_load.h"
+#include "policy_perm.h"
 #include "resolve.h"
 
 #define RINGBUF_DEFAULT (4u << 20)
 #define MAX_POLICY_ARGS 64
+#define STOP_DRAIN_MAX 65536
 
 struct run_opts {
 	char *policies[MAX_POLICY_ARGS];
@@ -38,6 +48,9 @@ struct run_opts {
 	const char *audit_log;
 	bool syslog;
 	size_t ringbuf_bytes;
+	const char *pin_dir;
+	const char *user;
+	bool persist;
 };
 
 struct run_state {
@@ -49,9 +62,28 @@ struct run_state {
 	uint64_t bad_records;
 	char host[256];
 	char line[2 * STK_PATH_MAX + 4096];
+	struct stk_enforcer *enf;
+	uint64_t lost_reported;
+	uint64_t after_stop;
+	uint32_t gen; /* the policy generation st->set was put in force as */
+	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
 };
 
 static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t reopen_requested;
+static volatile sig_atomic_t forbidden_requested;
+
+static void on_reopen(int sig)
+{
+	(void)sig;
+	reopen_requested = 1;
+}
+
+static void on_forbidden(int sig)
+{
+	(void)sig;
+	forbidden_requested = 1;
+}
 
 static void on_stop(int sig)
 {
@@ -62,7 +94,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
-		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [-v]\n");
+		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
+		"                    [--user USER] [--persist] [-v]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -73,6 +106,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "syslog", no_argument, NULL, 's' },
 		{ "no-syslog", no_argument, NULL, 'S' },
 		{ "ringbuf-size", required_argument, NULL, 'r' },
+		{ "pin-dir", required_argument, NULL, 'P' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "persist", no_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -83,6 +119,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->audit_log = STK_AUDIT_LOG_DEFAULT;
 	o->syslog = true;
 	o->ringbuf_bytes = RINGBUF_DEFAULT;
+	o->pin_dir = STK_PIN_DIR_DEFAULT;
+	o->user = STK_USER_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -105,6 +143,15 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			if (*end || o->ringbuf_bytes < 4096 ||
 			    (o->ringbuf_bytes & (o->ringbuf_bytes - 1)))
 				return -EINVAL;
+			break;
+		case 'P':
+			o->pin_dir = optarg;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'K':
+			o->persist = true;
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -145,6 +192,28 @@ static const char *cgroup_name(uint64_t id, void *arg)
 	return st->cgroups ? stk_cgroup_names_get(st->cgroups, id) : NULL;
 }
 
+/*
+ * Strips the generation from the event's rule number; an event the other
+ * generation decided (in flight during a reload) names no rule rather than
+ * one of the wrong policy. The ring buffer is read-only: edit a copy.
+ */
+static void *own_rule(struct run_state *st, void *data, size_t size)
+{
+	const struct stk_event_hdr *h = data;
+	struct stk_event_hdr *c;
+	uint32_t gen;
+
+	if (size < sizeof(*h) || size > sizeof(st->ev_copy) || h->rule == STK_RULE_NONE)
+		return data;
+	gen = h->rule >> STK_GEN_RULE_SHIFT;
+	if (!gen)
+		return data;
+	memcpy(st->ev_copy, data, size);
+	c = (struct stk_event_hdr *)st->ev_copy;
+	c->rule = gen == st->gen ? (h->rule & STK_GEN_RULE_MASK) : STK_RULE_NONE;
+	return c;
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *st = ctx;
@@ -152,6 +221,10 @@ static int on_event(void *ctx, void *data, size_t size)
 	struct json_out j;
 	int err;
 
+	/* A flood must not keep a stopping reader busy for ever. */
+	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
+		return -EINTR;
+	data = own_rule(st, data, size);
 	json_out_init(&j, st->line, sizeof(st->line));
 	err = stk_event_format(&st->fmt, ++st->seq, data, size, &j);
 	if (err) {
@@ -191,6 +264,253 @@ static int setup_signals(void)
 	return 0;
 }
 
+/* Events the replaced programs left: their rule numbers are the old policy's, so none is named. */
+static void drain_old(int events_fd, void *arg)
+{
+	struct run_state *st = arg;
+	struct ring_buffer *rb = ring_buffer__new(events_fd, on_event, st, NULL);
+
+	if (!rb) {
+		stk_warn("events", "the replaced programs' buffered events are lost: %s",
+			 strerror(errno));
+		return;
+	}
+	st->fmt.rules = NULL;
+	st->fmt.n_rules = 0;
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	stk_audit_flush(st->audit);
+}
+
+/* Lost events are counted in the kernel since load, across agent restarts. */
+static void report_lost(void *arg)
+{
+	struct run_state *st = arg;
+	uint64_t lost;
+
+	if (stk_counter_read(stk_enforcer_counters_fd(st->enf), STK_CNT_LOST, &lost))
+		return;
+	if (lost > st->lost_reported)
+		stk_warn("events", "%llu events were lost (ring buffer full or no agent reading); "
+				   "%llu in all since the programs were loaded",
+			 (unsigned long long)(lost - st->lost_reported), (unsigned long long)lost);
+	st->lost_reported = lost;
+}
+
+static int reopen_log(void *arg)
+{
+	struct run_state *st = arg;
+	const char *path = stk_audit_path(st->audit);
+
+	return path ? stk_audit_open_file(path) : -ENOENT;
+}
+
+/* The reader: unprivileged, turns events into audit lines until SIGTERM. */
+static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids,
+		      bool debug_forbidden, struct ring_buffer *rb)
+{
+	int err, fd;
+
+	/* Only the ring buffer: no fd left could change what is enforced. */
+	stk_close_bpf_fds_except(stk_enforcer_events_fd(st->enf));
+	signal(SIGUSR1, on_reopen);
+	signal(SIGHUP, SIG_IGN); /* reload is the monitor's business */
+	if (debug_forbidden)
+		signal(SIGUSR2, on_forbidden);
+	err = stk_privdrop(ids);
+	if (!err)
+		err = stk_privsep_reader_bind(ps);
+	if (!err)
+		err = stk_seccomp_reader();
+	if (!err)
+		err = stk_privsep_reader_ready(ps);
+	if (err) {
+		stk_err("privdrop", "dropping privileges to %s failed: %s", ids->name,
+			strerror(err < 0 ? -err : err));
+		return STK_EXIT_FAIL;
+	}
+	while (!stop_signal) {
+		err = ring_buffer__poll(rb, 1000);
+		if (err < 0 && err != -EINTR) {
+			stk_err("events", "reading events failed: %s", strerror(-err));
+			break;
+		}
+		stk_audit_flush(st->audit);
+		/* Wall-clock jumps (NTP, suspend) must not skew event times. */
+		st->fmt.boot_to_real_ns = boot_to_real_ns();
+		if (reopen_requested) {
+			reopen_requested = 0;
+			while ((fd = stk_privsep_recv_fd(ps)) >= 0)
+				stk_audit_use_fd(st->audit, fd);
+		}
+		if (forbidden_requested) /* test switch: seccomp must kill us here */
+			syscall(SYS_bpf, 12 /* BPF_PROG_GET_NEXT_ID */, NULL, 0);
+	}
+	/* Whatever the kernel already queued belongs in the log. */
+	ring_buffer__consume(rb);
+	stk_audit_flush(st->audit);
+	return stop_signal ? STK_EXIT_OK : STK_EXIT_FAIL;
+}
+
+/*
+ * SIGHUP: re-read, check and compile the policy, and switch to it in one
+ * step; on any error the old policy stays in force. On success st->set is
+ * the new one (the caller restarts the reader so events name its rules).
+ */
+static int reload(struct run_state *st, const struct run_opts *o, char *why, size_t why_len)
+{
+	struct stk_enforcer_input in = { .ringbuf_bytes = o->ringbuf_bytes };
+	struct stk_policy_set *set = NULL;
+	struct stk_file_maps maps = {};
+	struct stk_diags diags = {};
+	int err;
+
+	why[0] = '\0';
+	err = stk_policy_set_load(o->policies, o->n_policies, &set, &diags);
+	if (!err)
+		err = stk_policy_perm_check(set, o->policies, o->n_policies, &diags);
+	stk_diags_print(&diags, stderr);
+	if (err) {
+		snprintf(why, why_len, "the policy has %zu error(s)", diags.n_errors);
+		goto cleanup;
+	}
+	err = stk_resolve_files(set->compiled, &maps, warn_unresolved, NULL);
+	if (err) {
+		snprintf(why, why_len, "resolving rule paths failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	in.compiled = set->compiled;
+	in.file_maps = &maps;
+	err = stk_enforcer_reload(o->pin_dir, &in, why, why_len);
+	if (err)
+		goto cleanup;
+	if (why[0])
+		stk_warn("reload", "%s", why);
+	if (stk_persist_record(o->pin_dir, stk_enforcer_digest(&in)))
+		stk_warn("reload", "recording the new policy's digest failed: a restart will "
+				   "replace rather than adopt the programs");
+	stk_info("reload", "enforcing %zu policies, %zu rules (%zu inode and %zu name keys)",
+		 set->n_pols, set->n_rules, maps.n_inodes, maps.n_names);
+	stk_policy_set_free(st->set);
+	st->set = set;
+	set = NULL;
+	st->fmt.rules = st->set->compiled->rules;
+	st->fmt.n_rules = st->set->compiled->n_rules;
+cleanup:
+	if (err)
+		stk_err("reload", "not reloaded, the old policy stays in force: %s", why);
+	stk_file_maps_free(&maps);
+	stk_policy_set_free(set);
+	stk_diags_free(&diags);
+	return err;
+}
+
+/* The generation in force, 0 if unknown (events are then taken as they are). */
+static uint32_t active_gen(const char *pin_dir)
+{
+	int fd = stk_pin_open_map(pin_dir, "stk_config", BPF_F_RDONLY);
+	uint32_t gen = 0;
+
+	if (fd >= 0) {
+		if (stk_gen_active(fd, &gen))
+			gen = 0;
+		close(fd);
+	}
+	return gen;
+}
+
+/* Forks a reader and waits until it runs unprivileged; 0 or STK_EXIT_FAIL. */
+static int start_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids)
+{
+	const char *dbg = getenv("STK_DEBUG_FORBIDDEN_SYSCALL");
+	struct ring_buffer *rb;
+	int err, wst = 0;
+
+	/*
+	 * The monitor maps the ring buffer and the reader inherits the mapping:
+	 * the reader then never calls bpf(), which a policy may deny to every
+	 * process but the (marked) agent, and which it could not call anyway
+	 * once unprivileged on older kernels.
+	 */
+	rb = ring_buffer__new(stk_enforcer_events_fd(st->enf), on_event, st, NULL);
+	if (!rb) {
+		stk_err("events", "setting up the event reader failed: %s", strerror(errno));
+		return STK_EXIT_FAIL;
+	}
+	err = stk_privsep_fork(ps);
+	if (err) {
+		ring_buffer__free(rb);
+		stk_err("run", "starting the event reader failed: %s", strerror(-err));
+		return STK_EXIT_FAIL;
+	}
+	if (ps->is_reader)
+		_exit(run_reader(st, ps, ids, dbg && !strcmp(dbg, "1"), rb));
+	ring_buffer__free(rb); /* the reader has its own copy of the mapping */
+	if (stk_privsep_wait_ready(ps)) {
+		waitpid(ps->reader, &wst, 0);
+		stk_err("run", "the event reader failed to start (%s %d)",
+			WIFSIGNALED(wst) ? "signal" : "exit status",
+			WIFSIGNALED(wst) ? WTERMSIG(wst) : WEXITSTATUS(wst));
+		return STK_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/* Forks the reader and supervises it; returns when the agent should end. */
+static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
+{
+	struct stk_monitor_ops ops = { .tick = report_lost, .reopen_log = reopen_log, .arg = st };
+	struct stk_status_info info = {
+		.pin_dir = o->pin_dir,
+		.user = ids->name,
+		.adopted = stk_enforcer_adopted(st->enf),
+		.persist = o->persist,
+		.policy_args = o->policies,
+		.n_policy_args = o->n_policies,
+		.agent_pid = getpid(),
+	};
+	char why[1024];
+	struct stk_privsep ps;
+	int err, sig, wst = 0;
+
+	for (;;) {
+		st->gen = active_gen(o->pin_dir);
+		if (start_reader(st, &ps, ids))
+			return STK_EXIT_FAIL;
+		info.reader_pid = ps.reader;
+		info.set = st->set;
+		err = stk_status_write(&info);
+		if (err)
+			stk_warn("run", "writing the status file failed: %s", strerror(-err));
+		stk_notify("READY=1\nSTATUS=enforcing");
+		/* Failed reloads keep the reader; a successful one restarts it. */
+		while ((sig = stk_privsep_monitor(&ps, &ops, &wst)) == SIGHUP) {
+			stk_notify("RELOADING=1");
+			err = reload(st, o, why, sizeof(why));
+			info.reloads++;
+			info.last_reload = err ? why : "ok";
+			if (!err)
+				break;
+			stk_status_write(&info);
+			stk_notify("READY=1\nSTATUS=enforcing (reload failed)");
+		}
+		if (sig != SIGHUP)
+			break;
+		/* The old reader drains what it can; the rest waits in the ring buffer. */
+		stk_privsep_stop_reader(&ps);
+	}
+	if (sig) {
+		stk_info("run", "stopping on signal %d", sig);
+		return STK_EXIT_OK;
+	}
+	if (WIFSIGNALED(wst))
+		stk_err("run", "the event reader was killed by signal %d (%s)", WTERMSIG(wst),
+			strsignal(WTERMSIG(wst)));
+	else
+		stk_err("run", "the event reader exited with status %d", WEXITSTATUS(wst));
+	return STK_EXIT_FAIL;
+}
+
 int stk_cmd_run(int argc, char **argv)
 {
 	struct run_opts o = {};
@@ -199,7 +519,7 @@ int stk_cmd_run(int argc, char **argv)
 	struct stk_file_maps maps = {};
 	struct stk_enforcer *enf = NULL;
 	struct stk_enforcer_input in = {};
-	struct ring_buffer *rb = NULL;
+	struct stk_ids ids;
 	char why[1024], cgmount[4096];
 	int err, status = STK_EXIT_FAIL;
 	long long t_start = mono_ms();
@@ -219,6 +539,8 @@ int stk_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	err = stk_policy_set_load(o.policies, o.n_policies, &st->set, &diags);
+	if (!err)
+		err = stk_policy_perm_check(st->set, o.policies, o.n_policies, &diags);
 	stk_diags_print(&diags, stderr);
 	if (err) {
 		stk_err("policy", "not loaded: %zu error(s); nothing was changed", diags.n_errors);
@@ -228,6 +550,12 @@ int stk_cmd_run(int argc, char **argv)
 	err = stk_resolve_files(st->set->compiled, &maps, warn_unresolved, NULL);
 	if (err) {
 		stk_err("policy", "resolving rule paths failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_ids_lookup(o.user, &ids);
+	if (err) {
+		stk_err("privdrop", "cannot run the event reader as user %s: %s", o.user,
+			strerror(-err));
 		goto cleanup;
 	}
 	err = stk_audit_open(&st->audit, o.audit_log, o.syslog);
@@ -243,35 +571,24 @@ int stk_cmd_run(int argc, char **argv)
 	in.compiled = st->set->compiled;
 	in.file_maps = &maps;
 	in.ringbuf_bytes = o.ringbuf_bytes;
-	why[0] = '\0';
-	err = stk_enforcer_load(&enf, &in, why, sizeof(why));
-	if (!err)
-		err = setup_signals();
-	if (!err) {
-		rb = ring_buffer__new(stk_enforcer_events_fd(enf), on_event, st, NULL);
-		if (!rb)
-			err = -errno;
-	}
-	if (err) {
-		if (!why[0])
-			snprintf(why, sizeof(why), "setting up the event reader failed: %s",
-				 strerror(-err));
-		stk_err("kernel", "%s", why);
-		goto cleanup;
-	}
-	st->fmt.rules = st->set->compiled->rules;
-	st->fmt.n_rules = st->set->compiled->n_rules;
 	st->fmt.boot_to_real_ns = boot_to_real_ns();
 	if (gethostname(st->host, sizeof(st->host) - 1) == 0)
 		st->fmt.host = st->host;
 	st->fmt.cgroup_path = cgroup_name;
 	st->fmt.cgroup_arg = st;
-
-	err = stk_enforcer_attach(enf, why, sizeof(why));
+	why[0] = '\0';
+	err = stk_persist_start(&enf, &in, o.pin_dir, drain_old, st, why, sizeof(why));
+	if (!err)
+		err = setup_signals();
 	if (err) {
+		if (!why[0])
+			snprintf(why, sizeof(why), "setting up signals failed: %s", strerror(-err));
 		stk_err("kernel", "%s", why);
 		goto cleanup;
 	}
+	st->enf = enf;
+	st->fmt.rules = st->set->compiled->rules;
+	st->fmt.n_rules = st->set->compiled->n_rules;
 	n_inodes = maps.n_inodes;
 	n_names = maps.n_names;
 	/* The kernel holds the policy now: give back what loading needed. */
@@ -281,28 +598,29 @@ int stk_cmd_run(int argc, char **argv)
 	stk_info("run", "enforcing %zu policies, %zu rules (%zu inode and %zu name keys), "
 		 "ready in %lld ms",
 		 st->set->n_pols, st->set->n_rules, n_inodes, n_names, mono_ms() - t_start);
-	stk_notify("READY=1\nSTATUS=enforcing");
+	report_lost(st);
 
-	while (!stop_signal) {
-		err = ring_buffer__poll(rb, 1000);
-		if (err < 0 && err != -EINTR) {
-			stk_err("events", "reading events failed: %s", strerror(-err));
-			break;
-		}
-		stk_audit_flush(st->audit);
-		/* Wall-clock jumps (NTP, suspend) must not skew event times. */
-		st->fmt.boot_to_real_ns = boot_to_real_ns();
-	}
-	/* Whatever the kernel already queued belongs in the log. */
-	ring_buffer__consume(rb);
-	stk_audit_flush(st->audit);
-	if (stop_signal) {
-		stk_info("run", "stopping on signal %d; enforcement ends", (int)stop_signal);
-		status = STK_EXIT_OK;
+	status = run_split(st, &o, &ids);
+	if (status == STK_EXIT_OK && !o.persist) {
+		/*
+		 * Our fds first: then the pins hold the last references, and
+		 * removing them waits until the kernel has detached.
+		 */
+		stk_enforcer_destroy(enf);
+		enf = NULL;
+		err = stk_pin_remove_all(o.pin_dir);
+		if (err)
+			stk_err("run", "removing the pins under %s failed: %s", o.pin_dir,
+				strerror(-err));
+		stk_status_remove(o.pin_dir);
+		stk_info("run", "enforcement ends");
+	} else {
+		stk_info("run", "the programs stay pinned under %s and keep enforcing; "
+				"'stockade run' adopts them, 'stockade unload' removes them",
+			 o.pin_dir);
 	}
 cleanup:
 	stk_notify("STOPPING=1");
-	ring_buffer__free(rb);
 	stk_enforcer_destroy(enf);
 	stk_file_maps_free(&maps);
 	stk_audit_close(st->audit);

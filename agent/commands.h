@@ -13,5 +13,8 @@
 int stk_cmd_run(int argc, char **argv);
 int stk_cmd_check(int argc, char **argv);
 int stk_cmd_log(int argc, char **argv);
+int stk_cmd_status(int argc, char **argv);
+int stk_cmd_unload(int argc, char **argv);
+int stk_cmd_reload(int argc, char **argv);
 
 #endif /* STK_COMMANDS_H */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -14,9 +15,11 @@
 #include "enforcer.h"
 #include "exec.skel.h"
 #include "file_ops.skel.h"
+#include "generation.h"
 #include "lsm_file.h"
 #include "lsm_ops.h"
 #include "lsm_walk_set.h"
+#include "pin.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
@@ -27,6 +30,7 @@ struct stk_enforcer {
 	struct stk_cgroup_sock *net; /* NULL when no policy has network rules */
 	char net_cgroup[4096];
 	struct stk_lsm_ops *ops;
+	bool adopted; /* the shared fds come from pins and are ours to close */
 };
 
 static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
@@ -45,7 +49,6 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	struct stk_enforcer *e = calloc(1, sizeof(*e));
 	struct stk_config cfg;
 	const void *elf;
-	__u32 zero = 0;
 	size_t size;
 	int err;
 
@@ -82,8 +85,10 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	if (err)
 		goto cleanup;
 	config_from(in->compiled, &cfg);
-	if (bpf_map_update_elem(e->shared.config_fd, &zero, &cfg, 0)) {
-		err = -errno;
+	err = stk_gen_write_config(e->shared.config_fd, STK_GEN_FIRST, &cfg);
+	if (!err)
+		err = stk_gen_switch(e->shared.config_fd, STK_GEN_FIRST);
+	if (err) {
 		snprintf(why, why_len, "writing the configuration map failed: %s", strerror(-err));
 		goto cleanup;
 	}
@@ -125,10 +130,166 @@ int stk_enforcer_counters_fd(const struct stk_enforcer *e)
 	return e->shared.counters_fd;
 }
 
+int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t why_len)
+{
+	int err = stk_pin_dir_create(dir);
+
+	if (!err)
+		err = stk_pin_skeleton(stk_lsm_file_skeleton(e->file), dir);
+	if (!err)
+		err = stk_lsm_walk_set_pin(e->file_ops, dir);
+	if (!err)
+		err = stk_lsm_walk_set_pin(e->exec, dir);
+	if (!err)
+		err = stk_lsm_ops_pin(e->ops, dir);
+	if (!err && e->net)
+		err = stk_pin_skeleton(stk_cgroup_sock_skeleton(e->net), dir);
+	if (err)
+		snprintf(why, why_len, "pinning under %s failed: %s", dir, strerror(-err));
+	return err;
+}
+
+int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, size_t why_len)
+{
+	struct stk_enforcer *e;
+	int err;
+
+	if (!stk_pins_exist(dir))
+		return -ENOENT;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	e->shared = (struct stk_shared_maps)STK_SHARED_MAPS_INIT;
+	e->adopted = true;
+	e->shared.events_fd = stk_pin_open_map(dir, "stk_events", 0);
+	e->shared.counters_fd = stk_pin_open_map(dir, "stk_counters", 0);
+	e->shared.config_fd = stk_pin_open_map(dir, "stk_config", 0);
+	e->shared.agent_fd = stk_pin_open_map(dir, "stk_agent_tasks", 0);
+	err = e->shared.events_fd < 0 ? e->shared.events_fd :
+	      e->shared.counters_fd < 0 ? e->shared.counters_fd :
+	      e->shared.config_fd < 0 ? e->shared.config_fd :
+	      e->shared.agent_fd < 0 ? e->shared.agent_fd : 0;
+	/* The exemptions of the agent (capabilities, bpf, sockets) follow it. */
+	if (!err)
+		err = stk_shared_maps_mark_agent(&e->shared);
+	if (err) {
+		snprintf(why, why_len, "opening the maps pinned under %s failed: %s", dir,
+			 strerror(-err));
+		stk_enforcer_destroy(e);
+		return err;
+	}
+	*ret = e;
+	return 0;
+}
+
+bool stk_enforcer_adopted(const struct stk_enforcer *e)
+{
+	return e->adopted;
+}
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return h;
+}
+
+uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
+{
+	const struct stk_file_maps *m = in->file_maps;
+	struct stk_config cfg;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	config_from(in->compiled, &cfg);
+	h = fnv1a(h, &cfg, sizeof(cfg));
+	h = fnv1a(h, &m->n_inodes, sizeof(m->n_inodes));
+	h = fnv1a(h, m->inodes, m->n_inodes * sizeof(*m->inodes));
+	h = fnv1a(h, &m->n_names, sizeof(m->n_names));
+	h = fnv1a(h, m->names, m->n_names * sizeof(*m->names));
+	h = fnv1a(h, &in->compiled->net->present, sizeof(in->compiled->net->present));
+	h = fnv1a(h, in->compiled->net->v4, in->compiled->net->n_v4 * sizeof(*in->compiled->net->v4));
+	h = fnv1a(h, in->compiled->net->v6, in->compiled->net->n_v6 * sizeof(*in->compiled->net->v6));
+	h = fnv1a(h, in->compiled->net->classes,
+		  in->compiled->net->n_classes * sizeof(*in->compiled->net->classes));
+	h = fnv1a(h, in->compiled->net->segs,
+		  in->compiled->net->n_segs * sizeof(*in->compiled->net->segs));
+	return h;
+}
+
+int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
+			size_t why_len)
+{
+	struct stk_config cfg;
+	uint32_t cur, next;
+	int fd, err;
+
+	fd = stk_pin_open_map(pin_dir, "stk_config", 0);
+	if (fd < 0) {
+		snprintf(why, why_len, "opening the pinned config failed: %s", strerror(-fd));
+		return fd;
+	}
+	err = stk_gen_active(fd, &cur);
+	if (!err && cur != 1 && cur != 2)
+		err = -EPROTO;
+	if (err) {
+		snprintf(why, why_len, "reading the active generation failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	next = stk_gen_other(cur);
+	/*
+	 * Network rules live in LPM tries without generations yet: a reload
+	 * cannot switch them atomically, so it refuses rather than mix.
+	 */
+	if (in->compiled->net->present || stk_pin_link_exists(pin_dir, "stk_connect4")) {
+		err = -EOPNOTSUPP;
+		snprintf(why, why_len, "policies with network rules cannot be reloaded yet: the "
+			 "old policy stays in force; run 'stockade unload' and start the agent "
+			 "again to change them");
+		goto cleanup;
+	}
+	/* Every set writes its rule maps as the inactive generation. */
+	err = stk_lsm_file_refill(pin_dir, in->file_maps, next);
+	if (err) {
+		snprintf(why, why_len, "writing the new file rules failed: %s%s", strerror(-err),
+			 err == -E2BIG ? " (the maps are full: restart the agent, which replaces "
+					 "the programs with larger maps)" : "");
+		goto cleanup;
+	}
+	config_from(in->compiled, &cfg);
+	err = stk_gen_write_config(fd, next, &cfg);
+	if (!err)
+		err = stk_gen_switch(fd, next);
+	if (err) {
+		snprintf(why, why_len, "switching to the new policy failed: %s", strerror(-err));
+		stk_lsm_file_forget(pin_dir, next);
+		goto cleanup;
+	}
+	/* The new policy is in force: a failure now only leaves garbage, said in @why. */
+	if (stk_lsm_file_forget(pin_dir, cur))
+		snprintf(why, why_len, "removing the old generation's rules failed");
+cleanup:
+	close(fd);
+	return err;
+}
+
+static void close_fd(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
 void stk_enforcer_destroy(struct stk_enforcer *e)
 {
 	if (!e)
 		return;
+	if (e->adopted) {
+		close_fd(e->shared.events_fd);
+		close_fd(e->shared.counters_fd);
+		close_fd(e->shared.config_fd);
+		close_fd(e->shared.agent_fd);
+	}
 	stk_lsm_walk_set_destroy(e->exec);
 	stk_lsm_walk_set_destroy(e->file_ops);
 	stk_lsm_file_destroy(e->file);

@@ -10,7 +10,9 @@
 #ifndef STK_ENFORCER_H
 #define STK_ENFORCER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy.h"
 #include "resolve.h"
@@ -31,7 +33,33 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len);
 int stk_enforcer_events_fd(const struct stk_enforcer *e);
 int stk_enforcer_counters_fd(const struct stk_enforcer *e);
-/* Detaches and frees everything; NULL is fine. */
+/*
+ * Pins every set's maps and links under @dir (pin.h), so enforcement stays
+ * when the agent dies. Call after stk_enforcer_attach().
+ */
+int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t why_len);
+/*
+ * Takes over what an earlier agent pinned under @dir: opens its shared maps,
+ * loads and attaches nothing, so enforcement never pauses. -ENOENT if
+ * nothing is pinned there.
+ */
+int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, size_t why_len);
+/* Whether @e was adopted from pins rather than loaded. */
+bool stk_enforcer_adopted(const struct stk_enforcer *e);
+/*
+ * stk_enforcer_reload() - put @in in force in the programs pinned under
+ * @pin_dir in one atomic switch (generation.h). Nothing changes on failure
+ * before the switch; a failure after it (removing the old rules) leaves
+ * the new policy in force: 0 is returned and @why says what is left.
+ */
+int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
+			size_t why_len);
+/* A digest of everything the input puts into maps: equal digests, equal policy in force. */
+uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in);
+/*
+ * Frees @e; what is pinned stays attached, what is not is detached.
+ * NULL is fine.
+ */
 void stk_enforcer_destroy(struct stk_enforcer *e);
 
 #endif /* STK_ENFORCER_H */

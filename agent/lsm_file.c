@@ -9,21 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "file.skel.h"
 #include "kernel_check.h"
+#include "generation.h"
 #include "lsm_file.h"
+#include "pin.h"
 
 struct stk_lsm_file {
 	struct stk_lsm_file_bpf *skel;
 };
 
 static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, size_t key_size,
-		      size_t val_size)
+		      size_t val_size, uint32_t gen)
 {
+	struct stk_file_value *v;
 	char *keys, *vals;
 	const char *e = entries;
 	__u32 count = n;
@@ -40,7 +44,14 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 	}
 	for (i = 0; i < n; i++) {
 		memcpy(keys + i * key_size, e + i * entry_size, key_size);
+		/* Both key types start with a stk_inode_key. */
+		memcpy(keys + i * key_size + offsetof(struct stk_inode_key, gen), &gen,
+		       sizeof(gen));
 		memcpy(vals + i * val_size, e + i * entry_size + entry_size - val_size, val_size);
+		/* Both maps hold stk_file_value. */
+		v = (struct stk_file_value *)(vals + i * val_size);
+		stk_gen_tag_verdict(&v->exact, gen);
+		stk_gen_tag_verdict(&v->tree, gen);
 	}
 	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
 	if (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP) {
@@ -55,6 +66,74 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 cleanup:
 	free(keys);
 	free(vals);
+	return err;
+}
+
+static __u32 room(size_t n)
+{
+	return 2 * n + STK_FILE_MAP_HEADROOM;
+}
+
+int stk_lsm_file_fill(int inodes_fd, int names_fd, const struct stk_file_maps *m, uint32_t gen)
+{
+	int err;
+
+	err = fill_batch(inodes_fd, m->inodes, m->n_inodes, sizeof(*m->inodes),
+			 sizeof(m->inodes->key), sizeof(m->inodes->val), gen);
+	if (!err)
+		err = fill_batch(names_fd, m->names, m->n_names, sizeof(*m->names),
+				 sizeof(m->names->key), sizeof(m->names->val), gen);
+	return err;
+}
+
+static int open_pinned(const char *pin_dir, int *inodes_fd, int *names_fd)
+{
+	*names_fd = -1;
+	*inodes_fd = stk_pin_open_map(pin_dir, "stk_file_inodes", 0);
+	if (*inodes_fd < 0)
+		return *inodes_fd;
+	*names_fd = stk_pin_open_map(pin_dir, "stk_file_names", 0);
+	if (*names_fd < 0) {
+		close(*inodes_fd);
+		return *names_fd;
+	}
+	return 0;
+}
+
+int stk_lsm_file_refill(const char *pin_dir, const struct stk_file_maps *m, uint32_t gen)
+{
+	int ifd, nfd, err;
+
+	err = open_pinned(pin_dir, &ifd, &nfd);
+	if (err)
+		return err;
+	/* Leftovers of a reload that failed half way would collide. */
+	err = stk_gen_delete(ifd, sizeof(m->inodes->key), gen);
+	if (!err)
+		err = stk_gen_delete(nfd, sizeof(m->names->key), gen);
+	if (!err)
+		err = stk_lsm_file_fill(ifd, nfd, m, gen);
+	if (err) {
+		stk_gen_delete(ifd, sizeof(m->inodes->key), gen);
+		stk_gen_delete(nfd, sizeof(m->names->key), gen);
+	}
+	close(ifd);
+	close(nfd);
+	return err;
+}
+
+int stk_lsm_file_forget(const char *pin_dir, uint32_t gen)
+{
+	int ifd, nfd, err;
+
+	err = open_pinned(pin_dir, &ifd, &nfd);
+	if (err)
+		return err;
+	err = stk_gen_delete(ifd, sizeof(struct stk_inode_key), gen);
+	if (!err)
+		err = stk_gen_delete(nfd, sizeof(struct stk_name_key), gen);
+	close(ifd);
+	close(nfd);
 	return err;
 }
 
@@ -74,9 +153,13 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		snprintf(why, why_len, "opening the BPF object failed: %s", strerror(-err));
 		goto cleanup;
 	}
-	/* A map's size is fixed at creation: make room for exactly this policy. */
-	bpf_map__set_max_entries(f->skel->maps.stk_file_inodes, m->n_inodes ? m->n_inodes : 1);
-	bpf_map__set_max_entries(f->skel->maps.stk_file_names, m->n_names ? m->n_names : 1);
+	/*
+	 * A map's size is fixed at creation: room for this policy and a reload
+	 * next to it (both generations live side by side for a moment). The
+	 * maps do not preallocate, so room costs nothing until used.
+	 */
+	bpf_map__set_max_entries(f->skel->maps.stk_file_inodes, room(m->n_inodes));
+	bpf_map__set_max_entries(f->skel->maps.stk_file_names, room(m->n_names));
 	bpf_map__set_max_entries(f->skel->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
 				  f->skel->maps.stk_config);
@@ -92,11 +175,8 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		stk_kernel_load_error(err, why, why_len);
 		goto cleanup;
 	}
-	err = fill_batch(bpf_map__fd(f->skel->maps.stk_file_inodes), m->inodes, m->n_inodes,
-			 sizeof(*m->inodes), sizeof(m->inodes->key), sizeof(m->inodes->val));
-	if (!err)
-		err = fill_batch(bpf_map__fd(f->skel->maps.stk_file_names), m->names, m->n_names,
-				 sizeof(*m->names), sizeof(m->names->key), sizeof(m->names->val));
+	err = stk_lsm_file_fill(bpf_map__fd(f->skel->maps.stk_file_inodes),
+				bpf_map__fd(f->skel->maps.stk_file_names), m, STK_GEN_FIRST);
 	if (err) {
 		snprintf(why, why_len, "filling the policy maps failed: %s", strerror(-err));
 		goto cleanup;
@@ -124,6 +204,11 @@ int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len)
 	if (err)
 		stk_kernel_load_error(err, why, why_len);
 	return err;
+}
+
+const struct bpf_object_skeleton *stk_lsm_file_skeleton(const struct stk_lsm_file *f)
+{
+	return f->skel->skeleton;
 }
 
 void stk_lsm_file_destroy(struct stk_lsm_file *f)

@@ -6,11 +6,13 @@
 #define STK_LSM_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "resolve.h"
 #include "shared_maps.h"
 
 struct stk_lsm_file;
+struct bpf_object_skeleton;
 
 /*
  * stk_lsm_file_load() - open and load the programs, sized for @m, sharing
@@ -28,8 +30,21 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
  * other sets that judge files by the same walk (bpf/lsm/file_walk.bpf.h).
  */
 void stk_lsm_file_rule_fds(const struct stk_lsm_file *f, int *ret_inodes_fd, int *ret_names_fd);
+/* Rule-map room beyond twice the policy, for a reload that grows it. */
+#define STK_FILE_MAP_HEADROOM 1024
+
+/* Writes @m into the rule maps as generation @gen. */
+int stk_lsm_file_fill(int inodes_fd, int names_fd, const struct stk_file_maps *m, uint32_t gen);
+/*
+ * For reload, through the pins under @pin_dir: write @m as generation @gen
+ * (all or nothing), or delete generation @gen.
+ */
+int stk_lsm_file_refill(const char *pin_dir, const struct stk_file_maps *m, uint32_t gen);
+int stk_lsm_file_forget(const char *pin_dir, uint32_t gen);
 /* Attaches the programs: enforcement starts here. */
 int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len);
+/* For pinning (pin.h). */
+const struct bpf_object_skeleton *stk_lsm_file_skeleton(const struct stk_lsm_file *f);
 /* Detaches and frees everything; NULL is fine. */
 void stk_lsm_file_destroy(struct stk_lsm_file *f);
 

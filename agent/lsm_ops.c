@@ -12,6 +12,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "pin.h"
 #include "caps.skel.h"
 #include "kernel_check.h"
 #include "kops.skel.h"
@@ -53,16 +54,6 @@ static void adopt(struct bpf_object *obj, struct stk_shared_maps *s)
 	stk_shared_maps_adopt_agent(s, map_of(obj, "stk_agent_tasks"));
 }
 
-static bool any(const struct stk_op_verdict *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (v[i].action != STK_ACT_NONE)
-			return true;
-	return false;
-}
-
 /*
  * Opens, shares and loads one skeleton into o->field. A macro because each
  * skeleton has its own type and functions (prefix##__open, __load).
@@ -98,12 +89,14 @@ int stk_lsm_ops_load(struct stk_lsm_ops **ret, const struct stk_ops_config *ops,
 
 	if (!o)
 		return -ENOMEM;
-	if (any(ops->cap, STK_CAP_SLOTS))
-		LOAD_SET(caps, stk_lsm_caps_bpf);
-	if (any(ops->kernel_op, STK_KOP_SLOTS))
-		LOAD_SET(kops, stk_lsm_kops_bpf);
-	if (any(ops->sock_family, STK_SOCK_FAMILY_SLOTS) || any(&ops->sock_raw, 1))
-		LOAD_SET(sockets, stk_lsm_sockets_bpf);
+	/*
+	 * Every set is loaded, even where today's policy names nothing for it:
+	 * their verdicts live in the config, so a reload can switch them on.
+	 */
+	(void)ops;
+	LOAD_SET(caps, stk_lsm_caps_bpf);
+	LOAD_SET(kops, stk_lsm_kops_bpf);
+	LOAD_SET(sockets, stk_lsm_sockets_bpf);
 	*ret = o;
 	return 0;
 cleanup:
@@ -123,6 +116,19 @@ int stk_lsm_ops_attach(struct stk_lsm_ops *o, char *why, size_t why_len)
 		err = stk_lsm_sockets_bpf__attach(o->sockets);
 	if (err)
 		stk_kernel_load_error(err, why, why_len);
+	return err;
+}
+
+int stk_lsm_ops_pin(const struct stk_lsm_ops *o, const char *dir)
+{
+	int err = 0;
+
+	if (o && o->caps)
+		err = stk_pin_skeleton(o->caps->skeleton, dir);
+	if (!err && o && o->kops)
+		err = stk_pin_skeleton(o->kops->skeleton, dir);
+	if (!err && o && o->sockets)
+		err = stk_pin_skeleton(o->sockets->skeleton, dir);
 	return err;
 }
 

@@ -30,6 +30,8 @@ int stk_lsm_ops_load(struct stk_lsm_ops **ret, const struct stk_ops_config *ops,
 /* Attaches what was loaded: enforcement of these sections starts here. */
 int stk_lsm_ops_attach(struct stk_lsm_ops *o, char *why, size_t why_len);
 /* Detaches and frees everything; NULL is fine. */
+/* Pins the sets' maps and links under @dir (see pin.h); NULL is fine. */
+int stk_lsm_ops_pin(const struct stk_lsm_ops *o, const char *dir);
 void stk_lsm_ops_destroy(struct stk_lsm_ops *o);
 
 #endif /* STK_LSM_OPS_H */

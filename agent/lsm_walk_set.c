@@ -10,6 +10,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "pin.h"
 #include "kernel_check.h"
 #include "lsm_walk_set.h"
 
@@ -103,6 +104,11 @@ int stk_lsm_walk_set_attach(struct stk_lsm_walk_set *s, char *why, size_t why_le
 		s->links[s->n_links++] = link;
 	}
 	return 0;
+}
+
+int stk_lsm_walk_set_pin(const struct stk_lsm_walk_set *s, const char *dir)
+{
+	return s ? stk_pin_object(s->obj, s->links, s->n_links, dir) : 0;
 }
 
 void stk_lsm_walk_set_destroy(struct stk_lsm_walk_set *s)

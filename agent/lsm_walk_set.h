@@ -30,6 +30,8 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 /* Attaches every program of the set: enforcement starts here. */
 int stk_lsm_walk_set_attach(struct stk_lsm_walk_set *s, char *why, size_t why_len);
 /* Detaches and frees everything; NULL is fine. */
+/* Pins the set's maps and links under @dir (see pin.h); NULL is fine. */
+int stk_lsm_walk_set_pin(const struct stk_lsm_walk_set *s, const char *dir);
 void stk_lsm_walk_set_destroy(struct stk_lsm_walk_set *s);
 
 #endif /* STK_LSM_WALK_SET_H */

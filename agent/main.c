@@ -15,6 +15,9 @@ static void usage(FILE *f)
 		   "  run      enforce policies and write the audit log\n"
 		   "  check    validate policies; --explain a decision\n"
 		   "  log      review the audit log; --summary, --against a draft policy\n"
+		   "  status   show what is enforced (exit 1 if nothing)\n"
+		   "  unload   stop the agent and remove every program, link and map\n"
+		   "  reload   switch the agent to its edited policy files atomically\n"
 		   "  version  print the version\n"
 		   "Run 'stockade COMMAND --help' for a command's options.\n");
 }
@@ -34,6 +37,12 @@ int main(int argc, char **argv)
 		return stk_cmd_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "log"))
 		return stk_cmd_log(argc - 1, argv + 1);
+	if (!strcmp(cmd, "status"))
+		return stk_cmd_status(argc - 1, argv + 1);
+	if (!strcmp(cmd, "reload"))
+		return stk_cmd_reload(argc - 1, argv + 1);
+	if (!strcmp(cmd, "unload"))
+		return stk_cmd_unload(argc - 1, argv + 1);
 	if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
 		printf("stockade %s\n", STK_VERSION);
 		return STK_EXIT_OK;

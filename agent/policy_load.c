@@ -172,13 +172,7 @@ cleanup:
 
 void stk_policy_set_release_sources(struct stk_policy_set *s)
 {
-	size_t i;
-
-	for (i = 0; i < s->n_pols; i++)
-		stk_policy_free(s->pols[i]);
-	free(s->pols);
-	s->pols = NULL;
-	/* n_pols stays: it is what the set was made of. */
+	/* The policies stay: status reports their names and files. */
 	stk_compiled_drop_paths(s->compiled);
 }
 

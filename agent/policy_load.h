@@ -27,8 +27,8 @@ int stk_policy_set_load(char *const *paths, size_t n_paths, struct stk_policy_se
 			struct stk_diags *diags);
 void stk_policy_set_free(struct stk_policy_set *s);
 /*
- * Frees what only loading needed (the parsed policies, the path table),
- * keeping the counts and the rule names events refer to.
+ * Frees what only loading needed (the path table), keeping the policies,
+ * the counts and the rule names events refer to.
  */
 void stk_policy_set_release_sources(struct stk_policy_set *s);
 

@@ -71,7 +71,10 @@ enum stk_file_access {
 struct stk_inode_key {
 	__u64 ino;
 	__u32 dev; /* kernel dev_t (MAJOR << 20 | MINOR) of the superblock */
-	__u32 pad;
+	union {
+		__u32 pad;
+		__u32 gen; /* the policy generation the entry belongs to (reload) */
+	};
 };
 
 /*
@@ -139,16 +142,24 @@ struct stk_ops_config {
 	struct stk_op_verdict sock_raw; /* SOCK_RAW in any family */
 };
 
-/* Global settings, index 0 of the stk_config array. */
+/*
+ * Global settings. stk_config has STK_CONFIG_SLOTS entries: index 0 is the
+ * selector, whose gen names the active slot (1 or 2; 0: index 0 itself
+ * holds the settings); each slot holds one policy generation's settings,
+ * with gen = its own index, which is also the gen of its map keys. A
+ * program reads the selector once per invocation (stk_get_config), so a
+ * reload (fill the other slot, switch the selector) is one atomic switch.
+ */
 struct stk_config {
 	struct stk_file_verdict file_default; /* where no rule matches */
-	__u8 pad[4];
+	__u32 gen;
 	__u32 exec_flags; /* STK_EXECF_* */
 	__u32 fileless_rule; /* what a deny_fileless event names (a policy's default) */
 	__u8 fileless_action; /* enum stk_action | STK_ACT_COMPLAIN */
 	__u8 pad2[3];
 	struct stk_ops_config ops;
 };
+#define STK_CONFIG_SLOTS 3
 
 /* stk_config.exec_flags */
 #define STK_EXECF_DENY_FILELESS 0x1 /* refuse to execute files with no name (i_nlink == 0) */

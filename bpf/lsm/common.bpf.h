@@ -34,7 +34,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, STK_CONFIG_SLOTS);
 	__type(key, __u32);
 	__type(value, struct stk_config);
 } stk_config SEC(".maps");
@@ -72,11 +72,22 @@ static __always_inline void stk_count(enum stk_counter which)
 		*n += 1;
 }
 
+/*
+ * The active generation's settings; its gen is the gen of every map key the
+ * invocation may look up. Call once per invocation and keep the pointer:
+ * a reload never rewrites the active slot (stk_abi.h).
+ */
 static __always_inline struct stk_config *stk_get_config(void)
 {
-	__u32 zero = 0;
+	__u32 zero = 0, slot;
+	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero);
 
-	return bpf_map_lookup_elem(&stk_config, &zero);
+	if (!sel)
+		return NULL;
+	slot = *(volatile __u32 *)&sel->gen;
+	if (!slot)
+		return sel;
+	return bpf_map_lookup_elem(&stk_config, &slot);
 }
 
 /* Fills the parts of an event header every hook shares. */

@@ -54,6 +54,7 @@ struct stk_walk {
 	struct mount *mnt; /* NULL: do not cross mounts (hooks that only see a dentry) */
 	__u32 level;	   /* 0 for the file itself */
 	__u32 found;	   /* 1: verdict holds the decision; 2: walk limit reached */
+	__u32 gen;	   /* of the config read at entry: the only keys this walk sees */
 	struct stk_file_verdict verdict;
 };
 
@@ -87,21 +88,23 @@ static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_va
 }
 
 /* A negative dentry has no inode: the key reads as ino 0, which no entry has. */
-static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d)
+static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d,
+					     __u32 gen)
 {
 	key->ino = BPF_CORE_READ(d, d_inode, i_ino);
 	key->dev = BPF_CORE_READ(d, d_sb, s_dev);
-	key->pad = 0;
+	key->gen = gen;
 }
 
 /* Looks up "name of @d in directory @parent", if that directory has names. */
 static __always_inline const struct stk_file_value *stk_name_lookup(struct dentry *d,
-								     struct dentry *parent)
+								     struct dentry *parent,
+								     __u32 gen)
 {
 	const struct stk_file_value *pval;
 	struct stk_name_key nkey = {};
 
-	stk_inode_key_of(&nkey.dir, parent);
+	stk_inode_key_of(&nkey.dir, parent, gen);
 	pval = bpf_map_lookup_elem(&stk_file_inodes, &nkey.dir);
 	if (!pval || !(pval->flags & STK_FVAL_HAS_NAMES))
 		return NULL;
@@ -121,10 +124,10 @@ static long stk_walk_step(__u32 index, void *ctx)
 	struct stk_inode_key key;
 	struct mount *up;
 
-	stk_inode_key_of(&key, d);
+	stk_inode_key_of(&key, d, w->gen);
 	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
 		goto found;
-	if (parent != d && stk_take(w, stk_name_lookup(d, parent)))
+	if (parent != d && stk_take(w, stk_name_lookup(d, parent, w->gen)))
 		goto found;
 
 	if (parent != d) {
@@ -191,10 +194,10 @@ struct stk_decided {
  * (a name being created): then only its (directory, name) key and the
  * directory's ancestry can match.
  */
-static __always_inline void stk_file_decide(struct dentry *d, struct mount *mnt, __u32 access,
-					    struct stk_decided *out)
+static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, struct dentry *d,
+						struct mount *mnt, __u32 access,
+						struct stk_decided *out)
 {
-	struct stk_config *cfg = stk_get_config();
 	struct stk_walk w = {};
 
 	out->flags = 0;
@@ -203,6 +206,7 @@ static __always_inline void stk_file_decide(struct dentry *d, struct mount *mnt,
 	out->which = 0;
 	if (!cfg)
 		return; /* cannot happen: array maps always have index 0 */
+	w.gen = cfg->gen;
 	w.dentry = d;
 	w.mnt = mnt;
 	bpf_loop(STK_WALK_LOOPS, stk_walk_step, &w, 0);
@@ -218,6 +222,13 @@ static __always_inline void stk_file_decide(struct dentry *d, struct mount *mnt,
 	} else {
 		out->action = stk_worst(&cfg->file_default, access, &out->rule, &out->which);
 	}
+}
+
+/* The same, reading the active generation's config (once) itself. */
+static __always_inline void stk_file_decide(struct dentry *d, struct mount *mnt, __u32 access,
+					    struct stk_decided *out)
+{
+	stk_file_decide_cfg(stk_get_config(), d, mnt, access, out);
 }
 
 /* Room to write a path right to left, plus slack for the verifier's bounds. */

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * cmd_status.c - "stockade status": what is enforced right now.
+ *
+ * The pins are the truth (what is attached, the kernel's counters); the
+ * agent's status file adds its pids and the policies' names. One JSON
+ * object is built and printed either as JSON or as text.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <json-c/json.h>
+
+#include "commands.h"
+#include "persist.h"
+#include "pin.h"
+#include "status_file.h"
+#include "stk_abi.h"
+
+struct links_ctx {
+	struct json_object *arr;
+	struct btf *vmlinux;
+};
+
+static const char *hook_name(struct btf *vmlinux, __u32 btf_id)
+{
+	const struct btf_type *t;
+	const char *name;
+
+	if (!vmlinux || !btf_id)
+		return "?";
+	t = btf__type_by_id(vmlinux, btf_id);
+	name = t ? btf__name_by_offset(vmlinux, t->name_off) : NULL;
+	if (!name)
+		return "?";
+	/* LSM programs attach to bpf_lsm_<hook>. */
+	return strncmp(name, "bpf_lsm_", 8) ? name : name + 8;
+}
+
+static int add_link(const char *name, int fd, void *arg)
+{
+	struct links_ctx *c = arg;
+	struct bpf_link_info li = {};
+	struct bpf_prog_info pi = {};
+	__u32 len = sizeof(li);
+	struct json_object *o;
+	int pfd;
+
+	if (bpf_obj_get_info_by_fd(fd, &li, &len))
+		return -errno;
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "link_id", json_object_new_int64(li.id));
+	json_object_object_add(o, "prog_id", json_object_new_int64(li.prog_id));
+	pfd = bpf_prog_get_fd_by_id(li.prog_id);
+	len = sizeof(pi);
+	if (pfd >= 0 && bpf_obj_get_info_by_fd(pfd, &pi, &len) == 0)
+		json_object_object_add(o, "hook",
+				       json_object_new_string(hook_name(c->vmlinux,
+									pi.attach_btf_id)));
+	if (pfd >= 0)
+		close(pfd);
+	json_object_array_add(c->arr, o);
+	return 0;
+}
+
+static struct json_object *counters_json(const char *pin_dir)
+{
+	static const char *const names[STK_CNT_COUNT] = {
+		[STK_CNT_EVENTS] = "events",
+		[STK_CNT_LOST] = "lost",
+		[STK_CNT_DENIED] = "denied",
+		[STK_CNT_WALK_LIMIT] = "walk_limit",
+	};
+	int fd = stk_pin_open_map(pin_dir, "stk_counters", BPF_F_RDONLY);
+	struct json_object *o;
+	uint64_t v;
+	__u32 i;
+
+	if (fd < 0)
+		return NULL;
+	o = json_object_new_object();
+	for (i = 0; i < STK_CNT_COUNT; i++)
+		if (names[i] && stk_counter_read(fd, i, &v) == 0)
+			json_object_object_add(o, names[i], json_object_new_int64(v));
+	close(fd);
+	return o;
+}
+
+static void agent_json(struct json_object *o, const char *pin_dir)
+{
+	struct json_object *agent = stk_status_read(pin_dir), *pid;
+	bool running = false;
+
+	if (!agent)
+		return;
+	if (json_object_object_get_ex(agent, "agent_pid", &pid))
+		running = kill(json_object_get_int(pid), 0) == 0;
+	json_object_object_add(agent, "running", json_object_new_boolean(running));
+	json_object_object_add(o, "agent", agent);
+}
+
+static const char *str(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "?";
+}
+
+static void print_text(struct json_object *o)
+{
+	struct json_object *agent, *arr, *v, *c;
+	size_t i;
+
+	printf("pin directory: %s\n", str(o, "pin_dir"));
+	if (json_object_object_get_ex(o, "agent", &agent)) {
+		json_object_object_get_ex(agent, "running", &v);
+		printf("agent: pid %s (%s), event reader pid %s as user %s\n",
+		       str(agent, "agent_pid"),
+		       json_object_get_boolean(v) ? "running" : "not running", str(agent, "reader_pid"),
+		       str(agent, "reader_user"));
+		printf("policies: %s rules in all\n", str(agent, "rules"));
+		if (json_object_object_get_ex(agent, "policies", &arr))
+			for (i = 0; i < json_object_array_length(arr); i++) {
+				v = json_object_array_get_idx(arr, i);
+				printf("  %s (%s): %s rules\n", str(v, "name"), str(v, "file"),
+				       str(v, "rules"));
+			}
+	} else {
+		printf("agent: no status file (no agent ran since boot?)\n");
+	}
+	if (json_object_object_get_ex(o, "links", &arr)) {
+		printf("attached:\n");
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			v = json_object_array_get_idx(arr, i);
+			printf("  %-20s hook %-16s link %s prog %s\n", str(v, "name"),
+			       str(v, "hook"), str(v, "link_id"), str(v, "prog_id"));
+		}
+	}
+	if (json_object_object_get_ex(o, "counters", &c)) {
+		printf("counters:");
+		json_object_object_foreach(c, k, val)
+			printf(" %s %s", k, json_object_get_string(val));
+		printf("\n");
+	}
+}
+
+int stk_cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pin-dir", required_argument, NULL, 'P' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *pin_dir = STK_PIN_DIR_DEFAULT;
+	struct links_ctx lc = {};
+	struct json_object *o;
+	bool json = false, loaded;
+	int opt, err;
+
+	while ((opt = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'P':
+			pin_dir = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("usage: stockade status [--pin-dir DIR] [--json]\n");
+			return STK_EXIT_OK;
+		default:
+			fprintf(stderr, "usage: stockade status [--pin-dir DIR] [--json]\n");
+			return STK_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: stockade status [--pin-dir DIR] [--json]\n");
+		return STK_EXIT_USAGE;
+	}
+	loaded = stk_pins_exist(pin_dir);
+	o = json_object_new_object();
+	json_object_object_add(o, "pin_dir", json_object_new_string(pin_dir));
+	json_object_object_add(o, "loaded", json_object_new_boolean(loaded));
+	if (loaded) {
+		lc.arr = json_object_new_array();
+		lc.vmlinux = btf__load_vmlinux_btf();
+		if (libbpf_get_error(lc.vmlinux))
+			lc.vmlinux = NULL;
+		err = stk_pin_for_each_link(pin_dir, add_link, &lc);
+		btf__free(lc.vmlinux);
+		if (err)
+			fprintf(stderr, "stockade: status: reading the links failed: %s\n",
+				strerror(-err));
+		json_object_object_add(o, "links", lc.arr);
+		json_object_object_add(o, "counters", counters_json(pin_dir));
+		agent_json(o, pin_dir);
+	}
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+	else if (loaded)
+		print_text(o);
+	else
+		printf("nothing is loaded (no links pinned under %s)\n", pin_dir);
+	json_object_put(o);
+	return loaded ? STK_EXIT_OK : STK_EXIT_FAIL;
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * generation.c - policy generations in the maps (see generation.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "generation.h"
+
+int stk_gen_active(int config_fd, uint32_t *ret)
+{
+	struct stk_config sel;
+	uint32_t zero = 0;
+
+	if (bpf_map_lookup_elem(config_fd, &zero, &sel))
+		return -errno;
+	*ret = sel.gen;
+	return 0;
+}
+
+int stk_gen_write_config(int config_fd, uint32_t gen, struct stk_config *cfg)
+{
+	cfg->gen = gen;
+	stk_gen_tag_verdict(&cfg->file_default, gen);
+	return bpf_map_update_elem(config_fd, &gen, cfg, 0) ? -errno : 0;
+}
+
+/*
+ * Programs run inside an RCU read-side section; an update of a map-in-map
+ * makes the kernel wait for a grace period before bpf() returns (it exists
+ * so user space knows no program still sees the old value), which is the
+ * wait we need. Preemptible RCU kernels need this even on one CPU.
+ */
+static int wait_for_programs(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts);
+	int inner, outer, err = 0;
+	uint32_t zero = 0;
+
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "stk_rcu_in", 4, 4, 1, NULL);
+	if (inner < 0)
+		return -errno;
+	opts.inner_map_fd = inner;
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "stk_rcu_out", 4, 4, 1, &opts);
+	if (outer < 0)
+		err = -errno;
+	else if (bpf_map_update_elem(outer, &zero, &inner, 0))
+		err = -errno;
+	if (outer >= 0)
+		close(outer);
+	close(inner);
+	return err;
+}
+
+int stk_gen_switch(int config_fd, uint32_t gen)
+{
+	struct stk_config sel;
+	uint32_t zero = 0;
+
+	/*
+	 * Only the selector's gen changes, and 1 and 2 differ in one byte: even a
+	 * byte-wise copy cannot show a program a third value.
+	 */
+	if (bpf_map_lookup_elem(config_fd, &zero, &sel))
+		return -errno;
+	sel.gen = gen;
+	if (bpf_map_update_elem(config_fd, &zero, &sel, 0))
+		return -errno;
+	return wait_for_programs();
+}
+
+static int for_each_key(int fd, size_t key_size, uint32_t del_gen, size_t *count)
+{
+	char *key = calloc(2, key_size), *next = key + key_size;
+	const size_t gen_off = offsetof(struct stk_inode_key, gen);
+	uint32_t gen;
+	int err = 0;
+	void *prev = NULL;
+
+	if (!key)
+		return -ENOMEM;
+	*count = 0;
+	/*
+	 * Deleting the current key restarts iteration from the start on some
+	 * kernels; deleting the previous one, once past it, is safe.
+	 */
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		if (prev) {
+			memcpy(&gen, (char *)prev + gen_off, sizeof(gen));
+			if (del_gen && gen == del_gen && bpf_map_delete_elem(fd, prev) &&
+			    errno != ENOENT) {
+				err = -errno;
+				break;
+			}
+		}
+		memcpy(key, next, key_size);
+		prev = key;
+		++*count;
+	}
+	if (!err && prev) {
+		memcpy(&gen, (char *)prev + gen_off, sizeof(gen));
+		if (del_gen && gen == del_gen && bpf_map_delete_elem(fd, prev) && errno != ENOENT)
+			err = -errno;
+	}
+	free(key);
+	return err;
+}
+
+int stk_gen_delete(int fd, size_t key_size, uint32_t gen)
+{
+	size_t n;
+
+	return for_each_key(fd, key_size, gen, &n);
+}
+
+int stk_gen_count(int fd, size_t key_size, size_t *ret)
+{
+	return for_each_key(fd, key_size, 0, ret);
+}

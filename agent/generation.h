@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * generation.h - two policy generations in the same maps, one switch.
+ *
+ * Every rule-map key carries the generation it belongs to, and the config
+ * map has a slot per generation plus a selector (stk_abi.h). A reload
+ * writes the inactive generation, switches the selector (one aligned u32:
+ * a program sees the old or the new value, never a mix), waits until no
+ * program can still be running on the old one, then deletes it.
+ */
+#ifndef STK_GENERATION_H
+#define STK_GENERATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stk_abi.h"
+
+#define STK_GEN_FIRST 1u
+
+static inline uint32_t stk_gen_other(uint32_t gen)
+{
+	return gen == 1 ? 2 : 1;
+}
+
+/*
+ * Rule numbers in the maps carry their generation in the top bits, so the
+ * event reader can tell an event decided by the other generation (in
+ * flight during a reload) from its own, and not name a rule of the wrong
+ * policy. Untagged numbers (generation 0) are taken as they are.
+ */
+#define STK_GEN_RULE_SHIFT 30
+#define STK_GEN_RULE_MASK ((1u << STK_GEN_RULE_SHIFT) - 1)
+
+static inline __u32 stk_gen_tag_rule(__u32 rule, uint32_t gen)
+{
+	return rule == STK_RULE_NONE ? rule : (rule & STK_GEN_RULE_MASK) | gen << STK_GEN_RULE_SHIFT;
+}
+
+/* Tags every rule number of @v with @gen. */
+static inline void stk_gen_tag_verdict(struct stk_file_verdict *v, uint32_t gen)
+{
+	int i;
+
+	for (i = 0; i < STK_FACC_COUNT; i++)
+		v->rule[i] = stk_gen_tag_rule(v->rule[i], gen);
+}
+
+/* The active generation (1 or 2), from the selector. */
+int stk_gen_active(int config_fd, uint32_t *ret);
+/* Writes @cfg as generation @gen's settings (sets cfg->gen). */
+int stk_gen_write_config(int config_fd, uint32_t gen, struct stk_config *cfg);
+/*
+ * Makes @gen the active generation, then returns only once every program
+ * invocation that might have read the old selector has finished.
+ */
+int stk_gen_switch(int config_fd, uint32_t gen);
+/* Deletes every entry of generation @gen from the hash map @fd (keys start with stk_inode_key). */
+int stk_gen_delete(int fd, size_t key_size, uint32_t gen);
+/* Entries in the hash map @fd. */
+int stk_gen_count(int fd, size_t key_size, size_t *ret);
+
+#endif /* STK_GENERATION_H */

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * privsep.h - the agent as two processes, in the OpenSSH privsep style.
+ *
+ * The monitor (the process "stockade run" started as) keeps root: it holds
+ * the programs, removes them on SIGTERM, reads the counters (bpf() needs
+ * privilege before Linux 6.5) and reopens the audit log on SIGUSR1, but it
+ * never parses event data. The reader, forked after everything is attached
+ * and pinned, keeps only the ring buffer (mmapped) and the log, drops every
+ * privilege (privdrop.h) and turns kernel events into audit lines.
+ */
+#ifndef STK_PRIVSEP_H
+#define STK_PRIVSEP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct stk_privsep {
+	bool is_reader;
+	pid_t monitor;
+	pid_t reader;  /* in the monitor */
+	int ready_fd;  /* monitor: read end; reader: write end */
+	int fd_sock;   /* passes reopened log fds from the monitor to the reader */
+};
+
+/*
+ * stk_privsep_fork() - blocks the monitor's signals and forks. In the
+ * reader they are unblocked again; ps->is_reader tells which side returned.
+ */
+int stk_privsep_fork(struct stk_privsep *ps);
+
+/* Reader: closes every BPF object fd except @keep_fd (program, map, link, BTF). */
+int stk_close_bpf_fds_except(int keep_fd);
+/* Reader, after the uid change: makes it die with the monitor. */
+int stk_privsep_reader_bind(const struct stk_privsep *ps);
+/* Reader, once the drop is complete: tells the monitor. */
+int stk_privsep_reader_ready(struct stk_privsep *ps);
+/* Reader: a log fd the monitor sent, or -1. */
+int stk_privsep_recv_fd(struct stk_privsep *ps);
+
+/* Monitor: 0 once the reader is ready, -ECHILD if it died first. */
+int stk_privsep_wait_ready(struct stk_privsep *ps);
+
+struct stk_monitor_ops {
+	/* Called every few seconds and at the end; reports lost events. */
+	void (*tick)(void *arg);
+	/* Returns a freshly opened log fd (SIGUSR1), or a negative errno. */
+	int (*reopen_log)(void *arg);
+	void *arg;
+};
+
+/*
+ * stk_privsep_monitor() - waits for a stop signal or the reader's death.
+ * On SIGTERM/SIGINT the reader is stopped and waited for; on SIGHUP (reload)
+ * it is left running and SIGHUP returned.
+ * Return: the signal, or 0 if the reader died (@ret_status: its wait status).
+ */
+int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *ops,
+			int *ret_status);
+
+/* Monitor: stops the reader (it drains what is buffered) and waits for it. */
+void stk_privsep_stop_reader(struct stk_privsep *ps);
+
+#endif /* STK_PRIVSEP_H */
