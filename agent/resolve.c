@@ -3,19 +3,18 @@
  * resolve.c - compiled path table to map entries (see resolve.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 
 #include "resolve.h"
+#include "sb_dev.h"
 
-/* The kernel's dev_t encoding, as sb->s_dev holds it. */
-static __u32 kernel_dev(dev_t dev)
-{
-	return (__u32)(major(dev) << 20 | minor(dev));
-}
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
 
 void stk_verdict_combine(struct stk_file_verdict *dst, const struct stk_file_verdict *src)
 {
@@ -87,15 +86,25 @@ static size_t sort_merge(void *base, size_t n, size_t size, size_t val_off,
 	return out + 1;
 }
 
-static int stat_key(const char *path, struct stk_inode_key *key)
+/*
+ * The key the kernel computes for @path: its inode number and its
+ * superblock's s_dev, taken from the mount it is on (@devs), since st_dev
+ * differs from s_dev on overlayfs and btrfs (see sb_dev.h). st_dev only
+ * when the mount is not listed (no /proc, or a mount that came after).
+ */
+static int stat_key(const char *path, const struct stk_mount_devs *devs,
+		    struct stk_inode_key *key)
 {
-	struct stat st;
+	struct statx stx;
+	__u32 dev;
 
-	if (stat(path, &st))
+	if (statx(AT_FDCWD, path, 0, STATX_INO | STATX_MNT_ID, &stx))
 		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID) || stk_mount_devs_find(devs, stx.stx_mnt_id, &dev))
+		dev = stk_kernel_dev(stx.stx_dev_major, stx.stx_dev_minor);
 	memset(key, 0, sizeof(*key));
-	key->ino = st.st_ino;
-	key->dev = kernel_dev(st.st_dev);
+	key->ino = stx.stx_ino;
+	key->dev = dev;
 	return 0;
 }
 
@@ -118,6 +127,7 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 		      stk_resolve_warn_fn warn, void *arg)
 {
 	struct stk_file_maps m = {};
+	struct stk_mount_devs devs = {};
 	char dir[STK_PATH_MAX];
 	const char *base;
 	size_t i, n_dirs;
@@ -131,12 +141,17 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 		err = -ENOMEM;
 		goto cleanup;
 	}
+	/* Without /proc every key falls back to st_dev, as stat_key says. */
+	err = stk_mount_devs_read(&devs);
+	if (err == -ENOMEM)
+		goto cleanup;
+	err = 0;
 	for (i = 0; i < c->n_paths; i++) {
 		const struct stk_path_entry *pe = &c->paths[i];
 		struct stk_inode_entry *ie = &m.inodes[m.n_inodes];
 		struct stk_name_entry *ne = &m.names[m.n_names];
 
-		e1 = stat_key(pe->path, &ie->key);
+		e1 = stat_key(pe->path, &devs, &ie->key);
 		if (!e1) {
 			ie->val = pe->value;
 			m.n_inodes++;
@@ -144,7 +159,7 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 		e2 = -ENOENT;
 		base = strcmp(pe->path, "/") ? split_last(pe->path, dir, sizeof(dir)) : NULL;
 		if (base && strlen(base) <= STK_NAME_MAX) {
-			e2 = stat_key(dir, &ne->key.dir);
+			e2 = stat_key(dir, &devs, &ne->key.dir);
 			if (!e2) {
 				memset(ne->key.name, 0, sizeof(ne->key.name));
 				memcpy(ne->key.name, base, strlen(base));
@@ -172,9 +187,11 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 				offsetof(struct stk_inode_entry, val), cmp_inode);
 	m.n_names = sort_merge(m.names, m.n_names, sizeof(*m.names),
 			       offsetof(struct stk_name_entry, val), cmp_name);
+	stk_mount_devs_free(&devs);
 	*ret = m;
 	return 0;
 cleanup:
+	stk_mount_devs_free(&devs);
 	stk_file_maps_free(&m);
 	return err;
 }

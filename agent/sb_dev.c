@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * sb_dev.c - mount id to superblock device, from mountinfo (see sb_dev.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sb_dev.h"
+
+__u32 stk_kernel_dev(unsigned int major, unsigned int minor)
+{
+	return (__u32)(major << 20 | minor);
+}
+
+static int cmp_mnt_id(const void *a, const void *b)
+{
+	const struct stk_mount_dev *x = a, *y = b;
+
+	return x->mnt_id < y->mnt_id ? -1 : x->mnt_id > y->mnt_id;
+}
+
+int stk_mount_devs_parse(FILE *in, struct stk_mount_devs *ret)
+{
+	struct stk_mount_devs m = {};
+	unsigned long long id;
+	unsigned int major, minor;
+	size_t cap = 0, len = 0;
+	char *line = NULL;
+	int err = 0;
+	void *p;
+
+	/* "36 35 98:0 /mnt1 /mnt2 rw ... - ext3 /dev/root rw": id, parent, s_dev. */
+	while (getline(&line, &len, in) > 0) {
+		if (sscanf(line, "%llu %*u %u:%u ", &id, &major, &minor) != 3) {
+			err = -EINVAL;
+			goto cleanup;
+		}
+		if (m.n == cap) {
+			cap = cap ? 2 * cap : 64;
+			p = realloc(m.v, cap * sizeof(*m.v));
+			if (!p) {
+				err = -ENOMEM;
+				goto cleanup;
+			}
+			m.v = p;
+		}
+		m.v[m.n].mnt_id = id;
+		m.v[m.n].dev = stk_kernel_dev(major, minor);
+		m.n++;
+	}
+	if (m.n)
+		qsort(m.v, m.n, sizeof(*m.v), cmp_mnt_id);
+	free(line);
+	*ret = m;
+	return 0;
+cleanup:
+	free(line);
+	stk_mount_devs_free(&m);
+	return err;
+}
+
+int stk_mount_devs_read(struct stk_mount_devs *ret)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = stk_mount_devs_parse(f, ret);
+	fclose(f);
+	return err;
+}
+
+int stk_mount_devs_find(const struct stk_mount_devs *m, __u64 mnt_id, __u32 *ret_dev)
+{
+	struct stk_mount_dev key = { .mnt_id = mnt_id };
+	const struct stk_mount_dev *hit;
+
+	if (!m->n)
+		return -ENOENT;
+	hit = bsearch(&key, m->v, m->n, sizeof(*m->v), cmp_mnt_id);
+	if (!hit)
+		return -ENOENT;
+	*ret_dev = hit->dev;
+	return 0;
+}
+
+void stk_mount_devs_free(struct stk_mount_devs *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof(*m));
+}
