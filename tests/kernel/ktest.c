@@ -103,7 +103,28 @@ void kt_rm(const char *path)
 	waitpid(pid, &st, 0);
 }
 
-static long long now_ms(void)
+void kt_copy(const char *src, const char *dst, mode_t mode)
+{
+	char buf[65536];
+	int in = open(src, O_RDONLY | O_CLOEXEC), out;
+	ssize_t n;
+
+	if (in < 0)
+		fail_msg("open %s: %s", src, strerror(errno));
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0)
+		fail_msg("create %s: %s", dst, strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			fail_msg("write %s: %s", dst, strerror(errno));
+	if (n < 0)
+		fail_msg("read %s: %s", src, strerror(errno));
+	close(in);
+	if (fchmod(out, mode) || close(out))
+		fail_msg("close %s: %s", dst, strerror(errno));
+}
+
+long long kt_now_ms(void)
 {
 	struct timespec ts;
 
@@ -168,7 +189,7 @@ void kt_agent_start(struct ktest_agent *a, const char *policy, const char *const
 		_exit(127);
 	}
 	remember(a->pid, 0);
-	deadline = now_ms() + AGENT_START_TIMEOUT_MS;
+	deadline = kt_now_ms() + AGENT_START_TIMEOUT_MS;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t r;
@@ -188,7 +209,7 @@ void kt_agent_start(struct ktest_agent *a, const char *policy, const char *const
 			fail_msg("stockade run exited before it was ready (status %d)",
 				 WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 		}
-		if (now_ms() > deadline) {
+		if (kt_now_ms() > deadline) {
 			kill(a->pid, SIGKILL);
 			fail_msg("stockade run was not ready in time");
 		}
@@ -270,25 +291,27 @@ int kt_open_as(const char *path, int flags, const char *comm, int uid, pid_t *re
 	return err;
 }
 
-static struct json_object *find_event(const char *log, const char *path, int *count, bool *bad)
+struct json_object *kt_find_record(const char *log, const char *key, const char *value,
+				   int *count, bool *bad)
 {
-	struct json_object *found = NULL, *o, *p;
+	struct json_object *found = NULL, *o, *f;
 	char *line = NULL;
 	size_t cap = 0;
-	FILE *f = fopen(log, "r");
+	FILE *fp = fopen(log, "r");
 
 	*count = 0;
 	*bad = false;
-	if (!f)
+	if (!fp)
 		return NULL;
-	while (getline(&line, &cap, f) > 0) {
+	while (getline(&line, &cap, fp) > 0) {
 		o = json_tokener_parse(line);
 		if (!o) {
 			*bad = true;
 			continue;
 		}
-		if (json_object_object_get_ex(o, "path", &p) &&
-		    !strcmp(json_object_get_string(p), path)) {
+		if (json_object_object_get_ex(o, key, &f) &&
+		    json_object_is_type(f, json_type_string) &&
+		    !strcmp(json_object_get_string(f), value)) {
 			(*count)++;
 			if (!found) {
 				found = o;
@@ -298,20 +321,25 @@ static struct json_object *find_event(const char *log, const char *path, int *co
 		json_object_put(o);
 	}
 	free(line);
-	fclose(f);
+	fclose(fp);
 	return found;
+}
+
+static struct json_object *find_event(const char *log, const char *path, int *count, bool *bad)
+{
+	return kt_find_record(log, "path", path, count, bad);
 }
 
 struct json_object *kt_wait_event(const struct ktest_agent *a, const char *path)
 {
-	long long deadline = now_ms() + 20000;
+	long long deadline = kt_now_ms() + 20000;
 	struct json_object *o;
 	int count;
 	bool bad;
 
 	for (;;) {
 		o = find_event(a->log, path, &count, &bad);
-		if (o || now_ms() > deadline)
+		if (o || kt_now_ms() > deadline)
 			return o;
 		usleep(50000);
 	}

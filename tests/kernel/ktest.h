@@ -27,6 +27,10 @@ void kt_write(const char *path, const char *text);
 void kt_mkdirs(const char *path);
 /* rm -rf; ignores what does not exist. */
 void kt_rm(const char *path);
+/* Copies @src to @dst (created or truncated) with @mode; fails the test on error. */
+void kt_copy(const char *src, const char *dst, mode_t mode);
+/* CLOCK_MONOTONIC in milliseconds, for deadlines and timings. */
+long long kt_now_ms(void);
 
 /*
  * Starts "stockade run --policy @policy --audit-log <tmp>" plus @extra
@@ -70,6 +74,13 @@ int kt_run(const char *path, char *const argv[], int *ret_status);
  * it (caller puts it with json_object_put), or NULL.
  */
 struct json_object *kt_wait_event(const struct ktest_agent *a, const char *path);
+/*
+ * The first record of the audit log @log whose string field @key is @value
+ * (caller puts it), or NULL; @count gets how many there are, @bad whether
+ * a line was not JSON.
+ */
+struct json_object *kt_find_record(const char *log, const char *key, const char *value,
+				   int *count, bool *bad);
 /* Counts the records in the audit log whose "path" is @path; -1 if a line is not JSON. */
 int kt_count_events(const struct ktest_agent *a, const char *path);
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -44,31 +45,12 @@ static inline int kt_probe(const char *comm, int (*fn)(void *), void *arg)
 static inline struct json_object *kt_find_field(const char *log, const char *key,
 						const char *value, int *count)
 {
-	struct json_object *found = NULL, *o, *f;
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp = fopen(log, "r");
+	struct json_object *found;
+	bool bad;
 
-	*count = 0;
-	if (!fp)
-		return NULL;
-	while (getline(&line, &cap, fp) > 0) {
-		o = json_tokener_parse(line);
-		if (!o)
-			fail_msg("audit line is not JSON: %s", line);
-		if (json_object_object_get_ex(o, key, &f) &&
-		    json_object_is_type(f, json_type_string) &&
-		    !strcmp(json_object_get_string(f), value)) {
-			(*count)++;
-			if (!found) {
-				found = o;
-				continue;
-			}
-		}
-		json_object_put(o);
-	}
-	free(line);
-	fclose(fp);
+	found = kt_find_record(log, key, value, count, &bad);
+	if (bad)
+		fail_msg("a line of %s is not JSON", log);
 	return found;
 }
 
@@ -110,6 +92,40 @@ static inline void kt_assert_op_event(struct json_object *ev, const char *hook, 
 	assert_string_equal(kt_str(ev, "rule"), rule);
 	assert_string_equal(kt_str(ev, "action"), action);
 	assert_int_equal(kt_bool(ev, "enforced"), enforced);
+}
+
+/* Probe: mounts a tmpfs on the directory @arg (a path) and unmounts it again. */
+static inline int kt_probe_mount_tmpfs(void *arg)
+{
+	const char *dir = arg;
+
+	if (mount("none", dir, "tmpfs", 0, NULL))
+		return errno;
+	umount2(dir, MNT_DETACH);
+	return 0;
+}
+
+/*
+ * Complain mode end to end: writes @policy_text to @policy_path, starts the
+ * agent, and checks that the probe @fn(@arg) run as @comm succeeds, that
+ * its denial is logged at @hook as a would-deny (policy @policy, rule
+ * @rule, "enforced": false), and that the agent stops cleanly.
+ */
+static inline void kt_complain_logs_and_allows(const char *policy_path, const char *policy_text,
+					       const char *comm, int (*fn)(void *), void *arg,
+					       const char *hook, const char *policy,
+					       const char *rule)
+{
+	struct ktest_agent a;
+	struct json_object *ev;
+
+	kt_write(policy_path, policy_text);
+	kt_agent_start(&a, policy_path, NULL);
+	assert_int_equal(kt_probe(comm, fn, arg), 0);
+	ev = kt_wait_field(&a, "comm", comm);
+	kt_assert_op_event(ev, hook, policy, rule, "deny", false);
+	json_object_put(ev);
+	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
 #endif /* STK_KTEST_OPS_H */

@@ -38,15 +38,6 @@ static int raw_socket(void *arg)
 	return 0;
 }
 
-static int mount_tmpfs(void *arg)
-{
-	(void)arg;
-	if (mount("none", DIR "/mnt", "tmpfs", 0, NULL))
-		return errno;
-	umount2(DIR "/mnt", MNT_DETACH);
-	return 0;
-}
-
 static int set_hostname(void *arg)
 {
 	(void)arg;
@@ -78,7 +69,7 @@ static void denied_capabilities_fail_agent_keeps_working(void **state)
 
 	/* Root can do all of this without stockade. */
 	assert_int_equal(kt_probe("pre-raw", raw_socket, NULL), 0);
-	assert_int_equal(kt_probe("pre-mount", mount_tmpfs, NULL), 0);
+	assert_int_equal(kt_probe("pre-mount", kt_probe_mount_tmpfs, DIR "/mnt"), 0);
 	assert_int_equal(kt_probe("pre-host", set_hostname, NULL), 0);
 
 	kt_write(DIR "/p.json",
@@ -89,7 +80,7 @@ static void denied_capabilities_fail_agent_keeps_working(void **state)
 	kt_agent_start(&a, DIR "/p.json", NULL);
 
 	assert_int_equal(kt_probe("cap-raw", raw_socket, NULL), EPERM);
-	assert_int_equal(kt_probe("cap-mount", mount_tmpfs, NULL), EPERM);
+	assert_int_equal(kt_probe("cap-mount", kt_probe_mount_tmpfs, DIR "/mnt"), EPERM);
 	assert_int_equal(kt_probe("cap-host", set_hostname, NULL), EPERM);
 
 	ev = kt_wait_field(&a, "comm", "cap-raw");
@@ -115,25 +106,17 @@ static void denied_capabilities_fail_agent_keeps_working(void **state)
 	assert_int_equal(kt_count_field(&a, "comm", "stockade"), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 
-	assert_int_equal(kt_probe("post-mount", mount_tmpfs, NULL), 0);
+	assert_int_equal(kt_probe("post-mount", kt_probe_mount_tmpfs, DIR "/mnt"), 0);
 }
 
 static void complain_mode_logs_and_allows(void **state)
 {
-	struct ktest_agent a;
-	struct json_object *ev;
 	(void)state;
-
-	kt_write(DIR "/p.json",
-		 "{ \"stockade\": 1, \"name\": \"watch\",\n"
-		 "  \"capabilities\": { \"mode\": \"complain\", \"deny\": [\"CAP_NET_RAW\"] } }\n");
-	kt_agent_start(&a, DIR "/p.json", NULL);
-
-	assert_int_equal(kt_probe("cm-raw", raw_socket, NULL), 0);
-	ev = kt_wait_field(&a, "comm", "cm-raw");
-	kt_assert_op_event(ev, "capable", "watch", "CAP_NET_RAW", "deny", false);
-	json_object_put(ev);
-	assert_int_equal(kt_agent_stop(&a), 0);
+	kt_complain_logs_and_allows(DIR "/p.json",
+				    "{ \"stockade\": 1, \"name\": \"watch\",\n"
+				    "  \"capabilities\": { \"mode\": \"complain\", "
+				    "\"deny\": [\"CAP_NET_RAW\"] } }\n",
+				    "cm-raw", raw_socket, NULL, "capable", "watch", "CAP_NET_RAW");
 }
 
 int main(void)

@@ -58,17 +58,7 @@ static void start(struct ktest_agent *a, bool deny_fileless)
 /* Copies the helper binary to @dst, executable. */
 static void copy_helper(const char *dst)
 {
-	char buf[65536];
-	int in = open(HELPER, O_RDONLY), out;
-	ssize_t n;
-
-	assert_true(in >= 0);
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
-	assert_true(out >= 0);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		assert_int_equal(write(out, buf, n), n);
-	close(in);
-	close(out);
+	kt_copy(HELPER, dst, 0755);
 }
 
 static int setup(void **state)

@@ -51,15 +51,6 @@
 #define KEXEC_FILE_NO_INITRAMFS 0x00000004
 #endif
 
-static int do_mount(void *arg)
-{
-	(void)arg;
-	if (mount("none", DIR "/mnt", "tmpfs", 0, NULL))
-		return errno;
-	umount2(DIR "/mnt", MNT_DETACH);
-	return 0;
-}
-
 static int do_bind(void *arg)
 {
 	(void)arg;
@@ -255,7 +246,7 @@ static void denied_operations_fail(void **state)
 	(void)state;
 
 	/* Without stockade: root may do these, or they fail for other reasons. */
-	assert_int_equal(kt_probe("pre-mount", do_mount, NULL), 0);
+	assert_int_equal(kt_probe("pre-mount", kt_probe_mount_tmpfs, DIR "/mnt"), 0);
 	assert_int_equal(kt_probe("pre-bind", do_bind, NULL), 0);
 	assert_int_equal(kt_probe("pre-newmnt", do_new_mount, NULL), 0);
 	assert_int_equal(kt_probe("pre-traceme", do_traceme, NULL), 0);
@@ -276,7 +267,7 @@ static void denied_operations_fail(void **state)
 		 "\"kexec\"] } }\n");
 	kt_agent_start(&a, DIR "/p.json", NULL);
 
-	assert_int_equal(kt_probe("k-mount", do_mount, NULL), EPERM);
+	assert_int_equal(kt_probe("k-mount", kt_probe_mount_tmpfs, DIR "/mnt"), EPERM);
 	assert_int_equal(kt_probe("k-bind", do_bind, NULL), EPERM);
 	assert_int_equal(kt_probe("k-newmnt", do_new_mount, NULL), EPERM);
 	assert_int_equal(kt_probe("k-umount", do_umount, NULL), EPERM);
@@ -332,19 +323,13 @@ static void denied_operations_fail(void **state)
 
 static void complain_mode_logs_and_allows(void **state)
 {
-	struct ktest_agent a;
-	struct json_object *ev;
 	(void)state;
-
-	kt_write(DIR "/p.json",
-		 "{ \"stockade\": 1, \"name\": \"kops\",\n"
-		 "  \"kernel\": { \"mode\": \"complain\", \"deny\": [\"mount\"] } }\n");
-	kt_agent_start(&a, DIR "/p.json", NULL);
-	assert_int_equal(kt_probe("cm-mount", do_mount, NULL), 0);
-	ev = kt_wait_field(&a, "comm", "cm-mount");
-	kt_assert_op_event(ev, "sb_mount", "kops", "mount", "deny", false);
-	json_object_put(ev);
-	assert_int_equal(kt_agent_stop(&a), 0);
+	kt_complain_logs_and_allows(DIR "/p.json",
+				    "{ \"stockade\": 1, \"name\": \"kops\",\n"
+				    "  \"kernel\": { \"mode\": \"complain\", "
+				    "\"deny\": [\"mount\"] } }\n",
+				    "cm-mount", kt_probe_mount_tmpfs, DIR "/mnt", "sb_mount", "kops",
+				    "mount");
 }
 
 int main(void)

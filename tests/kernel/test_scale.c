@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -45,22 +44,6 @@ static void touch(const char *path)
 	if (fd < 0)
 		fail_msg("create %s: %s", path, strerror(errno));
 	close(fd);
-}
-
-/* Copies the helper binary over @dst, executable. */
-static void copy_helper(const char *dst)
-{
-	char buf[65536];
-	int in = open(HELPER, O_RDONLY | O_CLOEXEC), out;
-	ssize_t n;
-
-	assert_true(in >= 0);
-	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	assert_true(out >= 0);
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		assert_int_equal(write(out, buf, n), n);
-	close(in);
-	close(out);
 }
 
 static void write_policy(const char *path)
@@ -109,8 +92,8 @@ static int setup(void **state)
 	}
 	kt_write(DIR "/f/d42/unlisted", "open\n");
 	exec_path(p, sizeof(p), 4242);
-	copy_helper(p);
-	copy_helper(DIR "/x/unlisted");
+	kt_copy(HELPER, p, 0755);
+	kt_copy(HELPER, DIR "/x/unlisted", 0755);
 	write_policy(DIR "/policy.json");
 	return 0;
 }
@@ -121,14 +104,6 @@ static int teardown(void **state)
 	kt_agent_reap_all();
 	kt_rm(DIR);
 	return 0;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /* The "@field: N kB" line of @path (/proc/PID/status, /proc/meminfo), or -1. */
@@ -172,12 +147,12 @@ static void hundred_thousand_file_and_ten_thousand_exec_rules(void **state)
 	int status = -1;
 
 	(void)state;
-	started = now_ms();
+	started = kt_now_ms();
 	kt_agent_start(&a, DIR "/policy.json", NULL);
 	snprintf(status_path, sizeof(status_path), "/proc/%d/status", (int)a.pid);
 	print_message("# %d file rules and %d exec rules enforced %lld ms after start; agent "
 		      "RSS %ld kB (peak %ld kB); guest MemAvailable %ld of %ld kB\n",
-		      N_FILE_RULES, N_EXEC_RULES, now_ms() - started,
+		      N_FILE_RULES, N_EXEC_RULES, kt_now_ms() - started,
 		      kb_field(status_path, "VmRSS"), kb_field(status_path, "VmHWM"),
 		      kb_field("/proc/meminfo", "MemAvailable"),
 		      kb_field("/proc/meminfo", "MemTotal"));

@@ -18,11 +18,10 @@
 #include <cmocka.h>
 
 #include "network.h"
+#include "parse_case.h"
 #include "policy.h"
 
 #define HEAD "{ \"stockade\": 1, \"name\": \"n\",\n  \"network\": "
-#define ERR STK_SEV_ERROR
-#define WARN STK_SEV_WARNING
 
 static const char issue[] =
 	HEAD "{\n"
@@ -30,44 +29,6 @@ static const char issue[] =
 	"      { \"id\": \"db\", \"cidrs\": [\"10.0.0.0/8\", \"fd00::/8\"], \"ports\": [\"5432\"], \"protocols\": [\"tcp\"], \"action\": \"allow\" },\n"
 	"      { \"id\": \"dns\", \"cidrs\": [\"127.0.0.53/32\"], \"ports\": [\"53\"], \"protocols\": [\"udp\", \"tcp\"], \"action\": \"allow\" } ] },\n"
 	"    \"bind\": { \"default\": \"allow\", \"rules\": [ { \"id\": \"no-low-ports\", \"ports\": [\"1-1023\"], \"action\": \"deny\" } ] } } }\n";
-
-/* Line and column of the @nth (0-based) occurrence of @needle in @text. */
-static struct stk_pos find(const char *text, const char *needle, int nth)
-{
-	const char *s = text, *line_start = text, *q;
-	struct stk_pos pos = { 1, 1 };
-
-	for (;;) {
-		s = strstr(s, needle);
-		if (!s)
-			fail_msg("'%s' not in the text", needle);
-		if (nth-- == 0)
-			break;
-		s++;
-	}
-	for (q = text; q < s; q++) {
-		if (*q == '\n') {
-			pos.line++;
-			line_start = q + 1;
-		}
-	}
-	pos.col = (int)(s - line_start) + 1;
-	return pos;
-}
-
-static struct stk_policy *parse_ok(const char *text)
-{
-	struct stk_diags d = { 0 };
-	struct stk_policy *p = NULL;
-	int r = stk_policy_parse("p.json", text, strlen(text), &p, &d);
-
-	if (r) {
-		stk_diags_print(&d, stderr);
-		fail_msg("policy does not parse: %d", r);
-	}
-	stk_diags_free(&d);
-	return p;
-}
 
 static void valid_issue_example(void **state)
 {
@@ -103,117 +64,110 @@ static void valid_issue_example(void **state)
 	stk_policy_free(p);
 }
 
-struct err_case {
-	const char *network; /* the value of "network" */
-	const char *needle;  /* where the diagnostic points (first occurrence after HEAD) */
-	enum stk_severity sev;
-	const char *msg;
-};
+/* A whole document whose "network" is @x. */
+#define NET(x) HEAD x " }\n"
 
 #define RULE(x) "{ \"connect\": { \"rules\": [ { \"id\": \"r\", " x " } ] } }"
 
-static const struct err_case err_cases[] = {
-	{ RULE("\"cidrs\": [\"10.0.0.300/8\"], \"action\": \"deny\""), "\"10.0.0.300", ERR,
+static const struct one_case err_cases[] = {
+	{ NET(RULE("\"cidrs\": [\"10.0.0.300/8\"], \"action\": \"deny\"")),
+	  "\"10.0.0.300", 0, ERR,
 	  "invalid CIDR '10.0.0.300/8': '10.0.0.300' is not an IPv4 or IPv6 address" },
-	{ RULE("\"cidrs\": [\"10.0.0.0/33\"], \"action\": \"deny\""), "\"10.0.0.0/33", ERR,
+	{ NET(RULE("\"cidrs\": [\"10.0.0.0/33\"], \"action\": \"deny\"")),
+	  "\"10.0.0.0/33", 0, ERR,
 	  "invalid prefix length in CIDR '10.0.0.0/33': expected 0 to 32" },
-	{ RULE("\"cidrs\": [\"fd00::/129\"], \"action\": \"deny\""), "\"fd00", ERR,
+	{ NET(RULE("\"cidrs\": [\"fd00::/129\"], \"action\": \"deny\"")),
+	  "\"fd00", 0, ERR,
 	  "invalid prefix length in CIDR 'fd00::/129': expected 0 to 128" },
-	{ RULE("\"cidrs\": [\"10.0.0.0/\"], \"action\": \"deny\""), "\"10.0.0.0/", ERR,
+	{ NET(RULE("\"cidrs\": [\"10.0.0.0/\"], \"action\": \"deny\"")),
+	  "\"10.0.0.0/", 0, ERR,
 	  "invalid prefix length in CIDR '10.0.0.0/': expected 0 to 32" },
-	{ RULE("\"cidrs\": [\"10.0.0.0/8x\"], \"action\": \"deny\""), "\"10.0.0.0/8x", ERR,
+	{ NET(RULE("\"cidrs\": [\"10.0.0.0/8x\"], \"action\": \"deny\"")),
+	  "\"10.0.0.0/8x", 0, ERR,
 	  "invalid prefix length in CIDR '10.0.0.0/8x': expected 0 to 32" },
-	{ RULE("\"cidrs\": [\"/8\"], \"action\": \"deny\""), "\"/8", ERR,
+	{ NET(RULE("\"cidrs\": [\"/8\"], \"action\": \"deny\"")),
+	  "\"/8", 0, ERR,
 	  "invalid CIDR '/8': expected an IPv4 or IPv6 address" },
-	{ RULE("\"cidrs\": [\"10.1.2.3/8\"], \"action\": \"deny\""), "\"10.1.2.3", ERR,
+	{ NET(RULE("\"cidrs\": [\"10.1.2.3/8\"], \"action\": \"deny\"")),
+	  "\"10.1.2.3", 0, ERR,
 	  "CIDR '10.1.2.3/8' has host bits set (did you mean '10.0.0.0/8'?)" },
-	{ RULE("\"cidrs\": [\"fd00::1/8\"], \"action\": \"deny\""), "\"fd00", ERR,
+	{ NET(RULE("\"cidrs\": [\"fd00::1/8\"], \"action\": \"deny\"")),
+	  "\"fd00", 0, ERR,
 	  "CIDR 'fd00::1/8' has host bits set (did you mean 'fd00::/8'?)" },
-	{ RULE("\"cidrs\": [10], \"action\": \"deny\""), "10]", ERR,
+	{ NET(RULE("\"cidrs\": [10], \"action\": \"deny\"")),
+	  "10]", 0, ERR,
 	  "wrong type for cidrs[0]: expected string, got integer" },
-	{ RULE("\"cidrs\": [], \"action\": \"deny\""), "[]", ERR, "'cidrs' must not be empty" },
-	{ RULE("\"ports\": [\"0\"], \"action\": \"deny\""), "\"0\"", ERR,
+	{ NET(RULE("\"cidrs\": [], \"action\": \"deny\"")),
+	  "[]", 0, ERR,
+	  "'cidrs' must not be empty" },
+	{ NET(RULE("\"ports\": [\"0\"], \"action\": \"deny\"")),
+	  "\"0\"", 0, ERR,
 	  "port 0 is not a port a rule can name (ports are 1 to 65535)" },
-	{ RULE("\"ports\": [0], \"action\": \"deny\""), "0]", ERR,
+	{ NET(RULE("\"ports\": [0], \"action\": \"deny\"")),
+	  "0]", 0, ERR,
 	  "port 0 is not a port a rule can name (ports are 1 to 65535)" },
-	{ RULE("\"ports\": [\"70000\"], \"action\": \"deny\""), "\"70000", ERR,
+	{ NET(RULE("\"ports\": [\"70000\"], \"action\": \"deny\"")),
+	  "\"70000", 0, ERR,
 	  "port 70000 is out of range (ports are 1 to 65535)" },
-	{ RULE("\"ports\": [70000], \"action\": \"deny\""), "70000", ERR,
+	{ NET(RULE("\"ports\": [70000], \"action\": \"deny\"")),
+	  "70000", 0, ERR,
 	  "port 65536 is out of range (ports are 1 to 65535)" },
-	{ RULE("\"ports\": [-1], \"action\": \"deny\""), "-1", ERR,
+	{ NET(RULE("\"ports\": [-1], \"action\": \"deny\"")),
+	  "-1", 0, ERR,
 	  "port -1 is out of range (ports are 1 to 65535)" },
-	{ RULE("\"ports\": [\"1-65536\"], \"action\": \"deny\""), "\"1-65536", ERR,
+	{ NET(RULE("\"ports\": [\"1-65536\"], \"action\": \"deny\"")),
+	  "\"1-65536", 0, ERR,
 	  "port 65536 is out of range (ports are 1 to 65535)" },
-	{ RULE("\"ports\": [\"1023-1\"], \"action\": \"deny\""), "\"1023-1", ERR,
+	{ NET(RULE("\"ports\": [\"1023-1\"], \"action\": \"deny\"")),
+	  "\"1023-1", 0, ERR,
 	  "port range '1023-1' is reversed (did you mean '1-1023'?)" },
-	{ RULE("\"ports\": [\"http\"], \"action\": \"deny\""), "\"http", ERR,
+	{ NET(RULE("\"ports\": [\"http\"], \"action\": \"deny\"")),
+	  "\"http", 0, ERR,
 	  "invalid port 'http': expected a port (1 to 65535) or a range 'a-b'" },
-	{ RULE("\"ports\": [\"1-\"], \"action\": \"deny\""), "\"1-", ERR,
+	{ NET(RULE("\"ports\": [\"1-\"], \"action\": \"deny\"")),
+	  "\"1-", 0, ERR,
 	  "invalid port '1-': expected a port (1 to 65535) or a range 'a-b'" },
-	{ RULE("\"ports\": [true], \"action\": \"deny\""), "true", ERR,
+	{ NET(RULE("\"ports\": [true], \"action\": \"deny\"")),
+	  "true", 0, ERR,
 	  "wrong type for port: expected string, got boolean" },
-	{ RULE("\"protocols\": [\"icmp\"], \"action\": \"deny\""), "\"icmp", ERR,
+	{ NET(RULE("\"protocols\": [\"icmp\"], \"action\": \"deny\"")),
+	  "\"icmp", 0, ERR,
 	  "unknown protocol 'icmp' (expected tcp or udp)" },
-	{ RULE("\"protocols\": [\"tcp\", \"tcp\"], \"action\": \"deny\""), "\"tcp\"]", WARN,
+	{ NET(RULE("\"protocols\": [\"tcp\", \"tcp\"], \"action\": \"deny\"")),
+	  "\"tcp\"]", 0, WARN,
 	  "protocol 'tcp' is listed twice" },
-	{ RULE("\"action\": \"block\""), "\"block", ERR,
+	{ NET(RULE("\"action\": \"block\"")),
+	  "\"block", 0, ERR,
 	  "unknown action 'block' (expected allow, audit or deny)" },
-	{ RULE("\"cidr\": [\"10.0.0.0/8\"], \"action\": \"deny\""), "\"cidr\"", ERR,
+	{ NET(RULE("\"cidr\": [\"10.0.0.0/8\"], \"action\": \"deny\"")),
+	  "\"cidr\"", 0, ERR,
 	  "unknown key 'cidr' in 'connect' rules[0] (allowed: id, cidrs, ports, protocols, action, "
 	  "mode)" },
-	{ "{ \"bind\": { \"rules\": [ { \"id\": \"default\", \"action\": \"deny\" } ] } }",
-	  "\"default\"", ERR, "rule id 'default' is reserved for the policy's default" },
-	{ "{ \"connect\": { \"default\": \"audit\" } }", "\"audit", ERR,
+	{ NET("{ \"bind\": { \"rules\": [ { \"id\": \"default\", \"action\": \"deny\" } ] } }"),
+	  "\"default\"", 0, ERR,
+	  "rule id 'default' is reserved for the policy's default" },
+	{ NET("{ \"connect\": { \"default\": \"audit\" } }"),
+	  "\"audit", 0, ERR,
 	  "unknown default 'audit' (expected allow or deny)" },
-	{ "{ \"listen\": {} }", "\"listen", ERR,
+	{ NET("{ \"listen\": {} }"),
+	  "\"listen", 0, ERR,
 	  "unknown key 'listen' in 'network' (allowed: connect, bind)" },
-	{ "[]", "[]", ERR, "wrong type for 'network': expected object, got array" },
-	{ "{ \"connect\": { \"rules\": [ { \"id\": \"a\", \"action\": \"deny\" } ] },"
-	  " \"bind\": { \"rules\": [ { \"id\": \"a\", \"action\": \"deny\" } ] } }",
-	  "\"a\"", ERR, "duplicate rule id 'a' (first used at line 2)" },
-	{ "{ \"bind\": { \"rules\": [ { \"action\": \"deny\" } ] } }", "{ \"action", ERR,
+	{ NET("[]"),
+	  "[]", 0, ERR,
+	  "wrong type for 'network': expected object, got array" },
+	{ NET("{ \"connect\": { \"rules\": [ { \"id\": \"a\", \"action\": \"deny\" } ] },"
+	  " \"bind\": { \"rules\": [ { \"id\": \"a\", \"action\": \"deny\" } ] } }"),
+	  "\"a\"", 1, ERR,
+	  "duplicate rule id 'a' (first used at line 2)" },
+	{ NET("{ \"bind\": { \"rules\": [ { \"action\": \"deny\" } ] } }"),
+	  "{ \"action", 0, ERR,
 	  "missing required key 'id' in 'bind' rules[0]" },
 };
 
 static void errors_at_their_position(void **state)
 {
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
-		const struct err_case *ec = &err_cases[i];
-		char text[2048];
-		struct stk_diags d = { 0 };
-		struct stk_policy *p = NULL;
-		struct stk_pos pos;
-		int r, nth = 0;
-		size_t k;
-
-		snprintf(text, sizeof(text), HEAD "%s }\n", ec->network);
-		/* Duplicate ids point at the second one. */
-		if (strstr(ec->msg, "duplicate rule id"))
-			nth = 1;
-		pos = find(text + strlen(HEAD), ec->needle, nth);
-		pos.line += 1;
-		if (pos.line == 2)
-			pos.col += (int)strlen("  \"network\": ");
-		r = stk_policy_parse("p.json", text, strlen(text), &p, &d);
-		if (ec->sev == ERR)
-			assert_int_equal(r, -EINVAL);
-		for (k = 0; k < d.n; k++)
-			if (d.v[k].severity == ec->sev && !strcmp(d.v[k].msg, ec->msg))
-				break;
-		if (k == d.n) {
-			stk_diags_print(&d, stderr);
-			fail_msg("case %zu: no diagnostic '%s'", i, ec->msg);
-		}
-		if (d.v[k].line != pos.line || d.v[k].col != pos.col)
-			fail_msg("case %zu: '%s' at %d:%d, want %d:%d", i, ec->msg, d.v[k].line,
-				 d.v[k].col, pos.line, pos.col);
-		assert_string_equal(d.v[k].file, "p.json");
-		stk_policy_free(p);
-		stk_diags_free(&d);
-	}
+	RUN_CASES(err_cases);
 }
 
 static struct stk_compiled *compile(const char *const *texts, size_t n)

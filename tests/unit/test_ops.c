@@ -15,53 +15,10 @@
 
 #include <cmocka.h>
 
+#include "parse_case.h"
 #include "policy.h"
 
 #define HEAD "{ \"stockade\": 1, \"name\": \"t\",\n  "
-
-static struct stk_policy *parse_ok(const char *text)
-{
-	struct stk_policy *p = NULL;
-	struct stk_diags d = { 0 };
-	int r = stk_policy_parse("p.json", text, strlen(text), &p, &d);
-
-	if (r || d.n)
-		fail_msg("parse: %d, %zu diagnostics, first: %s", r, d.n, d.n ? d.v[0].msg : "-");
-	stk_diags_free(&d);
-	return p;
-}
-
-/* Position of the @nth occurrence of @needle in @text. */
-static struct stk_pos find(const char *text, const char *needle, int nth)
-{
-	const char *s = text, *line_start = text, *q;
-	struct stk_pos pos = { 1, 1 };
-
-	for (;;) {
-		s = strstr(s, needle);
-		if (!s)
-			fail_msg("'%s' not in the text", needle);
-		if (nth-- == 0)
-			break;
-		s++;
-	}
-	for (q = text; q < s; q++) {
-		if (*q == '\n') {
-			pos.line++;
-			line_start = q + 1;
-		}
-	}
-	pos.col = (int)(s - line_start) + 1;
-	return pos;
-}
-
-struct one_case {
-	const char *text;
-	const char *needle; /* where the diagnostic points */
-	int nth;
-	enum stk_severity sev;
-	const char *msg;
-};
 
 #define CAPS_EXPECTED "(expected one of CAP_CHOWN, CAP_DAC_OVERRIDE, ... CAP_CHECKPOINT_RESTORE)"
 #define SOCK_EXPECTED                                                                        \
@@ -111,30 +68,8 @@ static const struct one_case cases[] = {
 
 static void every_error_at_its_position(void **state)
 {
-	size_t i;
 	(void)state;
-
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		const struct one_case *c = &cases[i];
-		struct stk_policy *p = NULL;
-		struct stk_diags d = { 0 };
-		struct stk_pos want = find(c->text, c->needle, c->nth);
-		int r = stk_policy_parse("p.json", c->text, strlen(c->text), &p, &d);
-
-		if (d.n != 1)
-			fail_msg("case %zu: %zu diagnostics, first: %s", i, d.n,
-				 d.n ? d.v[0].msg : "-");
-		if (d.v[0].line != want.line || d.v[0].col != want.col ||
-		    d.v[0].severity != c->sev || strcmp(d.v[0].msg, c->msg))
-			fail_msg("case %zu: got %d:%d '%s', want %d:%d '%s'", i, d.v[0].line,
-				 d.v[0].col, d.v[0].msg, want.line, want.col, c->msg);
-		assert_string_equal(d.v[0].file, "p.json");
-		assert_int_equal(r, c->sev == STK_SEV_ERROR ? -EINVAL : 0);
-		if (r)
-			assert_null(p);
-		stk_policy_free(p);
-		stk_diags_free(&d);
-	}
+	RUN_CASES(cases);
 }
 
 static void sections_are_read(void **state)

@@ -15,82 +15,8 @@
 
 #include <cmocka.h>
 
+#include "parse_case.h"
 #include "policy.h"
-
-struct res {
-	struct stk_policy *p;
-	struct stk_diags d;
-	int r;
-	const char *text;
-};
-
-static void parse(struct res *res, const char *text)
-{
-	memset(res, 0, sizeof(*res));
-	res->text = text;
-	res->r = stk_policy_parse("p.json", text, strlen(text), &res->p, &res->d);
-	/* ret_* is written only on success. */
-	if (res->r)
-		assert_null(res->p);
-	else
-		assert_non_null(res->p);
-}
-
-static void res_free(struct res *res)
-{
-	stk_policy_free(res->p);
-	stk_diags_free(&res->d);
-}
-
-/* Line and column of the @nth (0-based) occurrence of @needle in @text. */
-static struct stk_pos find(const char *text, const char *needle, int nth)
-{
-	const char *s = text, *line_start = text;
-	struct stk_pos pos = { 1, 1 };
-
-	for (;;) {
-		s = strstr(s, needle);
-		if (!s)
-			fail_msg("'%s' not in the text", needle);
-		if (nth-- == 0)
-			break;
-		s++;
-	}
-	for (const char *q = text; q < s; q++) {
-		if (*q == '\n') {
-			pos.line++;
-			line_start = q + 1;
-		}
-	}
-	pos.col = (int)(s - line_start) + 1;
-	return pos;
-}
-
-static void expect_at(const struct res *res, size_t i, enum stk_severity sev, struct stk_pos pos,
-		      const char *msg)
-{
-	const struct stk_diag *d;
-
-	if (i >= res->d.n)
-		fail_msg("diagnostic %zu missing (%zu in all) for '%s'", i, res->d.n, msg);
-	d = &res->d.v[i];
-	if (d->line != pos.line || d->col != pos.col || d->severity != sev ||
-	    strcmp(d->msg, msg) != 0)
-		fail_msg("diagnostic %zu: got %d:%d %s '%s', want %d:%d %s '%s'", i, d->line, d->col,
-			 d->severity ? "warning" : "error", d->msg, pos.line, pos.col,
-			 sev ? "warning" : "error", msg);
-	assert_string_equal(d->file, "p.json");
-}
-
-/* Diagnostic @i is @msg at the @nth occurrence of @needle. */
-static void expect(const struct res *res, size_t i, enum stk_severity sev, const char *needle,
-		   int nth, const char *msg)
-{
-	expect_at(res, i, sev, find(res->text, needle, nth), msg);
-}
-
-#define ERR STK_SEV_ERROR
-#define WARN STK_SEV_WARNING
 
 static const char demo[] =
 	"{ \"stockade\": 1, \"name\": \"demo\", \"mode\": \"enforce\", \"alert\": false,\n"
@@ -192,14 +118,6 @@ static void every_access_and_action(void **state)
 }
 
 /* A document with exactly one diagnostic: it, at the @nth @needle. */
-struct one_case {
-	const char *text;
-	const char *needle;
-	int nth;
-	enum stk_severity sev;
-	const char *msg;
-};
-
 #define HEAD "{\"stockade\": 1, \"name\": \"t\",\n"
 #define RULE(body) HEAD "\"files\": {\"rules\": [\n  " body "\n]}}"
 #define OKR "\"id\": \"r\", \"paths\": [\"/x\"], \"access\": [\"read\"], \"action\": \"deny\""
@@ -337,35 +255,16 @@ static const struct one_case rule_cases[] = {
 	  "\"read\"", 1, WARN, "access 'read' is listed twice" },
 };
 
-static void run_cases(const struct one_case *cases, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct one_case *c = &cases[i];
-		struct res res;
-
-		parse(&res, c->text);
-		if (res.d.n != 1)
-			fail_msg("case %zu (%s): %zu diagnostics, first: %s", i, c->msg, res.d.n,
-				 res.d.n ? res.d.v[0].msg : "-");
-		expect(&res, 0, c->sev, c->needle, c->nth, c->msg);
-		assert_int_equal(res.r, c->sev == ERR ? -EINVAL : 0);
-		assert_int_equal(res.d.n_errors, c->sev == ERR ? 1 : 0);
-		res_free(&res);
-	}
-}
-
 static void top_level_errors(void **state)
 {
 	(void)state;
-	run_cases(top_cases, sizeof(top_cases) / sizeof(top_cases[0]));
+	RUN_CASES(top_cases);
 }
 
 static void rule_errors(void **state)
 {
 	(void)state;
-	run_cases(rule_cases, sizeof(rule_cases) / sizeof(rule_cases[0]));
+	RUN_CASES(rule_cases);
 }
 
 static void long_paths(void **state)
