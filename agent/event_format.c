@@ -39,6 +39,8 @@ const char *stk_hook_name(uint32_t hook)
 		return "inode_setxattr";
 	case STK_HOOK_INODE_REMOVEXATTR:
 		return "inode_removexattr";
+	case STK_HOOK_INODE_SETATTR:
+		return "inode_setattr";
 	case STK_HOOK_BPRM_CHECK:
 		return "bprm_check_security";
 	case STK_HOOK_MMAP_FILE:

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "pin.h"
@@ -47,6 +48,74 @@ static int share_maps(struct bpf_object *obj, const struct stk_lsm_file *file,
 	return err;
 }
 
+/*
+ * Hooks whose arguments changed between kernels have one program per
+ * prototype; only the one whose argument count is that of the running
+ * kernel's bpf_lsm_<hook> is loaded (and attached, and pinned).
+ */
+struct hook_variant {
+	const char *prog;
+	const char *func;
+	int nargs;
+};
+
+static const struct hook_variant hook_variants[] = {
+	/* 6.8 put an idmap first. */
+	{ "stk_inode_setattr", "bpf_lsm_inode_setattr", 3 },
+	{ "stk_inode_setattr_noidmap", "bpf_lsm_inode_setattr", 2 },
+};
+
+static int kernel_func_nargs(const struct btf *btf, const char *func)
+{
+	const struct btf_type *t;
+	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+
+	if (id < 0)
+		return id;
+	t = btf__type_by_id(btf, id);
+	t = t ? btf__type_by_id(btf, t->type) : NULL;
+	if (!t || !btf_is_func_proto(t))
+		return -EINVAL;
+	return btf_vlen(t);
+}
+
+static int pick_hook_variants(struct bpf_object *obj, char *why, size_t why_len)
+{
+	struct bpf_program *prog;
+	struct btf *btf = NULL;
+	int err = 0, n;
+	size_t i;
+
+	for (i = 0; i < sizeof(hook_variants) / sizeof(hook_variants[0]); i++) {
+		const struct hook_variant *v = &hook_variants[i];
+
+		prog = bpf_object__find_program_by_name(obj, v->prog);
+		if (!prog)
+			continue;
+		if (!btf) {
+			btf = btf__load_vmlinux_btf();
+			if (!btf) {
+				err = -errno;
+				snprintf(why, why_len, "reading the kernel's BTF failed: %s",
+					 strerror(-err));
+				goto cleanup;
+			}
+		}
+		n = kernel_func_nargs(btf, v->func);
+		if (n < 0) {
+			err = n;
+			snprintf(why, why_len, "the kernel's BTF has no usable %s: %s", v->func,
+				 strerror(-err));
+			goto cleanup;
+		}
+		if (n != v->nargs)
+			bpf_program__set_autoload(prog, false);
+	}
+cleanup:
+	btf__free(btf);
+	return err;
+}
+
 int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const void *elf,
 			  size_t size, const struct stk_lsm_file *file,
 			  struct stk_shared_maps *shared, char *why, size_t why_len)
@@ -70,6 +139,9 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 		snprintf(why, why_len, "sharing maps with %s failed: %s", name, strerror(-err));
 		goto cleanup;
 	}
+	err = pick_hook_variants(s->obj, why, why_len);
+	if (err)
+		goto cleanup;
 	err = bpf_object__load(s->obj);
 	if (err) {
 		stk_kernel_load_error(err, why, why_len);
@@ -91,6 +163,8 @@ int stk_lsm_walk_set_attach(struct stk_lsm_walk_set *s, char *why, size_t why_le
 	int err;
 
 	bpf_object__for_each_program(prog, s->obj) {
+		if (!bpf_program__autoload(prog))
+			continue; /* the other kernel's variant */
 		if (s->n_links == STK_SET_MAX_PROGS) {
 			snprintf(why, why_len, "too many programs in one set");
 			return -E2BIG;

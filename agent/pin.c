@@ -108,6 +108,8 @@ int stk_pin_object(struct bpf_object *obj, struct bpf_link *const *links, size_t
 			return err;
 	}
 	bpf_object__for_each_program(prog, obj) {
+		if (!bpf_program__autoload(prog))
+			continue; /* not loaded, so no link (agent/lsm_walk_set.c) */
 		if (i >= n_links)
 			break;
 		err = pin_fd(bpf_link__fd(links[i++]), dir, "links", bpf_program__name(prog));

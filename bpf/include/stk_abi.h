@@ -189,6 +189,7 @@ enum stk_hook {
 	STK_HOOK_PATH_CHOWN = 11,
 	STK_HOOK_INODE_SETXATTR = 12,
 	STK_HOOK_INODE_REMOVEXATTR = 13,
+	STK_HOOK_INODE_SETATTR = 14, /* timestamps: utimes, utimensat, futimens */
 	/* 20-29: exec (events are STK_EV_FILE records: exec is a file access) */
 	STK_HOOK_BPRM_CHECK = 20,    /* bprm_check_security */
 	STK_HOOK_MMAP_FILE = 21,     /* mmap with PROT_EXEC */

@@ -7,14 +7,18 @@
  * so the walk crosses mounts as on open. A name being created is judged at
  * its negative dentry: its (directory, name) key, then the directory's
  * ancestry, so a protected path that does not exist yet is covered.
- * The xattr hooks only see a dentry: their walk stops at the root of the
- * file's filesystem (see docs/design.md).
+ * The xattr and setattr hooks only see a dentry: their walk stops at the
+ * root of the file's filesystem (see docs/design.md).
  */
 #include "file_walk.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define RENAME_EXCHANGE 2
+/* include/linux/fs.h: struct iattr.ia_valid bits */
+#define ATTR_SIZE (1 << 3)
+#define ATTR_ATIME (1 << 4)
+#define ATTR_MTIME (1 << 5)
 
 #define ACC(k) STK_FACC_BIT(STK_FACC_##k)
 
@@ -162,4 +166,40 @@ int BPF_PROG(stk_inode_removexattr, void *idmap, struct dentry *dentry, const ch
 	if (ret)
 		return ret;
 	return stk_file_check(dentry, NULL, STK_HOOK_INODE_REMOVEXATTR, ACC(ATTR));
+}
+
+/*
+ * Timestamps (utimes, utimensat, futimens) reach no path hook, only
+ * inode_setattr, which every attribute change passes. Only a change of
+ * atime or mtime is judged here, as attr: mode and owners are judged by
+ * path_chmod and path_chown, and a size change (truncate, O_TRUNC, which
+ * set mtime too) by path_truncate as write.
+ */
+static __always_inline int stk_setattr(struct dentry *dentry, struct iattr *attr)
+{
+	unsigned int valid = BPF_CORE_READ(attr, ia_valid);
+
+	if (!(valid & (ATTR_ATIME | ATTR_MTIME)) || (valid & ATTR_SIZE))
+		return 0;
+	return stk_file_check(dentry, NULL, STK_HOOK_INODE_SETATTR, ACC(ATTR));
+}
+
+/*
+ * The hook gained an idmap as first argument in 6.8; the agent loads the
+ * one of these two that matches the running kernel (agent/lsm_walk_set.c).
+ */
+SEC("lsm/inode_setattr")
+int BPF_PROG(stk_inode_setattr, void *idmap, struct dentry *dentry, struct iattr *attr, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_setattr(dentry, attr);
+}
+
+SEC("lsm/inode_setattr")
+int BPF_PROG(stk_inode_setattr_noidmap, struct dentry *dentry, struct iattr *attr, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_setattr(dentry, attr);
 }

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -42,7 +44,9 @@ static const char *const rules =
 	"{ \"id\": \"watch-new\", \"paths\": [\"" DIR "/aud/\"], \"access\": [\"create\"], "
 	"\"action\": \"audit\" },\n"
 	"{ \"id\": \"soft\", \"paths\": [\"" DIR "/soft/\"], \"access\": [\"delete\"], "
-	"\"action\": \"deny\", \"mode\": \"complain\" }\n";
+	"\"action\": \"deny\", \"mode\": \"complain\" },\n"
+	"{ \"id\": \"stamp\", \"paths\": [\"" DIR "/stamp\"], \"access\": [\"attr\"], "
+	"\"action\": \"deny\" }\n";
 
 static void start(struct ktest_agent *a)
 {
@@ -67,6 +71,7 @@ static int setup(void **state)
 	kt_write(DIR "/keep", "keep\n");
 	kt_write(DIR "/secret", "secret\n");
 	kt_write(DIR "/other", "other\n");
+	kt_write(DIR "/stamp", "stamp\n");
 	kt_mkdirs(DIR "/aud");
 	kt_write(DIR "/soft/f", "soft\n");
 	kt_mkdirs(DIR "/bind");
@@ -211,6 +216,86 @@ static void attr_and_truncate_are_denied(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/* The @nth (0-based) record of the audit log @log from hook inode_setattr, or NULL. */
+static struct json_object *setattr_event(const char *log, int nth)
+{
+	struct json_object *found = NULL, *o, *h;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = fopen(log, "r");
+
+	if (!f)
+		return NULL;
+	while (!found && getline(&line, &cap, f) > 0) {
+		o = json_tokener_parse(line);
+		if (o && json_object_object_get_ex(o, "hook", &h) &&
+		    !strcmp(json_object_get_string(h), "inode_setattr") && nth-- == 0)
+			found = o;
+		else
+			json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return found;
+}
+
+/*
+ * The @nth inode_setattr event is an enforced deny by @rule. Its path is
+ * the one from the root of the file's own file system (the hook sees no
+ * mount), so only its @tail is known here.
+ */
+static void expect_setattr_denial(const struct ktest_agent *a, int nth, const char *tail,
+				  const char *rule)
+{
+	long long deadline = kt_now_ms() + 20000;
+	struct json_object *ev;
+	const char *path;
+
+	while (!(ev = setattr_event(a->log, nth)) && kt_now_ms() < deadline)
+		usleep(50000);
+	if (!ev)
+		fail_msg("no inode_setattr event #%d (for %s)", nth, tail);
+	assert_string_equal(kt_str(ev, "action"), "deny");
+	assert_true(kt_bool(ev, "enforced"));
+	assert_string_equal(kt_str(ev, "rule"), rule);
+	path = kt_str(ev, "path");
+	if (strlen(path) < strlen(tail) || strcmp(path + strlen(path) - strlen(tail), tail))
+		fail_msg("inode_setattr event path '%s' does not end in '%s'", path, tail);
+	json_object_put(ev);
+}
+
+/* utimes, utimensat and futimens change timestamps: that is attr. */
+static void timestamps_are_attr(void **state)
+{
+	const struct timespec times[2] = { { 1, 0 }, { 2, 0 } };
+	struct ktest_agent a;
+	int fd;
+
+	(void)state;
+	start(&a);
+	assert_int_equal(err_of(utimes(DIR "/ro/f", NULL)), EPERM);
+	expect_setattr_denial(&a, 0, "/kt-ops/ro/f", "ro");
+	assert_int_equal(err_of(utimensat(AT_FDCWD, DIR "/ro/sub", times, 0)), EPERM);
+	expect_setattr_denial(&a, 1, "/kt-ops/ro/sub", "ro");
+	fd = open(DIR "/stamp", O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(err_of(futimens(fd, NULL)), EPERM);
+	close(fd);
+	expect_setattr_denial(&a, 2, "/kt-ops/stamp", "stamp");
+	assert_int_equal(err_of(chmod(DIR "/stamp", 0600)), EPERM);
+
+	/* A size change sets mtime too, but it is write, which "stamp" allows. */
+	assert_int_equal(err_of(truncate(DIR "/stamp", 0)), 0);
+	fd = open(DIR "/stamp", O_WRONLY | O_TRUNC | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	/* "keep" denies write, delete and rename, not attr. */
+	assert_int_equal(err_of(utimes(DIR "/keep", NULL)), 0);
+	assert_int_equal(err_of(utimensat(AT_FDCWD, DIR "/other", times, 0)), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 static void audit_and_complain_allow_and_log(void **state)
 {
 	struct ktest_agent a;
@@ -328,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rename_is_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(link_is_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(attr_and_truncate_are_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(timestamps_are_attr, setup, teardown),
 		cmocka_unit_test_setup_teardown(audit_and_complain_allow_and_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(aliases_do_not_escape, setup, teardown),
 	};

@@ -198,6 +198,7 @@ static void hooks_and_exec_events(void **state)
 		{ STK_HOOK_PATH_CHOWN, "path_chown" },
 		{ STK_HOOK_INODE_SETXATTR, "inode_setxattr" },
 		{ STK_HOOK_INODE_REMOVEXATTR, "inode_removexattr" },
+		{ STK_HOOK_INODE_SETATTR, "inode_setattr" },
 		{ STK_HOOK_BPRM_CHECK, "bprm_check_security" },
 		{ STK_HOOK_MMAP_FILE, "mmap_file" },
 		{ STK_HOOK_FILE_MPROTECT, "file_mprotect" },
