@@ -108,6 +108,56 @@ static int stat_key(const char *path, const struct stk_mount_devs *devs,
 	return 0;
 }
 
+/*
+ * The xattr and setattr hooks see only a dentry, so their walk ends at the
+ * root of the file's file system instead of going on above its mountpoint
+ * as a path walk does. For every mount of a whole file system, the root's
+ * inode key gets the subtree verdict the path walk finds at and above the
+ * mountpoint: the dentry-only walk then decides as the path walk does. The
+ * path walk finds the same verdict there that it found further up. A file
+ * system mounted at several places gets the most severe of their verdicts
+ * (value_combine). Mounts made later are not covered until the next load.
+ */
+static int add_mount_roots(const struct stk_compiled *c, const struct stk_mount_devs *devs,
+			   struct stk_file_maps *m, size_t *cap)
+{
+	struct stk_file_verdict tree;
+	struct statx stx;
+	size_t i;
+	void *p;
+	int r;
+
+	for (i = 0; i < devs->n; i++) {
+		const struct stk_mount_dev *md = &devs->v[i];
+		struct stk_inode_entry *ie;
+
+		if (!md->fs_root || !strcmp(md->mountpoint, "/"))
+			continue;
+		r = stk_tree_at_or_above(c, md->mountpoint, &tree);
+		if (r <= 0)
+			continue; /* nothing above but the default, or not a plain path */
+		/* The mount must be the one seen there (not covered by another). */
+		if (statx(AT_FDCWD, md->mountpoint, AT_NO_AUTOMOUNT, STATX_INO | STATX_MNT_ID,
+			  &stx) ||
+		    !(stx.stx_mask & STATX_MNT_ID) || stx.stx_mnt_id != md->mnt_id)
+			continue;
+		if (m->n_inodes == *cap) {
+			p = realloc(m->inodes, 2 * *cap * sizeof(*m->inodes));
+			if (!p)
+				return -ENOMEM;
+			m->inodes = p;
+			*cap *= 2;
+		}
+		ie = &m->inodes[m->n_inodes++];
+		memset(&ie->key, 0, sizeof(ie->key));
+		ie->key.ino = stx.stx_ino;
+		ie->key.dev = md->dev;
+		value_empty(&ie->val);
+		ie->val.tree = tree;
+	}
+	return 0;
+}
+
 /* Splits "/a/b/c" into directory "/a/b" (in @dir) and the last component. */
 static const char *split_last(const char *path, char *dir, size_t dir_len)
 {
@@ -130,12 +180,13 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 	struct stk_mount_devs devs = {};
 	char dir[STK_PATH_MAX];
 	const char *base;
-	size_t i, n_dirs;
+	size_t i, n_dirs, cap;
 	int err = 0, e1, e2;
 	bool named;
 
 	/* Room for an inode key per path, plus one per name key's directory. */
-	m.inodes = calloc(2 * c->n_paths + 1, sizeof(*m.inodes));
+	cap = 2 * c->n_paths + 1;
+	m.inodes = calloc(cap, sizeof(*m.inodes));
 	m.names = calloc(c->n_paths + 1, sizeof(*m.names));
 	if (!m.inodes || !m.names) {
 		err = -ENOMEM;
@@ -183,6 +234,9 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 		ie->val.flags = STK_FVAL_HAS_NAMES;
 	}
 	m.n_inodes += n_dirs;
+	err = add_mount_roots(c, &devs, &m, &cap);
+	if (err)
+		goto cleanup;
 	m.n_inodes = sort_merge(m.inodes, m.n_inodes, sizeof(*m.inodes),
 				offsetof(struct stk_inode_entry, val), cmp_inode);
 	m.n_names = sort_merge(m.names, m.n_names, sizeof(*m.names),

@@ -12,6 +12,7 @@
 #ifndef STK_SB_DEV_H
 #define STK_SB_DEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -19,7 +20,9 @@
 
 struct stk_mount_dev {
 	__u64 mnt_id;
-	__u32 dev; /* the kernel's encoding: major << 20 | minor */
+	__u32 dev;	  /* the kernel's encoding: major << 20 | minor */
+	bool fs_root;	  /* mounts the root of its file system (not a subtree) */
+	char *mountpoint; /* where, as this process sees it (unescaped) */
 };
 
 struct stk_mount_devs {

@@ -64,3 +64,30 @@ int stk_explain_file(const struct stk_compiled *c, const char *path, enum stk_fi
 	}
 	return decide(&c->file_default, acc, ret);
 }
+
+int stk_tree_at_or_above(const struct stk_compiled *c, const char *dir,
+			 struct stk_file_verdict *ret)
+{
+	const struct stk_path_entry *e;
+	size_t len;
+	int i;
+
+	if (!c || !dir || !ret)
+		return -EINVAL;
+	len = strlen(dir);
+	if (!stk_path_is_normal(dir, len))
+		return -EINVAL;
+	len = stk_path_norm_len(dir, len);
+	for (; len > 0; len = stk_path_parent_len(dir, len)) {
+		e = find_entry(c, dir, len);
+		if (!e)
+			continue;
+		for (i = 0; i < STK_FACC_COUNT; i++) {
+			if (e->value.tree.action[i] != STK_ACT_NONE) {
+				*ret = e->value.tree;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}

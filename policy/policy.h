@@ -266,6 +266,17 @@ int stk_explain_file(const struct stk_compiled *c, const char *path, enum stk_fi
 		     struct stk_decision *ret);
 
 /*
+ * stk_tree_at_or_above() - the subtree verdict the kernel's walk finds for
+ * what lies below the directory @dir: that of the nearest entry at @dir or
+ * above it that has a subtree part (see compile.c).
+ *
+ * Return: 1 with *@ret set, 0 when no such entry exists (the default
+ * decides), or -EINVAL for a bad argument.
+ */
+int stk_tree_at_or_above(const struct stk_compiled *c, const char *dir,
+			 struct stk_file_verdict *ret);
+
+/*
  * Names used by the language. The _from_name functions return the value,
  * or -1 if unknown; the _name functions return NULL for a value out of range.
  * stk_action_name(STK_ACT_NONE) is "none", which no policy may write.

@@ -8,7 +8,8 @@
  * its negative dentry: its (directory, name) key, then the directory's
  * ancestry, so a protected path that does not exist yet is covered.
  * The xattr and setattr hooks only see a dentry: their walk stops at the
- * root of the file's filesystem (see docs/design.md).
+ * root of the file's filesystem, whose key the agent gives the verdict
+ * found above its mountpoint (agent/resolve.c, docs/design.md).
  */
 #include "file_walk.bpf.h"
 

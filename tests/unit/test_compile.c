@@ -671,6 +671,39 @@ static void matches_reference(void **state)
 	}
 }
 
+/* What lies below a mountpoint inherits: the nearest subtree part at or above it. */
+static void tree_at_or_above(void **state)
+{
+	struct stk_policy *pols[1];
+	struct stk_compiled *c;
+	struct stk_file_verdict v;
+
+	(void)state;
+	pols[0] = policy("p", STK_ACT_ALLOW, STK_MODE_ENFORCE);
+	rule(pols[0], "srv", STK_ACT_DENY, STK_MODE_INHERIT, W, "/srv/", NULL);
+	rule(pols[0], "file", STK_ACT_AUDIT, STK_MODE_INHERIT, R, "/srv/data/file", NULL);
+	rule(pols[0], "pub", STK_ACT_ALLOW, STK_MODE_INHERIT, W, "/srv/data/pub/", NULL);
+	c = compile(pols, 1);
+
+	/* Below /srv/, past an exact-only entry, which does not reach below it. */
+	assert_int_equal(stk_tree_at_or_above(c, "/srv/data/file", &v), 1);
+	assert_int_equal(v.action[STK_FACC_WRITE], STK_ACT_DENY);
+	assert_string_equal(c->rules[v.rule[STK_FACC_WRITE]].id, "srv");
+	assert_int_equal(stk_tree_at_or_above(c, "/srv/data/mnt", &v), 1);
+	assert_int_equal(v.action[STK_FACC_WRITE], STK_ACT_DENY);
+	/* At the subtree entry itself, and below a nearer one. */
+	assert_int_equal(stk_tree_at_or_above(c, "/srv/", &v), 1);
+	assert_string_equal(c->rules[v.rule[STK_FACC_WRITE]].id, "srv");
+	assert_int_equal(stk_tree_at_or_above(c, "/srv/data/pub/x/y", &v), 1);
+	assert_int_equal(v.action[STK_FACC_WRITE], STK_ACT_ALLOW);
+	assert_string_equal(c->rules[v.rule[STK_FACC_WRITE]].id, "pub");
+	/* Nothing above: the default decides, and the caller adds nothing. */
+	assert_int_equal(stk_tree_at_or_above(c, "/home/u", &v), 0);
+	assert_int_equal(stk_tree_at_or_above(c, "/", &v), 0);
+	assert_int_equal(stk_tree_at_or_above(c, "relative", &v), -EINVAL);
+	free_all(c, pols, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,6 +719,7 @@ int main(void)
 		cmocka_unit_test(rule_table_outlives_policies),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(matches_reference),
+		cmocka_unit_test(tree_at_or_above),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

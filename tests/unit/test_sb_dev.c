@@ -35,16 +35,25 @@ static void devices_found_by_mount_id(void **state)
 	assert_int_equal(parse("98 25 0:55 / /merged rw,relatime shared:40 - overlay overlay "
 			       "rw,lowerdir=/l,upperdir=/u,workdir=/w\n"
 			       "25 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n"
-			       "31 25 0:27 /@home /home rw shared:5 - btrfs /dev/sdb rw\n",
+			       "31 25 0:27 /@home /home rw shared:5 - btrfs /dev/sdb rw\n"
+			       "40 25 0:30 / /mnt/with\\040space\\134x rw - tmpfs t rw\n",
 			       &m),
 			 0);
-	assert_int_equal(m.n, 3);
+	assert_int_equal(m.n, 4);
 	assert_int_equal(stk_mount_devs_find(&m, 25, &dev), 0);
 	assert_int_equal(dev, 254u << 20 | 1);
 	assert_int_equal(stk_mount_devs_find(&m, 98, &dev), 0);
 	assert_int_equal(dev, 55);
 	assert_int_equal(stk_mount_devs_find(&m, 31, &dev), 0);
 	assert_int_equal(dev, 27);
+	/* Sorted by id: 25, 31, 40, 98. Where each is, and whether it is a whole file system. */
+	assert_string_equal(m.v[0].mountpoint, "/");
+	assert_true(m.v[0].fs_root);
+	assert_string_equal(m.v[1].mountpoint, "/home");
+	assert_false(m.v[1].fs_root); /* a subvolume: a subtree of its file system */
+	assert_string_equal(m.v[2].mountpoint, "/mnt/with space\\x");
+	assert_true(m.v[2].fs_root);
+	assert_string_equal(m.v[3].mountpoint, "/merged");
 	dev = 7;
 	assert_int_equal(stk_mount_devs_find(&m, 26, &dev), -ENOENT);
 	assert_int_equal(dev, 7); /* untouched on failure */
@@ -58,6 +67,8 @@ static void malformed_line_rejected(void **state)
 	(void)state;
 	assert_int_equal(parse("25 1 254:1 / / rw - ext4 /dev/vda1 rw\nnot mountinfo\n", &m),
 			 -EINVAL);
+	assert_int_equal(m.n, 99);
+	assert_int_equal(parse("25 1 254:1 /\n", &m), -EINVAL); /* no mountpoint */
 	assert_int_equal(m.n, 99); /* untouched on failure */
 }
 
