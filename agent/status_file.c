@@ -69,6 +69,8 @@ int stk_status_write(const struct stk_status_info *info)
 	if (info->last_reload)
 		json_object_object_add(o, "last_reload",
 				       json_object_new_string(info->last_reload));
+	if (info->decisions)
+		json_object_object_add(o, "decisions", json_object_get(info->decisions));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 
 	if (mkdir(STK_STATUS_DIR, 0755) && errno != EEXIST) {

@@ -31,6 +31,7 @@ struct stk_status_info {
 	size_t n_policy_args;
 	unsigned int reloads;     /* reload attempts so far */
 	const char *last_reload;  /* "ok" or why the last one failed; NULL before any */
+	struct json_object *decisions; /* the kernel's decision counters, or NULL (borrowed) */
 };
 
 /* The status file for @pin_dir: status.json for the default, status-<base>.json otherwise. */
