@@ -88,10 +88,13 @@ struct {
 	__type(value, struct stk_rate_config);
 } stk_rate SEC(".maps");
 
-/* A (rule, cgroup)'s bucket: when the next event is due (GCRA's "theoretical arrival time"). */
+/*
+ * A (rule, cgroup)'s bucket: when its next event is due (GCRA's
+ * "theoretical arrival time"). No lock: LRU maps cannot hold one, and
+ * another CPU racing on the same bucket can at worst let one extra event
+ * through; the decision counts stay exact whatever the bucket says.
+ */
 struct stk_rate_bucket {
-	struct bpf_spin_lock lock;
-	__u32 pad;
 	__u64 tat_ns;
 };
 
@@ -155,12 +158,12 @@ static __always_inline bool stk_rate_admit(__u64 cgroup_id, __u32 rule)
 		bpf_map_update_elem(&stk_rate_buckets, &k, &fresh, BPF_NOEXIST);
 		return true;
 	}
-	bpf_spin_lock(&b->lock);
-	tat = b->tat_ns > now ? b->tat_ns : now;
+	tat = *(volatile __u64 *)&b->tat_ns;
+	if (tat < now)
+		tat = now;
 	admit = tat - now <= tolerance;
 	if (admit)
-		b->tat_ns = tat + cfg->interval_ns;
-	bpf_spin_unlock(&b->lock);
+		*(volatile __u64 *)&b->tat_ns = tat + cfg->interval_ns;
 	return admit;
 }
 
