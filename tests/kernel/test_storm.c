@@ -381,42 +381,73 @@ static void storm_is_accounted_for(void **state)
 	munmap(counts, N_WORKERS * sizeof(*counts));
 }
 
-/* Without a rate limit nothing is suppressed: every attempt is an event (or lost). */
-static void no_rate_limit_suppresses_nothing(void **state)
+/*
+ * Without a rate limit nothing is suppressed; with a tiny ring buffer the
+ * storm overflows it: every attempt is then an event in the log or counted
+ * as lost (and reported), and the agent's memory still stays bounded.
+ */
+static void tiny_ring_buffer_loses_counted_events(void **state)
 {
-	const char *const extra[] = { "--metrics-file", METRICS, NULL };
+	const char *const extra[] = { "--ringbuf-size", "16384", "--metrics-file", METRICS, NULL };
 	struct log_tally t[N_CGROUPS];
-	long lost, deadline;
+	struct worker_count *counts;
+	long total = 0, lost = 0, rss_before, rss_after, until, deadline;
 	struct ktest_agent a;
-	int i, n = 200;
+	pid_t pids[N_CGROUPS];
+	int i, status;
 
 	(void)state;
+	counts = mmap(NULL, N_CGROUPS * sizeof(*counts), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(counts != MAP_FAILED);
+	memset(counts, 0, N_CGROUPS * sizeof(*counts));
 	kt_agent_start(&a, DIR "/policy.json", extra);
-	for (i = 0; i < n; i++)
-		assert_int_equal(kt_open(SECRET, O_RDONLY), EPERM);
-	deadline = mono_ms() + 30000;
-	while (metric("stockade_denied_total") != n && mono_ms() < deadline)
+	rss_before = agent_rss_kb(a.pid);
+	until = mono_ms() + 2000;
+	for (i = 0; i < N_CGROUPS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0)
+			worker(i, &counts[i], until);
+	}
+	for (i = 0; i < N_CGROUPS; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		assert_int_equal(counts[i].eperm, counts[i].attempts);
+		total += counts[i].attempts;
+	}
+	rss_after = agent_rss_kb(a.pid);
+	deadline = mono_ms() + 40000;
+	do {
 		usleep(200 * 1000);
-	assert_int_equal(metric("stockade_denied_total"), n);
-	assert_int_equal(metric("stockade_suppressed_total"), 0);
-	assert_int_equal(metric("stockade_ringbuf_events_total") +
-				 metric("stockade_events_lost_total"),
-			 n);
-	deadline = mono_ms() + 20000;
-	while (kt_count_events(&a, SECRET) + metric("stockade_events_lost_total") < n &&
-	       mono_ms() < deadline)
-		usleep(200 * 1000);
-	assert_int_equal(kt_count_events(&a, SECRET) + metric("stockade_events_lost_total"), n);
-	assert_int_equal(tally_log(&a, t, &lost), 0);
+		assert_int_equal(tally_log(&a, t, &lost), 0);
+	} while (t[0].delivered + t[1].delivered + lost != total && mono_ms() < deadline);
+	print_message("no limit: %ld attempts, delivered %ld + lost %ld; RSS %ld kB -> %ld kB\n",
+		      total, t[0].delivered + t[1].delivered, lost, rss_before, rss_after);
+	assert_int_equal(t[0].delivered + t[1].delivered + lost, total);
+	assert_int_equal(t[0].suppressed + t[1].suppressed, 0);
 	assert_int_equal(t[0].summaries + t[1].summaries, 0);
+	assert_true(rss_after < rss_before + RSS_SLACK_KB);
+	assert_int_equal(metric("stockade_suppressed_total"), 0);
+	assert_int_equal(metric("stockade_events_lost_total"), lost);
+	assert_int_equal(metric("stockade_ringbuf_events_total"), total - lost);
+	assert_int_equal(metric("stockade_ringbuf_size_bytes"), 16384);
+	for (i = 0; i < N_CGROUPS; i++) {
+		char name[512];
+
+		decisions_metric_name(name, sizeof(name), i);
+		assert_int_equal(metric(name), counts[i].attempts);
+	}
 	assert_int_equal(kt_agent_stop(&a), 0);
+	munmap(counts, N_CGROUPS * sizeof(*counts));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(storm_is_accounted_for, setup, teardown),
-		cmocka_unit_test_setup_teardown(no_rate_limit_suppresses_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(tiny_ring_buffer_loses_counted_events, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("storm", tests, NULL, NULL);
