@@ -18,6 +18,8 @@
 
 #include "decisions.h"
 #include "generation.h"
+#include "log_record.h"
+#include "log_summary.h"
 #include "metrics.h"
 #include "rate_opts.h"
 #include "report.h"
@@ -312,6 +314,56 @@ static void metrics_without_decisions(void **state)
 	free(text);
 }
 
+static const char sup_line[] =
+	"{\"time\":\"2026-11-25T18:09:45.9Z\",\"seq\":4,\"type\":\"suppressed\","
+	"\"action\":\"deny\",\"enforced\":true,\"hook\":\"file_open\",\"policy\":\"kt\","
+	"\"rule\":\"r\",\"cgroup\":\"/a\",\"cgroup_id\":5,\"suppressed\":7}";
+static const char lost_line[] =
+	"{\"time\":\"2026-11-25T18:09:46Z\",\"seq\":5,\"type\":\"lost\",\"lost\":3}";
+static const char event_line[] =
+	"{\"time\":\"2026-11-25T18:09:44Z\",\"seq\":3,\"action\":\"deny\",\"enforced\":true,"
+	"\"hook\":\"file_open\",\"policy\":\"kt\",\"rule\":\"r\",\"cgroup\":\"/a\","
+	"\"comm\":\"cat\",\"path\":\"/s\"}";
+
+static const char no_count[] = "{\"time\":\"2026-11-25T18:09:46Z\",\"type\":\"lost\"}";
+static const char bad_type[] = "{\"time\":\"2026-11-25T18:09:46Z\",\"type\":\"x\"}";
+
+static void log_review_reads_summaries(void **state)
+{
+	struct stk_log_summary sum = {};
+	struct stk_log_rec r;
+	char why[128];
+
+	(void)state;
+	assert_int_equal(stk_log_rec_parse(sup_line, strlen(sup_line), &r, why, sizeof(why)), 0);
+	assert_string_equal(r.type, "suppressed");
+	assert_int_equal(r.count, 7);
+	assert_string_equal(r.action, "deny");
+	assert_int_equal(stk_log_summary_add(&sum, &r), 0);
+	stk_log_rec_clear(&r);
+	assert_int_equal(stk_log_rec_parse(lost_line, strlen(lost_line), &r, why, sizeof(why)), 0);
+	assert_string_equal(r.type, "lost");
+	assert_int_equal(r.count, 3);
+	assert_int_equal(stk_log_summary_add(&sum, &r), 0);
+	stk_log_rec_clear(&r);
+	assert_int_equal(stk_log_rec_parse(event_line, strlen(event_line), &r, why, sizeof(why)), 0);
+	assert_null(r.type);
+	assert_int_equal(stk_log_summary_add(&sum, &r), 0);
+	stk_log_rec_clear(&r);
+	/* The suppressed ones are denials too: 1 + 7; the lost ones are apart. */
+	assert_int_equal(sum.events, 8);
+	assert_int_equal(sum.denied, 8);
+	assert_int_equal(sum.suppressed, 7);
+	assert_int_equal(sum.lost, 3);
+	assert_int_equal(sum.by_path.n, 1);
+	stk_log_summary_free(&sum);
+	/* A summary without its count, or of an unknown type, is corrupt. */
+	assert_int_equal(stk_log_rec_parse(no_count, strlen(no_count), &r, why, sizeof(why)),
+			 -EINVAL);
+	assert_int_equal(stk_log_rec_parse(bad_type, strlen(bad_type), &r, why, sizeof(why)),
+			 -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -323,6 +375,7 @@ int main(void)
 		cmocka_unit_test(reported_suppressions_carry_over),
 		cmocka_unit_test(metrics_sum_and_label),
 		cmocka_unit_test(metrics_without_decisions),
+		cmocka_unit_test(log_review_reads_summaries),
 	};
 
 	return cmocka_run_group_tests_name("audit_load", tests, NULL, NULL);
