@@ -785,6 +785,7 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		st->ps = &ps;
 		info.reader_pid = ps.reader;
 		info.set = st->set;
+		info.started = time(NULL); /* the ticks rewrite the file: keep this */
 		err = stk_status_write(&info);
 		if (err)
 			stk_warn("run", "writing the status file failed: %s", strerror(-err));
