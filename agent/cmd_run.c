@@ -14,21 +14,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "audit.h"
 #include "cgroup_path.h"
 #include "commands.h"
-#include "decisions.h"
-#include "metrics.h"
 #include "rate_opts.h"
 #include "report.h"
+#include "watch.h"
 #include "event_format.h"
 #include "kernel_check.h"
 #include "log.h"
@@ -71,21 +68,14 @@ struct run_state {
 	char host[256];
 	char line[2 * STK_PATH_MAX + 4096];
 	struct stk_enforcer *enf;
-	uint64_t lost_reported;
 	uint64_t after_stop;
 	uint32_t gen; /* the policy generation st->set was put in force as */
 	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
-	/* The monitor's view of the kernel counters (tick). */
+	/* The monitor's ticks: counters, reports, metrics (watch.h). */
 	const struct run_opts *opts;
-	struct stk_privsep *ps;         /* the current reader's, NULL between readers */
+	struct stk_privsep *ps; /* the current reader's, NULL between readers */
 	struct stk_status_info *info;
-	struct stk_decision_table decisions;
-	uint64_t counters[STK_CNT_COUNT];
-	void *ring_pos;                 /* consumer and producer pages of stk_events */
-	size_t ring_pos_len;
-	uint64_t ringbuf_size;
-	uint64_t counters_ring_used;
-	bool metrics_failed;
+	struct stk_watch watch;
 	int64_t policy_loaded_at;
 	double policy_load_seconds;
 };
@@ -326,195 +316,34 @@ static void drain_old(int events_fd, void *arg)
 	stk_audit_flush(st->audit);
 }
 
-/* Rows of the decision table a status file lists; the metrics file has them all. */
-#define STATUS_DECISIONS_MAX 1000
-/* Reports per datagram to the reader (the socket queues few datagrams). */
-#define REPORTS_PER_DGRAM 64
-
-/* A generation-tagged rule number as the reader's table numbers it (own_rule()). */
-static uint32_t plain_rule(const struct run_state *st, uint32_t rule)
-{
-	uint32_t gen = rule >> STK_GEN_RULE_SHIFT;
-
-	if (rule == STK_RULE_NONE || !gen)
-		return rule;
-	return gen == st->gen ? (rule & STK_GEN_RULE_MASK) : STK_RULE_NONE;
-}
-
-static int64_t real_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-/* Sends @n reports; on success the rows they came from count as reported. */
-static bool flush_reports(struct run_state *st, const struct stk_report *batch,
-			  const size_t *rows, size_t n)
-{
-	size_t i;
-
-	if (!n)
-		return true;
-	if (!st->ps || stk_privsep_send_report(st->ps, batch, n * sizeof(*batch)))
-		return false; /* the reader lags or is gone: the next tick tries again */
-	for (i = 0; i < n; i++) {
-		if (rows[i] == SIZE_MAX)
-			st->lost_reported += batch[i].count;
-		else
-			st->decisions.rows[rows[i]].suppressed_reported =
-				st->decisions.rows[rows[i]].suppressed;
-	}
-	return true;
-}
-
-/* One "N more like this suppressed" per key with new suppressions, and one "lost". */
-static void send_reports(struct run_state *st)
-{
-	struct stk_report batch[REPORTS_PER_DGRAM];
-	size_t rows[REPORTS_PER_DGRAM], i, n = 0;
-	struct stk_decision_row *r;
-	int64_t now = real_ns();
-
-	for (i = 0; i < st->decisions.n; i++) {
-		r = &st->decisions.rows[i];
-		if (r->suppressed <= r->suppressed_reported)
-			continue;
-		batch[n] = (struct stk_report){
-			.time_real_ns = now,
-			.count = r->suppressed - r->suppressed_reported,
-			.cgroup_id = r->key.cgroup_id,
-			.kind = STK_REPORT_SUPPRESSED,
-			.rule = plain_rule(st, r->key.rule),
-			.hook = r->key.hook,
-			.action = r->key.action,
-		};
-		rows[n++] = i;
-		if (n == REPORTS_PER_DGRAM) {
-			if (!flush_reports(st, batch, rows, n))
-				return;
-			n = 0;
-		}
-	}
-	if (st->counters[STK_CNT_LOST] > st->lost_reported) {
-		batch[n] = (struct stk_report){
-			.time_real_ns = now,
-			.count = st->counters[STK_CNT_LOST] - st->lost_reported,
-			.kind = STK_REPORT_LOST,
-			.rule = STK_RULE_NONE,
-		};
-		rows[n++] = SIZE_MAX;
-	}
-	flush_reports(st, batch, rows, n);
-}
-
-static void read_counters(struct run_state *st)
-{
-	int fd = stk_enforcer_counters_fd(st->enf), dfd = stk_enforcer_decisions_fd(st->enf);
-	const unsigned long *pos;
-	uint64_t v;
-	uint32_t i;
-	int err;
-
-	/* Programs pinned by an older agent have fewer counters: those stay 0. */
-	for (i = 0; i < STK_CNT_COUNT; i++)
-		if (stk_counter_read(fd, i, &v) == 0)
-			st->counters[i] = v;
-	if (dfd >= 0) {
-		err = stk_decisions_read(dfd, &st->decisions);
-		if (err)
-			stk_warn("events", "reading the decision counters failed: %s",
-				 strerror(-err));
-	}
-	if (st->ring_pos) {
-		pos = st->ring_pos;
-		/* Consumer position on the first page, producer on the second. */
-		st->counters_ring_used = __atomic_load_n(&pos[st->ring_pos_len / 2 / sizeof(*pos)],
-							 __ATOMIC_ACQUIRE) -
-					 __atomic_load_n(&pos[0], __ATOMIC_ACQUIRE);
-	}
-}
-
-static const char *cgroup_name(uint64_t id, void *arg);
-
-static struct json_object *decisions_json(struct run_state *st)
-{
-	struct json_object *arr = json_object_new_array(), *o;
-	const struct stk_rule_ref *ref;
-	struct stk_decision_row *r;
-	const char *cg;
-	uint32_t rule;
-	size_t i;
-
-	for (i = 0; arr && i < st->decisions.n && i < STATUS_DECISIONS_MAX; i++) {
-		r = &st->decisions.rows[i];
-		rule = plain_rule(st, r->key.rule);
-		ref = rule != STK_RULE_NONE && rule < st->fmt.n_rules ? &st->fmt.rules[rule] : NULL;
-		cg = cgroup_name(r->key.cgroup_id, st);
-		o = json_object_new_object();
-		json_object_object_add(o, "policy", json_object_new_string(ref ? ref->policy : ""));
-		json_object_object_add(o, "rule", json_object_new_string(ref ? ref->id : ""));
-		json_object_object_add(o, "cgroup", cg ? json_object_new_string(cg) : NULL);
-		json_object_object_add(o, "cgroup_id", json_object_new_uint64(r->key.cgroup_id));
-		json_object_object_add(o, "hook", json_object_new_string(stk_hook_name(r->key.hook)));
-		json_object_object_add(o, "action", json_object_new_string(stk_action_name(
-							    r->key.action & STK_ACT_MASK)));
-		json_object_object_add(o, "complain",
-				       json_object_new_boolean(r->key.action & STK_ACT_COMPLAIN));
-		json_object_object_add(o, "decisions", json_object_new_uint64(r->decisions));
-		json_object_object_add(o, "suppressed", json_object_new_uint64(r->suppressed));
-		json_object_array_add(arr, o);
-	}
-	return arr;
-}
-
-static void write_metrics(struct run_state *st)
-{
-	struct stk_metrics_input in = {
-		.decisions = &st->decisions,
-		.gen = st->gen,
-		.rules = st->fmt.rules,
-		.n_rules = st->fmt.n_rules,
-		.cgroup_path = cgroup_name,
-		.cgroup_arg = st,
-		.ringbuf_used = st->counters_ring_used,
-		.ringbuf_size = st->ringbuf_size,
-		.policy_loaded_at = st->policy_loaded_at,
-		.policy_load_seconds = st->policy_load_seconds,
-		.reloads = st->info ? st->info->reloads : 0,
-	};
-	int err;
-
-	memcpy(in.counters, st->counters, sizeof(in.counters));
-	err = stk_metrics_write(st->opts->metrics_file, &in);
-	if (err && !st->metrics_failed)
-		stk_warn("metrics", "writing %s failed: %s", st->opts->metrics_file,
-			 strerror(-err));
-	st->metrics_failed = err != 0;
-}
-
 /*
  * The monitor's tick: the kernel counts every decision and every lost
  * event since load (across agent restarts); the audit log hears about
- * suppressed and lost events, the metrics file and status file see all.
+ * suppressed and lost events, the metrics and status files see all.
  */
 static void monitor_tick(void *arg)
 {
 	struct run_state *st = arg;
-	uint64_t lost_before = st->lost_reported;
+	struct stk_watch_policy pol = {
+		.fmt = &st->fmt,
+		.gen = st->gen,
+		.reloads = st->info ? st->info->reloads : 0,
+		.loaded_at = st->policy_loaded_at,
+		.load_seconds = st->policy_load_seconds,
+	};
+	uint64_t lost;
 
-	read_counters(st);
-	send_reports(st);
-	if (st->lost_reported > lost_before)
+	stk_watch_read(&st->watch);
+	lost = stk_watch_report(&st->watch, st->ps, st->gen);
+	if (lost)
 		stk_warn("events", "%llu events were lost (ring buffer full or no agent reading); "
 				   "%llu in all since the programs were loaded",
-			 (unsigned long long)(st->lost_reported - lost_before),
-			 (unsigned long long)st->counters[STK_CNT_LOST]);
+			 (unsigned long long)lost,
+			 (unsigned long long)st->watch.counters[STK_CNT_LOST]);
 	if (st->opts && st->opts->metrics_file)
-		write_metrics(st);
+		stk_watch_metrics(&st->watch, st->opts->metrics_file, &pol);
 	if (st->info) {
-		st->info->decisions = decisions_json(st);
+		st->info->decisions = stk_watch_decisions_json(&st->watch, &pol);
 		stk_status_write(st->info);
 		json_object_put(st->info->decisions);
 		st->info->decisions = NULL;
@@ -532,7 +361,7 @@ static int reopen_log(void *arg)
 /* The reader: the monitor's reports (suppressed, lost) as audit lines. */
 static void write_reports(struct run_state *st, struct stk_privsep *ps)
 {
-	struct stk_report batch[REPORTS_PER_DGRAM];
+	struct stk_report batch[STK_REPORTS_PER_DGRAM];
 	struct json_out j;
 	long n;
 	size_t i;
@@ -707,58 +536,6 @@ static int start_reader(struct run_state *st, struct stk_privsep *ps, const stru
 	return 0;
 }
 
-/* Maps the ring buffer's positions read-only, to report how full it is. */
-static void map_ring_positions(struct run_state *st)
-{
-	struct bpf_map_info mi = {};
-	__u32 len = sizeof(mi);
-	int fd = stk_enforcer_events_fd(st->enf);
-	size_t page = sysconf(_SC_PAGESIZE);
-	void *p;
-
-	if (bpf_obj_get_info_by_fd(fd, &mi, &len))
-		return;
-	p = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
-	if (p == MAP_FAILED)
-		return;
-	st->ring_pos = p;
-	st->ring_pos_len = 2 * page;
-	st->ringbuf_size = mi.max_entries;
-}
-
-/*
- * Sets the kernel's rate limit (the agent's options win over what an
- * earlier agent set) and takes the counters as they are: what happened
- * before this agent (adopted programs) is not reported again.
- */
-static void start_counting(struct run_state *st, const struct run_opts *o)
-{
-	int fd = stk_enforcer_rate_fd(st->enf);
-	__u32 zero = 0;
-	size_t i;
-
-	st->opts = o;
-	if (fd < 0 || bpf_map_update_elem(fd, &zero, &o->rate, BPF_ANY)) {
-		if (o->rate.interval_ns)
-			stk_warn("events", "the programs in force have no rate limit (%s): "
-					   "restart with 'stockade unload' first to get one",
-				 fd < 0 ? "pinned by an older agent" : strerror(errno));
-	} else if (o->rate.interval_ns) {
-		stk_info("events", "rate limit: one event per %llu us per rule and cgroup, "
-				   "bursts of %llu",
-			 (unsigned long long)(o->rate.interval_ns / 1000),
-			 (unsigned long long)o->rate.burst);
-	}
-	map_ring_positions(st);
-	read_counters(st);
-	for (i = 0; i < st->decisions.n; i++)
-		st->decisions.rows[i].suppressed_reported = st->decisions.rows[i].suppressed;
-	if (st->counters[STK_CNT_LOST])
-		stk_warn("events", "%llu events were lost before this agent started",
-			 (unsigned long long)st->counters[STK_CNT_LOST]);
-	st->lost_reported = st->counters[STK_CNT_LOST];
-}
-
 /* Forks the reader and supervises it; returns when the agent should end. */
 static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
 {
@@ -913,7 +690,9 @@ int stk_cmd_run(int argc, char **argv)
 		 st->set->n_pols, st->set->n_rules, n_inodes, n_names, mono_ms() - t_start);
 	st->policy_loaded_at = time(NULL);
 	st->policy_load_seconds = (mono_ms() - t_start) / 1000.0;
-	start_counting(st, &o);
+	st->opts = &o;
+	stk_watch_start(&st->watch, stk_enforcer_counters_fd(enf), stk_enforcer_decisions_fd(enf),
+			stk_enforcer_rate_fd(enf), stk_enforcer_events_fd(enf), &o.rate);
 
 	status = run_split(st, &o, &ids);
 	if (status == STK_EXIT_OK && !o.persist) {
@@ -942,9 +721,7 @@ cleanup:
 	stk_cgroup_names_free(st->cgroups);
 	stk_policy_set_free(st->set);
 	stk_diags_free(&diags);
-	stk_decisions_free(&st->decisions);
-	if (st->ring_pos)
-		munmap(st->ring_pos, st->ring_pos_len);
+	stk_watch_free(&st->watch);
 	free(st);
 	return status;
 }

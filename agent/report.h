@@ -31,6 +31,9 @@ struct stk_report {
 	uint8_t pad[3];
 };
 
+/* Reports per datagram (a datagram socket queues only a few datagrams). */
+#define STK_REPORTS_PER_DGRAM 64
+
 /*
  * stk_report_format() - one report as an audit JSON object (docs/audit.md).
  * Return: 0, -EINVAL for an unknown kind, -ENOSPC when @j is too small.
