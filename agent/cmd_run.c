@@ -589,6 +589,9 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		st->ps = NULL;
 		stk_privsep_stop_reader(&ps);
 	}
+	/* Both live on this stack frame. */
+	st->ps = NULL;
+	st->info = NULL;
 	if (sig) {
 		stk_info("run", "stopping on signal %d", sig);
 		return STK_EXIT_OK;
