@@ -75,6 +75,8 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 	bpf_map__set_max_entries(k->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, k->maps.stk_events, k->maps.stk_counters,
 				  k->maps.stk_config);
+	if (!err)
+		err = stk_shared_maps_use_audit(shared, k->obj);
 	if (err) {
 		snprintf(why, why_len, "sharing maps failed: %s", strerror(-err));
 		goto cleanup;
@@ -103,6 +105,7 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 	}
 	stk_shared_maps_adopt(shared, k->maps.stk_events, k->maps.stk_counters,
 			      k->maps.stk_config);
+	stk_shared_maps_adopt_audit(shared, k->obj);
 	*ret = s;
 	return 0;
 cleanup:

@@ -70,9 +70,13 @@ static int handle(struct log_state *s, const struct stk_log_line *l, const struc
 	case STK_LOG_SUMMARY:
 		return stk_log_summary_add(&s->summary, r);
 	case STK_LOG_SUGGEST:
+		/* Summaries name no path or operation to suggest or replay. */
+		if (r->type)
+			return 0;
 		return stk_suggest_add(&s->suggest, r) < 0 ? -ENOMEM : 0;
 	case STK_LOG_AGAINST:
-		do_against(s, r);
+		if (!r->type)
+			do_against(s, r);
 		return 0;
 	case STK_LOG_LIST:
 		break;

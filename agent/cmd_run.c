@@ -23,6 +23,9 @@
 #include "audit.h"
 #include "cgroup_path.h"
 #include "commands.h"
+#include "rate_opts.h"
+#include "report.h"
+#include "watch.h"
 #include "event_format.h"
 #include "kernel_check.h"
 #include "log.h"
@@ -51,6 +54,8 @@ struct run_opts {
 	const char *pin_dir;
 	const char *user;
 	bool persist;
+	struct stk_rate_config rate; /* interval_ns 0: no rate limit */
+	const char *metrics_file;
 };
 
 struct run_state {
@@ -63,10 +68,16 @@ struct run_state {
 	char host[256];
 	char line[2 * STK_PATH_MAX + 4096];
 	struct stk_enforcer *enf;
-	uint64_t lost_reported;
 	uint64_t after_stop;
 	uint32_t gen; /* the policy generation st->set was put in force as */
 	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
+	/* The monitor's ticks: counters, reports, metrics (watch.h). */
+	const struct run_opts *opts;
+	struct stk_privsep *ps; /* the current reader's, NULL between readers */
+	struct stk_status_info *info;
+	struct stk_watch watch;
+	int64_t policy_loaded_at;
+	double policy_load_seconds;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -95,7 +106,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
 		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
-		"                    [--user USER] [--persist] [-v]\n");
+		"                    [--user USER] [--persist] [--rate-limit N[/s|/m]]\n"
+		"                    [--rate-burst B] [--metrics-file PATH] [-v]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -109,12 +121,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "pin-dir", required_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "persist", no_argument, NULL, 'K' },
+		{ "rate-limit", required_argument, NULL, 'R' },
+		{ "rate-burst", required_argument, NULL, 'B' },
+		{ "metrics-file", required_argument, NULL, 'M' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	char *end;
-	int opt;
+	int opt, err;
+	bool burst_set = false;
+	uint64_t interval;
 
 	o->audit_log = STK_AUDIT_LOG_DEFAULT;
 	o->syslog = true;
@@ -152,6 +169,23 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'K':
 			o->persist = true;
+			break;
+		case 'R':
+			err = stk_parse_rate(optarg, &interval);
+			if (err)
+				return err;
+			o->rate.interval_ns = interval;
+			if (!burst_set)
+				o->rate.burst = stk_rate_default_burst(o->rate.interval_ns);
+			break;
+		case 'B':
+			o->rate.burst = strtoull(optarg, &end, 10);
+			if (*end || !*optarg || o->rate.burst > 1000000)
+				return -EINVAL;
+			burst_set = true;
+			break;
+		case 'M':
+			o->metrics_file = optarg;
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -282,19 +316,38 @@ static void drain_old(int events_fd, void *arg)
 	stk_audit_flush(st->audit);
 }
 
-/* Lost events are counted in the kernel since load, across agent restarts. */
-static void report_lost(void *arg)
+/*
+ * The monitor's tick: the kernel counts every decision and every lost
+ * event since load (across agent restarts); the audit log hears about
+ * suppressed and lost events, the metrics and status files see all.
+ */
+static void monitor_tick(void *arg)
 {
 	struct run_state *st = arg;
+	struct stk_watch_policy pol = {
+		.fmt = &st->fmt,
+		.gen = st->gen,
+		.reloads = st->info ? st->info->reloads : 0,
+		.loaded_at = st->policy_loaded_at,
+		.load_seconds = st->policy_load_seconds,
+	};
 	uint64_t lost;
 
-	if (stk_counter_read(stk_enforcer_counters_fd(st->enf), STK_CNT_LOST, &lost))
-		return;
-	if (lost > st->lost_reported)
+	stk_watch_read(&st->watch);
+	lost = stk_watch_report(&st->watch, st->ps, st->gen);
+	if (lost)
 		stk_warn("events", "%llu events were lost (ring buffer full or no agent reading); "
 				   "%llu in all since the programs were loaded",
-			 (unsigned long long)(lost - st->lost_reported), (unsigned long long)lost);
-	st->lost_reported = lost;
+			 (unsigned long long)lost,
+			 (unsigned long long)st->watch.counters[STK_CNT_LOST]);
+	if (st->opts && st->opts->metrics_file)
+		stk_watch_metrics(&st->watch, st->opts->metrics_file, &pol);
+	if (st->info) {
+		st->info->decisions = stk_watch_decisions_json(&st->watch, &pol);
+		stk_status_write(st->info);
+		json_object_put(st->info->decisions);
+		st->info->decisions = NULL;
+	}
 }
 
 static int reopen_log(void *arg)
@@ -303,6 +356,31 @@ static int reopen_log(void *arg)
 	const char *path = stk_audit_path(st->audit);
 
 	return path ? stk_audit_open_file(path) : -ENOENT;
+}
+
+/* The reader: the monitor's reports (suppressed, lost) as audit lines. */
+static void write_reports(struct run_state *st, struct stk_privsep *ps)
+{
+	struct stk_report batch[STK_REPORTS_PER_DGRAM];
+	struct json_out j;
+	long n;
+	size_t i;
+	int err;
+
+	while ((n = stk_privsep_recv_report(ps, batch, sizeof(batch))) > 0) {
+		for (i = 0; i < (size_t)n / sizeof(batch[0]); i++) {
+			json_out_init(&j, st->line, sizeof(st->line));
+			if (stk_report_format(&st->fmt, ++st->seq, &batch[i], &j))
+				continue;
+			err = stk_audit_write(st->audit, j.buf, j.len,
+					      batch[i].kind == STK_REPORT_SUPPRESSED &&
+						      (batch[i].action & STK_ACT_MASK) ==
+							      STK_ACT_DENY);
+			if (err)
+				stk_err("audit", "writing the audit log failed: %s",
+					strerror(-err));
+		}
+	}
 }
 
 /* The reader: unprivileged, turns events into audit lines until SIGTERM. */
@@ -335,6 +413,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 			stk_err("events", "reading events failed: %s", strerror(-err));
 			break;
 		}
+		write_reports(st, ps);
 		stk_audit_flush(st->audit);
 		/* Wall-clock jumps (NTP, suspend) must not skew event times. */
 		st->fmt.boot_to_real_ns = boot_to_real_ns();
@@ -348,6 +427,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	}
 	/* Whatever the kernel already queued belongs in the log. */
 	ring_buffer__consume(rb);
+	write_reports(st, ps);
 	stk_audit_flush(st->audit);
 	return stop_signal ? STK_EXIT_OK : STK_EXIT_FAIL;
 }
@@ -459,7 +539,7 @@ static int start_reader(struct run_state *st, struct stk_privsep *ps, const stru
 /* Forks the reader and supervises it; returns when the agent should end. */
 static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
 {
-	struct stk_monitor_ops ops = { .tick = report_lost, .reopen_log = reopen_log, .arg = st };
+	struct stk_monitor_ops ops = { .tick = monitor_tick, .reopen_log = reopen_log, .arg = st };
 	struct stk_status_info info = {
 		.pin_dir = o->pin_dir,
 		.user = ids->name,
@@ -472,13 +552,17 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 	char why[1024];
 	struct stk_privsep ps;
 	int err, sig, wst = 0;
+	long long t_reload;
 
+	st->info = &info;
 	for (;;) {
 		st->gen = active_gen(o->pin_dir);
 		if (start_reader(st, &ps, ids))
 			return STK_EXIT_FAIL;
+		st->ps = &ps;
 		info.reader_pid = ps.reader;
 		info.set = st->set;
+		info.started = time(NULL); /* the ticks rewrite the file: keep this */
 		err = stk_status_write(&info);
 		if (err)
 			stk_warn("run", "writing the status file failed: %s", strerror(-err));
@@ -486,8 +570,13 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		/* Failed reloads keep the reader; a successful one restarts it. */
 		while ((sig = stk_privsep_monitor(&ps, &ops, &wst)) == SIGHUP) {
 			stk_notify("RELOADING=1");
+			t_reload = mono_ms();
 			err = reload(st, o, why, sizeof(why));
 			info.reloads++;
+			if (!err) {
+				st->policy_loaded_at = time(NULL);
+				st->policy_load_seconds = (mono_ms() - t_reload) / 1000.0;
+			}
 			info.last_reload = err ? why : "ok";
 			if (!err)
 				break;
@@ -497,8 +586,12 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		if (sig != SIGHUP)
 			break;
 		/* The old reader drains what it can; the rest waits in the ring buffer. */
+		st->ps = NULL;
 		stk_privsep_stop_reader(&ps);
 	}
+	/* Both live on this stack frame. */
+	st->ps = NULL;
+	st->info = NULL;
 	if (sig) {
 		stk_info("run", "stopping on signal %d", sig);
 		return STK_EXIT_OK;
@@ -598,7 +691,11 @@ int stk_cmd_run(int argc, char **argv)
 	stk_info("run", "enforcing %zu policies, %zu rules (%zu inode and %zu name keys), "
 		 "ready in %lld ms",
 		 st->set->n_pols, st->set->n_rules, n_inodes, n_names, mono_ms() - t_start);
-	report_lost(st);
+	st->policy_loaded_at = time(NULL);
+	st->policy_load_seconds = (mono_ms() - t_start) / 1000.0;
+	st->opts = &o;
+	stk_watch_start(&st->watch, stk_enforcer_counters_fd(enf), stk_enforcer_decisions_fd(enf),
+			stk_enforcer_rate_fd(enf), stk_enforcer_events_fd(enf), &o.rate);
 
 	status = run_split(st, &o, &ids);
 	if (status == STK_EXIT_OK && !o.persist) {
@@ -627,6 +724,7 @@ cleanup:
 	stk_cgroup_names_free(st->cgroups);
 	stk_policy_set_free(st->set);
 	stk_diags_free(&diags);
+	stk_watch_free(&st->watch);
 	free(st);
 	return status;
 }

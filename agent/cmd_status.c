@@ -79,6 +79,8 @@ static struct json_object *counters_json(const char *pin_dir)
 		[STK_CNT_LOST] = "lost",
 		[STK_CNT_DENIED] = "denied",
 		[STK_CNT_WALK_LIMIT] = "walk_limit",
+		[STK_CNT_SUPPRESSED] = "suppressed",
+		[STK_CNT_UNCOUNTED] = "uncounted",
 	};
 	int fd = stk_pin_open_map(pin_dir, "stk_counters", BPF_F_RDONLY);
 	struct json_object *o;
@@ -143,6 +145,21 @@ static void print_text(struct json_object *o)
 			v = json_object_array_get_idx(arr, i);
 			printf("  %-20s hook %-16s link %s prog %s\n", str(v, "name"),
 			       str(v, "hook"), str(v, "link_id"), str(v, "prog_id"));
+		}
+	}
+	if (json_object_object_get_ex(o, "agent", &agent) &&
+	    json_object_object_get_ex(agent, "decisions", &arr) && json_object_array_length(arr)) {
+		printf("decisions (exact, counted in the kernel):\n");
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			v = json_object_array_get_idx(arr, i);
+			printf("  %s/%s cgroup %s hook %s %s%s: %s (%s suppressed)\n",
+			       str(v, "policy"), str(v, "rule"), str(v, "cgroup"), str(v, "hook"),
+			       str(v, "action"),
+			       json_object_object_get_ex(v, "complain", &c) &&
+					       json_object_get_boolean(c) ?
+				       " (complain)" :
+				       "",
+			       str(v, "decisions"), str(v, "suppressed"));
 		}
 	}
 	if (json_object_object_get_ex(o, "counters", &c)) {

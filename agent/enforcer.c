@@ -130,6 +130,16 @@ int stk_enforcer_counters_fd(const struct stk_enforcer *e)
 	return e->shared.counters_fd;
 }
 
+int stk_enforcer_decisions_fd(const struct stk_enforcer *e)
+{
+	return e->shared.decisions_fd;
+}
+
+int stk_enforcer_rate_fd(const struct stk_enforcer *e)
+{
+	return e->shared.rate_fd;
+}
+
 int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t why_len)
 {
 	int err = stk_pin_dir_create(dir);
@@ -165,6 +175,10 @@ int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, si
 	e->shared.counters_fd = stk_pin_open_map(dir, "stk_counters", 0);
 	e->shared.config_fd = stk_pin_open_map(dir, "stk_config", 0);
 	e->shared.agent_fd = stk_pin_open_map(dir, "stk_agent_tasks", 0);
+	/* Optional: programs pinned by an older agent have no decision counters. */
+	e->shared.decisions_fd = stk_pin_open_map(dir, "stk_decisions", 0);
+	e->shared.rate_fd = stk_pin_open_map(dir, "stk_rate", 0);
+	e->shared.buckets_fd = stk_pin_open_map(dir, "stk_rate_buckets", 0);
 	err = e->shared.events_fd < 0 ? e->shared.events_fd :
 	      e->shared.counters_fd < 0 ? e->shared.counters_fd :
 	      e->shared.config_fd < 0 ? e->shared.config_fd :
@@ -289,6 +303,9 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 		close_fd(e->shared.counters_fd);
 		close_fd(e->shared.config_fd);
 		close_fd(e->shared.agent_fd);
+		close_fd(e->shared.decisions_fd);
+		close_fd(e->shared.rate_fd);
+		close_fd(e->shared.buckets_fd);
 	}
 	stk_lsm_walk_set_destroy(e->exec);
 	stk_lsm_walk_set_destroy(e->file_ops);

@@ -33,6 +33,9 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len);
 int stk_enforcer_events_fd(const struct stk_enforcer *e);
 int stk_enforcer_counters_fd(const struct stk_enforcer *e);
+/* stk_decisions and stk_rate (stk_abi.h); -1 if the adopted programs predate them. */
+int stk_enforcer_decisions_fd(const struct stk_enforcer *e);
+int stk_enforcer_rate_fd(const struct stk_enforcer *e);
 /*
  * Pins every set's maps and links under @dir (pin.h), so enforcement stays
  * when the agent dies. Call after stk_enforcer_attach().

@@ -157,15 +157,34 @@ int stk_log_rec_parse(const char *line, size_t len, struct stk_log_rec *ret, cha
 		stk_log_rec_clear(&r);
 		return fail(err, err_len, -EINVAL, "%s", "missing or bad \"time\"");
 	}
-	r.action = opt_str(o, "action", &bad);
-	r.hook = opt_str(o, "hook", &bad);
-	if (!r.action || !r.hook || !json_object_object_get_ex(o, "enforced", &v) ||
-	    !json_object_is_type(v, json_type_boolean)) {
+	r.type = opt_str(o, "type", &bad);
+	if (r.type && !strcmp(r.type, "lost")) {
+		/* Lost events were never seen: a count, nothing else. */
+		r.count = (uint64_t)opt_int(o, "lost", &bad);
+		r.action = "";
+		r.hook = "";
+	} else if (r.type && !strcmp(r.type, "suppressed")) {
+		r.count = (uint64_t)opt_int(o, "suppressed", &bad);
+	} else if (r.type) {
+		stk_log_rec_clear(&r);
+		return fail(err, err_len, -EINVAL, "unknown \"type\" %s", r.type);
+	}
+	if (!r.action)
+		r.action = opt_str(o, "action", &bad);
+	if (!r.hook)
+		r.hook = opt_str(o, "hook", &bad);
+	if (bad || (r.type && (int64_t)r.count < 0)) {
+		stk_log_rec_clear(&r);
+		return fail(err, err_len, -EINVAL, "%s", "a field has the wrong type");
+	}
+	if (!r.action || !r.hook ||
+	    (r.hook[0] && (!json_object_object_get_ex(o, "enforced", &v) ||
+			   !json_object_is_type(v, json_type_boolean)))) {
 		stk_log_rec_clear(&r);
 		return fail(err, err_len, -EINVAL, "%s",
 			    "missing or mistyped \"action\", \"hook\" or \"enforced\"");
 	}
-	r.enforced = json_object_get_boolean(v);
+	r.enforced = r.hook[0] && json_object_get_boolean(v);
 	r.seq = (uint64_t)opt_int(o, "seq", &bad);
 	r.host = opt_str(o, "host", &bad);
 	r.policy = opt_str(o, "policy", &bad);

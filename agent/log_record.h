@@ -34,6 +34,13 @@ struct stk_log_rec {
 	bool path_truncated;
 	uint32_t access;	/* STK_FACC_BIT mask of "access"; 0 if absent */
 	char container_id[65];	/* the id the cgroup path shows, or "" */
+	/*
+	 * NULL for an event; "suppressed" or "lost" for a summary the agent
+	 * wrote (docs/audit.md): @count events of this rule, cgroup and hook
+	 * the rate limit kept back, or events lost (no action, hook, rule).
+	 */
+	const char *type;
+	uint64_t count;
 };
 
 /* The record's container: its "container" field, else the id its cgroup shows, or NULL. */

@@ -123,29 +123,40 @@ int stk_log_summary_add(struct stk_log_summary *s, const struct stk_log_rec *r)
 	struct tm tm;
 	int err = 0;
 
+	/* A "suppressed" summary stands for its count of events; paths and binaries are unknown. */
+	uint64_t n = r->type ? r->count : 1;
+
+	if (r->type && !strcmp(r->type, "lost")) {
+		s->lost += r->count;
+		return 0;
+	}
 	if (!s->events || r->time_ns < s->first_ns)
 		s->first_ns = r->time_ns;
 	if (!s->events || r->time_ns > s->last_ns)
 		s->last_ns = r->time_ns;
-	s->events++;
+	s->events += n;
+	if (r->type)
+		s->suppressed += n;
 	if (!strcmp(r->action, "deny")) {
 		if (r->enforced)
-			s->denied++;
+			s->denied += n;
 		else
-			s->complain++;
+			s->complain += n;
 	} else if (!strcmp(r->action, "audit")) {
-		s->audited++;
+		s->audited += n;
 	}
 	snprintf(key, sizeof(key), "%s/%s", r->policy, r->rule[0] ? r->rule : "-");
 	gmtime_r(&sec, &tm);
 	strftime(hour, sizeof(hour), "%Y-%m-%d %H:00", &tm);
-	err = err ?: stk_tally_add(&s->by_rule, key, 1);
+	err = err ?: stk_tally_add(&s->by_rule, key, n);
 	scope = stk_log_rec_container(r);
 	if (!scope)
 		scope = r->cgroup ? r->cgroup : "-";
-	err = err ?: stk_tally_add(&s->by_scope, scope, 1);
-	err = err ?: stk_tally_add(&s->by_hook, r->hook, 1);
-	err = err ?: stk_tally_add(&s->by_hour, hour, 1);
+	err = err ?: stk_tally_add(&s->by_scope, scope, n);
+	err = err ?: stk_tally_add(&s->by_hook, r->hook, n);
+	err = err ?: stk_tally_add(&s->by_hour, hour, n);
+	if (r->type)
+		return err;
 	if (r->path)
 		err = err ?: stk_tally_add(&s->by_path, r->path, 1);
 	err = err ?: stk_tally_add(&s->by_binary, r->exe ? r->exe : r->comm, 1);
@@ -178,6 +189,10 @@ void stk_log_summary_print(const struct stk_log_summary *s, FILE *out, size_t to
 {
 	char a[32], b[32];
 
+	if (s->lost)
+		fprintf(out, "%llu events lost (the agent's ring buffer was full): counts below "
+			     "miss them\n",
+			(unsigned long long)s->lost);
 	if (!s->events) {
 		fprintf(out, "No events.\n");
 		return;
@@ -188,6 +203,10 @@ void stk_log_summary_print(const struct stk_log_summary *s, FILE *out, size_t to
 	fprintf(out, "  denied: %llu, would be denied (complain mode): %llu, audited: %llu\n",
 		(unsigned long long)s->denied, (unsigned long long)s->complain,
 		(unsigned long long)s->audited);
+	if (s->suppressed)
+		fprintf(out, "  of which the rate limit suppressed: %llu (counted, not logged one by "
+			     "one: not in the top paths and binaries)\n",
+			(unsigned long long)s->suppressed);
 	section(out, "By rule (policy/rule)", &s->by_rule, false, 0);
 	section(out, "By container or cgroup", &s->by_scope, false, top);
 	section(out, "By hook", &s->by_hook, false, 0);
@@ -219,6 +238,8 @@ int stk_log_summary_json(const struct stk_log_summary *s, FILE *out)
 	json_object_object_add(o, "denied", json_object_new_int64((int64_t)s->denied));
 	json_object_object_add(o, "complain", json_object_new_int64((int64_t)s->complain));
 	json_object_object_add(o, "audited", json_object_new_int64((int64_t)s->audited));
+	json_object_object_add(o, "suppressed", json_object_new_int64((int64_t)s->suppressed));
+	json_object_object_add(o, "lost", json_object_new_int64((int64_t)s->lost));
 	if (s->events) {
 		stk_log_format_time(s->first_ns, a, sizeof(a));
 		stk_log_format_time(s->last_ns, b, sizeof(b));

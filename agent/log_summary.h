@@ -38,6 +38,8 @@ struct stk_log_summary {
 	uint64_t denied;   /* action deny, enforced */
 	uint64_t complain; /* action deny, not enforced */
 	uint64_t audited;
+	uint64_t suppressed; /* of the events above, known from "suppressed" summaries */
+	uint64_t lost;       /* events "lost" summaries report: in no count above */
 	int64_t first_ns, last_ns;
 	struct stk_tally by_rule;   /* "policy/rule" */
 	struct stk_tally by_scope;  /* container id, else cgroup */

@@ -69,6 +69,13 @@ char *stk_log_target(const struct stk_log_rec *r)
 	size_t n = 0;
 	int i;
 
+	if (r->type) {
+		if (asprintf(&raw, "(%llu %s)", (unsigned long long)r->count,
+			     strcmp(r->type, "lost") ? "more like this suppressed" :
+						       "events lost") < 0)
+			return NULL;
+		return raw;
+	}
 	if (!r->path)
 		return strdup("-");
 	for (i = 0; i < STK_FACC_COUNT; i++)

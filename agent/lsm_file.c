@@ -165,6 +165,8 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 				  f->skel->maps.stk_config);
 	if (!err)
 		err = stk_shared_maps_use_agent(shared, f->skel->maps.stk_agent_tasks);
+	if (!err)
+		err = stk_shared_maps_use_audit(shared, f->skel->obj);
 	if (err) {
 		snprintf(why, why_len, "sharing maps failed: %s", strerror(-err));
 		goto cleanup;
@@ -184,6 +186,7 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 	stk_shared_maps_adopt(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
 			      f->skel->maps.stk_config);
 	stk_shared_maps_adopt_agent(shared, f->skel->maps.stk_agent_tasks);
+	stk_shared_maps_adopt_audit(shared, f->skel->obj);
 	*ret = f;
 	return 0;
 cleanup:

@@ -43,6 +43,8 @@ static int share(struct bpf_object *obj, const struct stk_shared_maps *s, size_t
 	err = stk_shared_maps_use(s, ev, cnt, cfg);
 	if (!err)
 		err = stk_shared_maps_use_agent(s, agent);
+	if (!err)
+		err = stk_shared_maps_use_audit(s, obj);
 	return err;
 }
 
@@ -52,6 +54,7 @@ static void adopt(struct bpf_object *obj, struct stk_shared_maps *s)
 	stk_shared_maps_adopt(s, map_of(obj, "stk_events"), map_of(obj, "stk_counters"),
 			      map_of(obj, "stk_config"));
 	stk_shared_maps_adopt_agent(s, map_of(obj, "stk_agent_tasks"));
+	stk_shared_maps_adopt_audit(s, obj);
 }
 
 /*

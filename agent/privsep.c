@@ -31,7 +31,7 @@ static void monitor_signals(sigset_t *set)
 
 int stk_privsep_fork(struct stk_privsep *ps)
 {
-	int pipefd[2], sv[2];
+	int pipefd[2], sv[2], rv[2];
 	sigset_t set, old;
 	pid_t pid;
 
@@ -41,6 +41,13 @@ int stk_privsep_fork(struct stk_privsep *ps)
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv)) {
 		close(pipefd[0]);
 		close(pipefd[1]);
+		return -errno;
+	}
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, rv)) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		close(sv[0]);
+		close(sv[1]);
 		return -errno;
 	}
 	monitor_signals(&set);
@@ -56,17 +63,21 @@ int stk_privsep_fork(struct stk_privsep *ps)
 		ps->is_reader = true;
 		close(pipefd[0]);
 		close(sv[0]);
+		close(rv[0]);
 		ps->ready_fd = pipefd[1];
 		ps->fd_sock = sv[1];
+		ps->report_sock = rv[1];
 		/* Not SIG_SETMASK to @old: a monitor forking again has them blocked already. */
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		return 0;
 	}
 	close(pipefd[1]);
 	close(sv[1]);
+	close(rv[1]);
 	ps->reader = pid;
 	ps->ready_fd = pipefd[0];
 	ps->fd_sock = sv[0];
+	ps->report_sock = rv[0];
 	return 0;
 }
 
@@ -173,6 +184,22 @@ static int send_fd(struct stk_privsep *ps, int fd)
 	return sendmsg(ps->fd_sock, &m.msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
+int stk_privsep_send_report(struct stk_privsep *ps, const void *buf, size_t len)
+{
+	if (ps->report_sock < 0)
+		return -ENOTCONN;
+	return send(ps->report_sock, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+long stk_privsep_recv_report(struct stk_privsep *ps, void *buf, size_t len)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	/* recvmsg: the one receive call the reader's seccomp filter allows. */
+	return recvmsg(ps->report_sock, &msg, MSG_DONTWAIT);
+}
+
 int stk_privsep_wait_ready(struct stk_privsep *ps)
 {
 	char c;
@@ -216,6 +243,8 @@ void stk_privsep_stop_reader(struct stk_privsep *ps)
 		;
 	close(ps->fd_sock);
 	ps->fd_sock = -1;
+	close(ps->report_sock);
+	ps->report_sock = -1;
 }
 
 int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *ops,

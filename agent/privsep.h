@@ -23,6 +23,7 @@ struct stk_privsep {
 	pid_t reader;  /* in the monitor */
 	int ready_fd;  /* monitor: read end; reader: write end */
 	int fd_sock;   /* passes reopened log fds from the monitor to the reader */
+	int report_sock; /* monitor to reader: counter reports for the log (report.h) */
 };
 
 /*
@@ -39,6 +40,14 @@ int stk_privsep_reader_bind(const struct stk_privsep *ps);
 int stk_privsep_reader_ready(struct stk_privsep *ps);
 /* Reader: a log fd the monitor sent, or -1. */
 int stk_privsep_recv_fd(struct stk_privsep *ps);
+
+/*
+ * Monitor: sends one datagram of reports without blocking. -EAGAIN when
+ * the reader lags behind (the caller keeps them for the next tick).
+ */
+int stk_privsep_send_report(struct stk_privsep *ps, const void *buf, size_t len);
+/* Reader: the next datagram of reports into @buf without blocking; its size, or -1. */
+long stk_privsep_recv_report(struct stk_privsep *ps, void *buf, size_t len);
 
 /* Monitor: 0 once the reader is ready, -ECHILD if it died first. */
 int stk_privsep_wait_ready(struct stk_privsep *ps);

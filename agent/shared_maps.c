@@ -65,3 +65,43 @@ int stk_shared_maps_mark_agent(const struct stk_shared_maps *s)
 	close(pidfd);
 	return err;
 }
+
+static const char *const audit_maps[] = { "stk_decisions", "stk_rate", "stk_rate_buckets" };
+
+static int *audit_fd(struct stk_shared_maps *s, size_t i)
+{
+	int *fds[] = { &s->decisions_fd, &s->rate_fd, &s->buckets_fd };
+
+	return fds[i];
+}
+
+int stk_shared_maps_use_audit(const struct stk_shared_maps *s, struct bpf_object *obj)
+{
+	struct bpf_map *m;
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(audit_maps) / sizeof(audit_maps[0]); i++) {
+		m = bpf_object__find_map_by_name(obj, audit_maps[i]);
+		if (!m)
+			return -ENOENT;
+		if (*audit_fd((struct stk_shared_maps *)s, i) < 0)
+			continue;
+		err = bpf_map__reuse_fd(m, *audit_fd((struct stk_shared_maps *)s, i));
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+void stk_shared_maps_adopt_audit(struct stk_shared_maps *s, struct bpf_object *obj)
+{
+	struct bpf_map *m;
+	size_t i;
+
+	for (i = 0; i < sizeof(audit_maps) / sizeof(audit_maps[0]); i++) {
+		m = bpf_object__find_map_by_name(obj, audit_maps[i]);
+		if (m && *audit_fd(s, i) < 0)
+			*audit_fd(s, i) = bpf_map__fd(m);
+	}
+}

@@ -16,9 +16,14 @@ struct stk_shared_maps {
 	int counters_fd;
 	int config_fd;
 	int agent_fd;    /* stk_agent_tasks: -1 until a set that shares it is loaded */
+	int decisions_fd; /* stk_decisions, stk_rate, stk_rate_buckets: -1 until loaded */
+	int rate_fd;
+	int buckets_fd;
 };
 
-#define STK_SHARED_MAPS_INIT { .events_fd = -1, .counters_fd = -1, .config_fd = -1, .agent_fd = -1 }
+#define STK_SHARED_MAPS_INIT                                                                   \
+	{ .events_fd = -1, .counters_fd = -1, .config_fd = -1, .agent_fd = -1,                 \
+	  .decisions_fd = -1, .rate_fd = -1, .buckets_fd = -1 }
 
 /*
  * stk_shared_maps_use() - before a set is loaded: make its copies of the
@@ -46,5 +51,16 @@ void stk_shared_maps_adopt_agent(struct stk_shared_maps *s, struct bpf_map *agen
  * Return: 0 or a negative errno.
  */
 int stk_shared_maps_mark_agent(const struct stk_shared_maps *s);
+
+struct bpf_object;
+/*
+ * The maps of stk_event_admit() (decision counters and rate limit,
+ * common.bpf.h): every set that sends events must share them, by
+ * _use_audit() before load and _adopt_audit() after, or its decisions are
+ * counted apart from everyone else's.
+ * Return: 0 or a negative errno (-ENOENT: @obj lacks them).
+ */
+int stk_shared_maps_use_audit(const struct stk_shared_maps *s, struct bpf_object *obj);
+void stk_shared_maps_adopt_audit(struct stk_shared_maps *s, struct bpf_object *obj);
 
 #endif /* STK_SHARED_MAPS_H */

@@ -58,7 +58,8 @@ int stk_status_write(const struct stk_status_info *info)
 	json_object_object_add(o, "pin_dir", json_object_new_string(info->pin_dir));
 	json_object_object_add(o, "adopted", json_object_new_boolean(info->adopted));
 	json_object_object_add(o, "persist", json_object_new_boolean(info->persist));
-	json_object_object_add(o, "started", json_object_new_int64(time(NULL)));
+	json_object_object_add(o, "started",
+			       json_object_new_int64(info->started ? info->started : time(NULL)));
 	json_object_object_add(o, "rules", json_object_new_int64(info->set->n_rules));
 	json_object_object_add(o, "policies", policies_json(info->set));
 	args = json_object_new_array();
@@ -69,6 +70,8 @@ int stk_status_write(const struct stk_status_info *info)
 	if (info->last_reload)
 		json_object_object_add(o, "last_reload",
 				       json_object_new_string(info->last_reload));
+	if (info->decisions)
+		json_object_object_add(o, "decisions", json_object_get(info->decisions));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 
 	if (mkdir(STK_STATUS_DIR, 0755) && errno != EEXIST) {

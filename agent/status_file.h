@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -31,6 +32,8 @@ struct stk_status_info {
 	size_t n_policy_args;
 	unsigned int reloads;     /* reload attempts so far */
 	const char *last_reload;  /* "ok" or why the last one failed; NULL before any */
+	struct json_object *decisions; /* the kernel's decision counters, or NULL (borrowed) */
+	time_t started;           /* when the current reader started; 0: now */
 };
 
 /* The status file for @pin_dir: status.json for the default, status-<base>.json otherwise. */

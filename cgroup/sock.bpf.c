@@ -111,6 +111,8 @@ static __always_inline void report(const struct net_req *rq, __u32 protocol, __u
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
 
+	if (!stk_event_admit(rq->hook, rule, action))
+		return;
 	/* Like stk_fill_hdr(), without the task: socket hooks cannot read it (ppid 0). */
 	ev.hdr.time_boot_ns = bpf_ktime_get_boot_ns();
 	ev.hdr.cgroup_id = bpf_get_current_cgroup_id();

@@ -298,7 +298,45 @@ enum stk_counter {
 	STK_CNT_LOST = 1,     /* events the ring buffer had no room for */
 	STK_CNT_DENIED = 2,   /* accesses denied */
 	STK_CNT_WALK_LIMIT = 3, /* ancestry walks cut at STK_WALK_MAX */
-	STK_CNT_COUNT = 4,
+	STK_CNT_SUPPRESSED = 4, /* events the rate limit kept back (counted, not sent) */
+	STK_CNT_UNCOUNTED = 5,  /* decisions stk_decisions had no room for (map full) */
+	STK_CNT_COUNT = 6,
+};
+
+/*
+ * Audit under load (docs/audit.md). Every decision that is reported (deny,
+ * audit) goes through stk_event_admit() (common.bpf.h), which counts it in
+ * stk_decisions, exactly, whatever happens to its event, and asks the
+ * token bucket of its (rule, cgroup) whether the event may be sent.
+ * Events sent + suppressed + lost = decisions reported.
+ */
+struct stk_decision_key {
+	__u64 cgroup_id;
+	__u32 rule;  /* as in the event: generation-tagged, or STK_RULE_NONE */
+	__u16 hook;  /* enum stk_hook / stk_net_hook */
+	__u8 action; /* enum stk_action | STK_ACT_COMPLAIN */
+	__u8 pad;
+};
+
+/* Value of stk_decisions (per CPU: the agent adds the CPUs up). */
+struct stk_decision_count {
+	__u64 decisions;  /* decided with this key */
+	__u64 suppressed; /* of which the event was kept back by the rate limit */
+};
+
+/* Keys stk_decisions holds; past it decisions are counted in STK_CNT_UNCOUNTED. */
+#define STK_DECISIONS_MAX 16384
+/* (rule, cgroup) token buckets; the least recently used is forgotten past it. */
+#define STK_RATE_BUCKETS_MAX 16384
+
+/*
+ * stk_rate (array, one entry): the rate limit, set by the agent. Events of
+ * one (rule, cgroup) are spaced by interval_ns on average, with bursts of
+ * up to burst events (a GCRA token bucket); interval_ns == 0: no limit.
+ */
+struct stk_rate_config {
+	__u64 interval_ns;
+	__u64 burst;
 };
 
 #ifndef __bpf__
@@ -315,6 +353,9 @@ _Static_assert(sizeof(struct stk_ops_config) ==
 _Static_assert(sizeof(struct stk_event_cap) == 72 + 8, "stk_event_cap layout");
 _Static_assert(sizeof(struct stk_event_kernel) == 72 + 16 + 64, "stk_event_kernel layout");
 _Static_assert(sizeof(struct stk_event_sock) == 72 + 16, "stk_event_sock layout");
+_Static_assert(sizeof(struct stk_decision_key) == 16, "stk_decision_key layout");
+_Static_assert(sizeof(struct stk_decision_count) == 16, "stk_decision_count layout");
+_Static_assert(sizeof(struct stk_rate_config) == 16, "stk_rate_config layout");
 #endif
 
 /*

@@ -72,6 +72,123 @@ static __always_inline void stk_count(enum stk_counter which)
 		*n += 1;
 }
 
+/* Decisions reported (deny, audit), per (rule, cgroup, hook, action): exact. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, STK_DECISIONS_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stk_decision_key);
+	__type(value, struct stk_decision_count);
+} stk_decisions SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_rate_config);
+} stk_rate SEC(".maps");
+
+/*
+ * A (rule, cgroup)'s bucket: when its next event is due (GCRA's
+ * "theoretical arrival time"). No lock: LRU maps cannot hold one, and
+ * another CPU racing on the same bucket can at worst let one extra event
+ * through; the decision counts stay exact whatever the bucket says.
+ */
+struct stk_rate_bucket {
+	__u64 tat_ns;
+};
+
+struct stk_rate_key {
+	__u64 cgroup_id;
+	__u32 rule;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, STK_RATE_BUCKETS_MAX);
+	__type(key, struct stk_rate_key);
+	__type(value, struct stk_rate_bucket);
+} stk_rate_buckets SEC(".maps");
+
+/* Adds one decision to @k's counts; a full map is counted, never silent. */
+static __always_inline void stk_count_decision(const struct stk_decision_key *k, bool suppressed)
+{
+	struct stk_decision_count *c, one = { .decisions = 1, .suppressed = suppressed };
+	long err;
+
+	c = bpf_map_lookup_elem(&stk_decisions, k);
+	if (!c) {
+		/* A new element holds @one on this CPU and zero on the others. */
+		err = bpf_map_update_elem(&stk_decisions, k, &one, BPF_NOEXIST);
+		if (!err)
+			return;
+		/* -EEXIST: another CPU created it in between. */
+		c = bpf_map_lookup_elem(&stk_decisions, k);
+		if (!c) {
+			stk_count(STK_CNT_UNCOUNTED);
+			return;
+		}
+	}
+	/* Per CPU, but a program may be preempted by another on the same CPU. */
+	__sync_fetch_and_add(&c->decisions, 1);
+	if (suppressed)
+		__sync_fetch_and_add(&c->suppressed, 1);
+}
+
+/* Whether the token bucket of (@rule, @cgroup_id) lets one more event through now. */
+static __always_inline bool stk_rate_admit(__u64 cgroup_id, __u32 rule)
+{
+	struct stk_rate_key k = { .cgroup_id = cgroup_id, .rule = rule };
+	struct stk_rate_bucket *b, fresh = {};
+	struct stk_rate_config *cfg;
+	__u64 now, tat, tolerance;
+	__u32 zero = 0;
+	bool admit;
+
+	cfg = bpf_map_lookup_elem(&stk_rate, &zero);
+	if (!cfg || !cfg->interval_ns)
+		return true;
+	now = bpf_ktime_get_ns();
+	/* A burst of B events fits when the next-due time is at most B - 1 intervals ahead. */
+	tolerance = cfg->interval_ns * (cfg->burst ? cfg->burst - 1 : 0);
+	b = bpf_map_lookup_elem(&stk_rate_buckets, &k);
+	if (!b) {
+		fresh.tat_ns = now + cfg->interval_ns;
+		bpf_map_update_elem(&stk_rate_buckets, &k, &fresh, BPF_NOEXIST);
+		return true;
+	}
+	tat = *(volatile __u64 *)&b->tat_ns;
+	if (tat < now)
+		tat = now;
+	admit = tat - now <= tolerance;
+	if (admit)
+		*(volatile __u64 *)&b->tat_ns = tat + cfg->interval_ns;
+	return admit;
+}
+
+/*
+ * stk_event_admit() - call where a reported decision would send its event:
+ * counts the decision and returns whether the event may be sent (false:
+ * the rate limit suppressed it, which is counted too). Events sent +
+ * suppressed + lost = decisions reported (stk_abi.h).
+ */
+static __always_inline bool stk_event_admit(__u32 hook, __u32 rule, __u8 action)
+{
+	struct stk_decision_key k = {
+		.cgroup_id = bpf_get_current_cgroup_id(),
+		.rule = rule,
+		.hook = hook,
+		.action = action,
+	};
+	bool admit = stk_rate_admit(k.cgroup_id, rule);
+
+	stk_count_decision(&k, !admit);
+	if (!admit)
+		stk_count(STK_CNT_SUPPRESSED);
+	return admit;
+}
+
 /*
  * The active generation's settings; its gen is the gen of every map key the
  * invocation may look up. Call once per invocation and keep the pointer:

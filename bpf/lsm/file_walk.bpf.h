@@ -348,6 +348,8 @@ static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, 
 	__u32 zero = 0;
 	long n;
 
+	if (!stk_event_admit(hook, dec->rule, dec->action))
+		return;
 	ev = bpf_map_lookup_elem(&stk_file_scratch, &zero);
 	if (!ev) {
 		stk_count(STK_CNT_LOST);

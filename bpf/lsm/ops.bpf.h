@@ -22,6 +22,10 @@ static __always_inline void stk_op_hdr(struct stk_event_hdr *h, __u32 type, __u3
 /* Sends a whole fixed-size event; a full ring buffer is counted, never fatal. */
 static __always_inline void stk_op_send(void *ev, __u32 size)
 {
+	const struct stk_event_hdr *h = ev;
+
+	if (!stk_event_admit(h->hook, h->rule, h->action))
+		return;
 	if (bpf_ringbuf_output(&stk_events, ev, size, 0))
 		stk_count(STK_CNT_LOST);
 	else

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * decisions.h - the kernel's exact decision counters (stk_decisions,
+ * stk_abi.h) as the monitor reads them: summed over CPUs, and with how
+ * many suppressions the audit log has already been told about, so each
+ * tick reports only the new ones.
+ *
+ * Memory is bounded by the map's size (STK_DECISIONS_MAX rows, twice while
+ * reading), whatever the event rate.
+ */
+#ifndef STK_DECISIONS_H
+#define STK_DECISIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stk_abi.h"
+
+struct stk_decision_row {
+	struct stk_decision_key key;
+	uint64_t decisions;
+	uint64_t suppressed;
+	uint64_t suppressed_reported; /* already in a summary event */
+};
+
+struct stk_decision_table {
+	struct stk_decision_row *rows; /* sorted by key */
+	size_t n;
+};
+
+/*
+ * stk_decisions_read() - replace @t's counts with the map @fd's; rows that
+ * stay keep their suppressed_reported.
+ * Return: 0 or a negative errno (@t unchanged).
+ */
+int stk_decisions_read(int fd, struct stk_decision_table *t);
+void stk_decisions_free(struct stk_decision_table *t);
+
+/* Merges @next into @t: rows of @t found in @next keep suppressed_reported (pure). */
+void stk_decisions_carry(const struct stk_decision_table *t, struct stk_decision_table *next);
+/* Sorts rows by key (pure); the order stk_decisions_carry() expects. */
+void stk_decisions_sort(struct stk_decision_table *t);
+
+#endif /* STK_DECISIONS_H */

@@ -1,0 +1,454 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * test_storm.c - audit under load on the real kernel: several processes in
+ * two cgroups do denied opens in a loop for several seconds with a low
+ * rate limit. The agent's memory stays bounded, the log stays valid JSON
+ * lines with "suppressed" summaries, and every attempt is accounted for:
+ * delivered + suppressed + lost = attempted, per cgroup exactly in the
+ * kernel's decision counters (metrics file and "stockade status").
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "ktest.h"
+
+#define DIR "/tmp/kt-storm"
+#define SECRET DIR "/secret"
+#define METRICS DIR "/metrics/stockade.prom"
+#define CGROOT "/sys/fs/cgroup"
+#define STORM_SECONDS 4
+#define N_CGROUPS 2
+#define WORKERS_PER_CGROUP 2
+#define N_WORKERS (N_CGROUPS * WORKERS_PER_CGROUP)
+/* The agent may grow by what a storm cannot explain: a few MiB of slack. */
+#define RSS_SLACK_KB (8 * 1024)
+
+static const char *const cgroup_names[N_CGROUPS] = { "/stk-storm-a", "/stk-storm-b" };
+
+struct worker_count {
+	long attempts;
+	long eperm;
+	long other; /* anything but EPERM: a failure of the test */
+};
+
+/* What the audit log says about one cgroup. */
+struct log_tally {
+	long delivered;
+	long suppressed;
+	long summaries;
+};
+
+static const char policy[] =
+	"{ \"stockade\": 1, \"name\": \"storm\", \"mode\": \"enforce\",\n"
+	"  \"files\": { \"default\": \"allow\", \"rules\": [\n"
+	"  { \"id\": \"no-secret\", \"paths\": [\"" SECRET "\"], \"access\": [\"read\"],"
+	" \"action\": \"deny\" } ] } }\n";
+
+static void cgroup_path(char *buf, size_t len, int i, const char *file)
+{
+	snprintf(buf, len, CGROOT "%s%s%s", cgroup_names[i], file ? "/" : "", file ? file : "");
+}
+
+static int setup(void **state)
+{
+	char p[256];
+	int i;
+
+	(void)state;
+	kt_rm(DIR);
+	kt_mkdirs(DIR "/metrics");
+	kt_write(SECRET, "s\n");
+	kt_write(DIR "/policy.json", policy);
+	for (i = 0; i < N_CGROUPS; i++) {
+		cgroup_path(p, sizeof(p), i, NULL);
+		rmdir(p);
+		if (mkdir(p, 0755))
+			return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[256];
+	int i;
+
+	(void)state;
+	kt_agent_reap_all();
+	for (i = 0; i < N_CGROUPS; i++) {
+		cgroup_path(p, sizeof(p), i, NULL);
+		rmdir(p);
+	}
+	kt_rm(DIR);
+	return 0;
+}
+
+static long mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+/* The child: joins cgroup @cg and opens the secret until the deadline. */
+static void worker(int cg, struct worker_count *c, long until_ms)
+{
+	char p[256];
+	int fd;
+
+	prctl(PR_SET_NAME, "storm");
+	cgroup_path(p, sizeof(p), cg, "cgroup.procs");
+	fd = open(p, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		_exit(2);
+	close(fd);
+	while (mono_ms() < until_ms) {
+		c->attempts++;
+		fd = open(SECRET, O_RDONLY);
+		if (fd >= 0) {
+			close(fd);
+			c->other++;
+		} else if (errno == EPERM) {
+			c->eperm++;
+		} else {
+			c->other++;
+		}
+	}
+	_exit(0);
+}
+
+/* VmRSS in kB of the agent @pid plus its children (the event reader). */
+static long agent_rss_kb(pid_t pid)
+{
+	char path[64], line[256], pids[256];
+	long total = 0, kb;
+	size_t n;
+	FILE *f;
+
+	n = (size_t)snprintf(pids, sizeof(pids), "%d ", pid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(pids + n, sizeof(pids) - n, f))
+			pids[n] = '\0';
+		fclose(f);
+	}
+	for (char *tok = strtok(pids, " \n"); tok; tok = strtok(NULL, " \n")) {
+		snprintf(path, sizeof(path), "/proc/%s/status", tok);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+				total += kb;
+		fclose(f);
+	}
+	return total;
+}
+
+static int cgroup_index(const char *cg)
+{
+	int i;
+
+	for (i = 0; cg && i < N_CGROUPS; i++)
+		if (!strcmp(cg, cgroup_names[i]))
+			return i;
+	return -1;
+}
+
+/*
+ * Reads the whole audit log: every line must be a JSON object. Tallies
+ * events and "suppressed" summaries of the secret per cgroup, and the
+ * "lost" reports. Returns -1 on a line that is not JSON.
+ */
+static int tally_log(const struct ktest_agent *a, struct log_tally t[N_CGROUPS], long *lost)
+{
+	struct json_object *o, *v;
+	char *line = NULL;
+	size_t cap = 0;
+	int i, bad = 0;
+	const char *type;
+	FILE *f = fopen(a->log, "r");
+
+	memset(t, 0, N_CGROUPS * sizeof(*t));
+	*lost = 0;
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0) {
+		o = json_tokener_parse(line);
+		if (!o || !json_object_is_type(o, json_type_object)) {
+			bad = 1;
+			json_object_put(o);
+			break;
+		}
+		type = json_object_object_get_ex(o, "type", &v) ? json_object_get_string(v) : NULL;
+		i = json_object_object_get_ex(o, "cgroup", &v) ?
+			    cgroup_index(json_object_get_string(v)) : -1;
+		if (type && !strcmp(type, "lost")) {
+			*lost += json_object_object_get_ex(o, "lost", &v) ? json_object_get_int64(v)
+									    : 0;
+		} else if (i >= 0 && type && !strcmp(type, "suppressed")) {
+			t[i].summaries++;
+			t[i].suppressed += json_object_object_get_ex(o, "suppressed", &v) ?
+						   json_object_get_int64(v) :
+						   0;
+		} else if (i >= 0 && !type && json_object_object_get_ex(o, "path", &v) &&
+			   !strcmp(json_object_get_string(v), SECRET)) {
+			t[i].delivered++;
+		}
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+	return bad ? -1 : 0;
+}
+
+/* The value of the metrics line that starts with @prefix (name and labels), or -1. */
+static long long metric(const char *prefix)
+{
+	char line[1024];
+	long long v = -1;
+	size_t n = strlen(prefix);
+	FILE *f = fopen(METRICS, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, prefix, n) && line[n] == ' ')
+			v = atoll(line + n + 1);
+	fclose(f);
+	return v;
+}
+
+static void decisions_metric_name(char *buf, size_t len, int cg)
+{
+	char idbuf[64];
+	struct stat st;
+	char p[256];
+
+	/* The cgroup id is the inode number of its directory in cgroup2. */
+	cgroup_path(p, sizeof(p), cg, NULL);
+	snprintf(idbuf, sizeof(idbuf), "%llu",
+		 stat(p, &st) == 0 ? (unsigned long long)st.st_ino : 0ULL);
+	snprintf(buf, len,
+		 "stockade_decisions_total{policy=\"storm\",rule=\"no-secret\",cgroup=\"%s\","
+		 "cgroup_id=\"%s\",action=\"deny\",enforced=\"true\"}",
+		 cgroup_names[cg], idbuf);
+}
+
+/* The kernel's decision count of cgroup @cg in "stockade status --json", or -1. */
+static long long status_decisions(int cg)
+{
+	struct json_object *o, *agent, *arr, *row, *v;
+	long long sum = -1;
+	char out[1 << 16];
+	size_t n = 0, i;
+	FILE *p = popen("stockade status --json", "r");
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, sizeof(out) - 1, p);
+	pclose(p);
+	out[n] = '\0';
+	o = json_tokener_parse(out);
+	if (o && json_object_object_get_ex(o, "agent", &agent) &&
+	    json_object_object_get_ex(agent, "decisions", &arr)) {
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			row = json_object_array_get_idx(arr, i);
+			if (!json_object_object_get_ex(row, "cgroup", &v) ||
+			    cgroup_index(json_object_get_string(v)) != cg ||
+			    !json_object_object_get_ex(row, "rule", &v) ||
+			    strcmp(json_object_get_string(v), "no-secret"))
+				continue;
+			json_object_object_get_ex(row, "decisions", &v);
+			sum = (sum < 0 ? 0 : sum) + json_object_get_int64(v);
+		}
+	}
+	json_object_put(o);
+	return sum;
+}
+
+static void storm_is_accounted_for(void **state)
+{
+	const char *const extra[] = { "--rate-limit", "5/s", "--rate-burst", "10",
+				      "--metrics-file", METRICS, NULL };
+	struct log_tally t[N_CGROUPS];
+	struct worker_count *counts;
+	long attempts[N_CGROUPS] = {}, total = 0, delivered = 0, suppressed = 0, lost = 0;
+	long rss_before, rss_after, until, deadline;
+	char name[512];
+	struct ktest_agent a;
+	pid_t pids[N_WORKERS];
+	int i, status, done;
+
+	(void)state;
+	counts = mmap(NULL, N_WORKERS * sizeof(*counts), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(counts != MAP_FAILED);
+	memset(counts, 0, N_WORKERS * sizeof(*counts));
+	kt_agent_start(&a, DIR "/policy.json", extra);
+	rss_before = agent_rss_kb(a.pid);
+	assert_true(rss_before > 0);
+
+	until = mono_ms() + STORM_SECONDS * 1000;
+	for (i = 0; i < N_WORKERS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0)
+			worker(i % N_CGROUPS, &counts[i], until);
+	}
+	for (i = 0; i < N_WORKERS; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		assert_int_equal(counts[i].other, 0);
+		assert_int_equal(counts[i].eperm, counts[i].attempts);
+		attempts[i % N_CGROUPS] += counts[i].attempts;
+	}
+	for (i = 0; i < N_CGROUPS; i++) {
+		/* Far more attempts than the limit lets through: the storm is a storm. */
+		assert_true(attempts[i] > 100);
+		total += attempts[i];
+	}
+	rss_after = agent_rss_kb(a.pid);
+	print_message("storm: %ld attempts (%ld, %ld); agent RSS %ld kB before, %ld kB after\n",
+		      total, attempts[0], attempts[1], rss_before, rss_after);
+	assert_true(rss_after < rss_before + RSS_SLACK_KB);
+
+	/* The monitor reports every few seconds: wait until everything is told. */
+	deadline = mono_ms() + 40000;
+	do {
+		usleep(200 * 1000);
+		assert_int_equal(tally_log(&a, t, &lost), 0);
+		delivered = suppressed = 0;
+		done = 1;
+		for (i = 0; i < N_CGROUPS; i++) {
+			delivered += t[i].delivered;
+			suppressed += t[i].suppressed;
+			decisions_metric_name(name, sizeof(name), i);
+			if (metric(name) != attempts[i])
+				done = 0;
+		}
+		if (delivered + suppressed + lost != total)
+			done = 0;
+	} while (!done && mono_ms() < deadline);
+
+	print_message("storm: delivered %ld + suppressed %ld + lost %ld = %ld (attempted %ld)\n",
+		      delivered, suppressed, lost, delivered + suppressed + lost, total);
+	assert_int_equal(delivered + suppressed + lost, total);
+	for (i = 0; i < N_CGROUPS; i++) {
+		/* Per cgroup: lost events name no cgroup, so only an upper bound holds for them. */
+		assert_true(t[i].delivered + t[i].suppressed <= attempts[i]);
+		if (!lost)
+			assert_int_equal(t[i].delivered + t[i].suppressed, attempts[i]);
+		assert_true(t[i].summaries >= 1);
+		assert_true(t[i].suppressed > 0);
+		/* The limit (5/s, bursts of 10) lets at most this many through in the storm. */
+		assert_true(t[i].delivered <= 10 + 5 * (STORM_SECONDS + 2) + 1);
+		decisions_metric_name(name, sizeof(name), i);
+		assert_int_equal(metric(name), attempts[i]);
+		assert_int_equal(status_decisions(i), attempts[i]);
+	}
+	assert_int_equal(metric("stockade_up"), 1);
+	assert_int_equal(metric("stockade_enforcement_active"), 1);
+	assert_int_equal(metric("stockade_suppressed_total"), suppressed);
+	assert_int_equal(metric("stockade_events_lost_total"), lost);
+	assert_int_equal(metric("stockade_denied_total"), total);
+	assert_int_equal(metric("stockade_ringbuf_events_total"), delivered);
+	assert_int_equal(metric("stockade_decisions_uncounted_total"), 0);
+	assert_int_equal(metric("stockade_ringbuf_size_bytes"), 4 << 20);
+	assert_int_equal(metric("stockade_events_total{policy=\"storm\",rule=\"no-secret\","
+				"hook=\"file_open\",action=\"deny\",enforced=\"true\"}"),
+			 total - suppressed);
+
+	assert_int_equal(kt_agent_stop(&a), 0);
+	munmap(counts, N_WORKERS * sizeof(*counts));
+}
+
+/*
+ * Without a rate limit nothing is suppressed; with a tiny ring buffer the
+ * storm overflows it: every attempt is then an event in the log or counted
+ * as lost (and reported), and the agent's memory still stays bounded.
+ */
+static void tiny_ring_buffer_loses_counted_events(void **state)
+{
+	const char *const extra[] = { "--ringbuf-size", "16384", "--metrics-file", METRICS, NULL };
+	struct log_tally t[N_CGROUPS];
+	struct worker_count *counts;
+	long total = 0, lost = 0, rss_before, rss_after, until, deadline;
+	struct ktest_agent a;
+	pid_t pids[N_CGROUPS];
+	int i, status;
+
+	(void)state;
+	counts = mmap(NULL, N_CGROUPS * sizeof(*counts), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert_true(counts != MAP_FAILED);
+	memset(counts, 0, N_CGROUPS * sizeof(*counts));
+	kt_agent_start(&a, DIR "/policy.json", extra);
+	rss_before = agent_rss_kb(a.pid);
+	until = mono_ms() + 2000;
+	for (i = 0; i < N_CGROUPS; i++) {
+		pids[i] = fork();
+		assert_true(pids[i] >= 0);
+		if (pids[i] == 0)
+			worker(i, &counts[i], until);
+	}
+	for (i = 0; i < N_CGROUPS; i++) {
+		assert_int_equal(waitpid(pids[i], &status, 0), pids[i]);
+		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		assert_int_equal(counts[i].eperm, counts[i].attempts);
+		total += counts[i].attempts;
+	}
+	rss_after = agent_rss_kb(a.pid);
+	deadline = mono_ms() + 40000;
+	do {
+		usleep(200 * 1000);
+		assert_int_equal(tally_log(&a, t, &lost), 0);
+	} while (t[0].delivered + t[1].delivered + lost != total && mono_ms() < deadline);
+	print_message("no limit: %ld attempts, delivered %ld + lost %ld; RSS %ld kB -> %ld kB\n",
+		      total, t[0].delivered + t[1].delivered, lost, rss_before, rss_after);
+	assert_int_equal(t[0].delivered + t[1].delivered + lost, total);
+	assert_int_equal(t[0].suppressed + t[1].suppressed, 0);
+	assert_int_equal(t[0].summaries + t[1].summaries, 0);
+	assert_true(rss_after < rss_before + RSS_SLACK_KB);
+	assert_int_equal(metric("stockade_suppressed_total"), 0);
+	assert_int_equal(metric("stockade_events_lost_total"), lost);
+	assert_int_equal(metric("stockade_ringbuf_events_total"), total - lost);
+	assert_int_equal(metric("stockade_ringbuf_size_bytes"), 16384);
+	for (i = 0; i < N_CGROUPS; i++) {
+		char name[512];
+
+		decisions_metric_name(name, sizeof(name), i);
+		assert_int_equal(metric(name), counts[i].attempts);
+	}
+	assert_int_equal(kt_agent_stop(&a), 0);
+	munmap(counts, N_CGROUPS * sizeof(*counts));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(storm_is_accounted_for, setup, teardown),
+		cmocka_unit_test_setup_teardown(tiny_ring_buffer_loses_counted_events, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("storm", tests, NULL, NULL);
+}
