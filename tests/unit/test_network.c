@@ -160,7 +160,7 @@ static const struct err_case err_cases[] = {
 	  "unknown action 'block' (expected allow, audit or deny)" },
 	{ RULE("\"cidr\": [\"10.0.0.0/8\"], \"action\": \"deny\""), "\"cidr\"", ERR,
 	  "unknown key 'cidr' in 'connect' rules[0] (allowed: id, cidrs, ports, protocols, action, "
-	  "mode)" },
+	  "mode, alert)" },
 	{ "{ \"bind\": { \"rules\": [ { \"id\": \"default\", \"action\": \"deny\" } ] } }",
 	  "\"default\"", ERR, "rule id 'default' is reserved for the policy's default" },
 	{ "{ \"connect\": { \"default\": \"audit\" } }", "\"audit", ERR,
