@@ -20,6 +20,8 @@
 
 #include <bpf/libbpf.h>
 
+#include "alert_cmd.h"
+#include "alert_threshold.h"
 #include "audit.h"
 #include "cgroup_path.h"
 #include "commands.h"
@@ -33,6 +35,7 @@
 #include "privdrop.h"
 #include "privsep.h"
 #include "status_file.h"
+#include "syslog_map.h"
 #include "generation.h"
 #include "policy_load.h"
 #include "policy_perm.h"
@@ -51,6 +54,9 @@ struct run_opts {
 	const char *pin_dir;
 	const char *user;
 	bool persist;
+	int syslog_facility;
+	struct stk_alert_cmd_opts alert_cmd; /* path NULL: no alert command */
+	uint32_t alert_count, alert_seconds; /* --alert-threshold N/M; 0: none */
 };
 
 struct run_state {
@@ -67,6 +73,10 @@ struct run_state {
 	uint64_t after_stop;
 	uint32_t gen; /* the policy generation st->set was put in force as */
 	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
+	const struct run_opts *opts;
+	int alert_fd; /* the alert launcher's socket (reader only), or -1 */
+	uint64_t alerts, alerts_dropped, alerts_dropped_reported;
+	struct stk_alert_threshold threshold;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -95,7 +105,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
 		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
-		"                    [--user USER] [--persist] [-v]\n");
+		"                    [--user USER] [--persist] [--syslog-facility NAME]\n"
+		"                    [--alert-command PATH] [--alert-rate N] [--alert-threshold N/M]\n"
+		"                    [-v]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -109,6 +121,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "pin-dir", required_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "persist", no_argument, NULL, 'K' },
+		{ "syslog-facility", required_argument, NULL, 'F' },
+		{ "alert-command", required_argument, NULL, 'A' },
+		{ "alert-rate", required_argument, NULL, 'R' },
+		{ "alert-threshold", required_argument, NULL, 'T' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -121,6 +137,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->ringbuf_bytes = RINGBUF_DEFAULT;
 	o->pin_dir = STK_PIN_DIR_DEFAULT;
 	o->user = STK_USER_DEFAULT;
+	o->syslog_facility = STK_SYSLOG_FACILITY_DEFAULT;
+	o->alert_cmd.per_min = 10;
+	o->alert_cmd.max_running = 4;
+	o->alert_cmd.timeout_s = 30;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -152,6 +172,31 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'K':
 			o->persist = true;
+			break;
+		case 'F':
+			o->syslog_facility = stk_syslog_facility(optarg);
+			if (o->syslog_facility < 0) {
+				stk_err("run", "unknown syslog facility '%s' (authpriv, auth, daemon, "
+					"user, local0 .. local7, ...)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'A':
+			o->alert_cmd.path = optarg;
+			break;
+		case 'R':
+			o->alert_cmd.per_min = strtoul(optarg, &end, 10);
+			if (*end || !o->alert_cmd.per_min || o->alert_cmd.per_min > 100000) {
+				stk_err("run", "--alert-rate wants alert commands per minute, 1 .. 100000");
+				return -EINVAL;
+			}
+			break;
+		case 'T':
+			if (stk_alert_threshold_parse(optarg, &o->alert_count, &o->alert_seconds)) {
+				stk_err("run", "--alert-threshold wants N/M: N denials (1 .. 1000000) "
+					"in M seconds (1 .. 1000000), got '%s'", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -214,17 +259,57 @@ static void *own_rule(struct run_state *st, void *data, size_t size)
 	return c;
 }
 
+/* Whether the event names a rule of the table in force. */
+static bool names_rule(const struct run_state *st, const struct stk_event_hdr *h)
+{
+	return st->fmt.rules && h->rule != STK_RULE_NONE && h->rule < st->fmt.n_rules;
+}
+
+/* Whether the event raises an alert: its rule is marked, or its cgroup crossed the threshold. */
+static bool is_alert(struct run_state *st, const struct stk_event_hdr *h)
+{
+	st->fmt.threshold_alert = false;
+	if (names_rule(st, h) && st->fmt.rules[h->rule].alert)
+		return true;
+	if ((h->action & STK_ACT_MASK) != STK_ACT_DENY)
+		return false;
+	st->fmt.threshold_alert =
+		stk_alert_threshold_hit(&st->threshold, h->cgroup_id, (int64_t)h->time_boot_ns);
+	return st->fmt.threshold_alert;
+}
+
+static void send_alert(struct run_state *st, const char *json, size_t len)
+{
+	int err;
+
+	st->alerts++;
+	if (st->alert_fd < 0)
+		return;
+	err = stk_alert_cmd_send(st->alert_fd, json, len);
+	if (err == -EAGAIN) {
+		st->alerts_dropped++;
+	} else if (err) {
+		stk_err("alert", "the alert command launcher is gone (%s): no more alert commands",
+			strerror(-err));
+		close(st->alert_fd);
+		st->alert_fd = -1;
+	}
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *st = ctx;
-	const struct stk_event_hdr *h = data;
+	const struct stk_event_hdr *h;
 	struct json_out j;
+	bool alert;
 	int err;
 
 	/* A flood must not keep a stopping reader busy for ever. */
 	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
 		return -EINTR;
 	data = own_rule(st, data, size);
+	h = data;
+	alert = size >= sizeof(*h) && is_alert(st, h);
 	json_out_init(&j, st->line, sizeof(st->line));
 	err = stk_event_format(&st->fmt, ++st->seq, data, size, &j);
 	if (err) {
@@ -233,9 +318,12 @@ static int on_event(void *ctx, void *data, size_t size)
 				 strerror(-err));
 		return 0;
 	}
-	err = stk_audit_write(st->audit, j.buf, j.len, (h->action & STK_ACT_MASK) == STK_ACT_DENY);
+	err = stk_audit_write_msg(st->audit, j.buf, j.len, NULL, 0,
+				  stk_syslog_priority(h->action, alert));
 	if (err)
 		stk_err("audit", "writing the audit log failed: %s", strerror(-err));
+	if (alert)
+		send_alert(st, j.buf, j.len);
 	return 0;
 }
 
@@ -305,6 +393,15 @@ static int reopen_log(void *arg)
 	return path ? stk_audit_open_file(path) : -ENOENT;
 }
 
+static void report_dropped_alerts(struct run_state *st)
+{
+	if (st->alerts_dropped == st->alerts_dropped_reported)
+		return;
+	stk_warn("alert", "%llu alert commands dropped: the launcher is behind",
+		 (unsigned long long)(st->alerts_dropped - st->alerts_dropped_reported));
+	st->alerts_dropped_reported = st->alerts_dropped;
+}
+
 /* The reader: unprivileged, turns events into audit lines until SIGTERM. */
 static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids,
 		      bool debug_forbidden, struct ring_buffer *rb)
@@ -320,6 +417,13 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	err = stk_privdrop(ids);
 	if (!err)
 		err = stk_privsep_reader_bind(ps);
+	/* Unprivileged, and before seccomp: commands must not inherit the allow-list. */
+	if (!err && st->opts->alert_cmd.path) {
+		err = stk_alert_cmd_start(&st->opts->alert_cmd, &st->alert_fd);
+		if (err)
+			stk_err("alert", "starting the alert command launcher failed: %s",
+				strerror(-err));
+	}
 	if (!err)
 		err = stk_seccomp_reader();
 	if (!err)
@@ -343,6 +447,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 			while ((fd = stk_privsep_recv_fd(ps)) >= 0)
 				stk_audit_use_fd(st->audit, fd);
 		}
+		report_dropped_alerts(st);
 		if (forbidden_requested) /* test switch: seccomp must kill us here */
 			syscall(SYS_bpf, 12 /* BPF_PROG_GET_NEXT_ID */, NULL, 0);
 	}
@@ -528,10 +633,25 @@ int stk_cmd_run(int argc, char **argv)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return STK_EXIT_FAIL;
+	st->alert_fd = -1;
+	st->opts = &o;
 	if (parse_opts(argc, argv, &o)) {
 		usage(stderr);
 		status = STK_EXIT_USAGE;
 		goto cleanup;
+	}
+	st->threshold.count = o.alert_count;
+	st->threshold.seconds = o.alert_seconds;
+	if (o.alert_cmd.path) {
+		err = stk_alert_cmd_check(o.alert_cmd.path);
+		if (err) {
+			stk_err("alert", "the alert command %s cannot be run: %s",
+				o.alert_cmd.path,
+				err == -EINVAL ? "not an absolute path to a regular file" :
+						 strerror(-err));
+			status = STK_EXIT_USAGE;
+			goto cleanup;
+		}
 	}
 	err = stk_kernel_check(why, sizeof(why));
 	if (err) {
@@ -563,6 +683,7 @@ int stk_cmd_run(int argc, char **argv)
 		stk_err("audit", "cannot open the audit log %s: %s", o.audit_log, strerror(-err));
 		goto cleanup;
 	}
+	stk_audit_set_facility(st->audit, o.syslog_facility);
 	if (stk_cgroup2_mount(cgmount, sizeof(cgmount)) == 0)
 		stk_cgroup_names_new(&st->cgroups, cgmount);
 	else

@@ -174,8 +174,10 @@ static void format_hdr(const struct stk_format_ctx *ctx, uint64_t seq,
 		json_out_null(j, "cgroup");
 	json_out_u64(j, "cgroup_id", h->cgroup_id);
 	format_scope(cg, j);
-	if (r && r->alert)
+	if ((r && r->alert) || ctx->threshold_alert) {
 		json_out_bool(j, "alert", true);
+		json_out_str(j, "alert_reason", r && r->alert ? "rule" : "threshold");
+	}
 }
 
 static void format_access(const char *key, uint32_t mask, struct json_out *j)
