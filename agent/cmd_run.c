@@ -30,11 +30,13 @@
 #include "log.h"
 #include "enforcer.h"
 #include "notify.h"
+#include "ocsf.h"
 #include "persist.h"
 #include "pin.h"
 #include "privdrop.h"
 #include "privsep.h"
 #include "status_file.h"
+#include "syslog_kv.h"
 #include "syslog_map.h"
 #include "generation.h"
 #include "policy_load.h"
@@ -44,6 +46,13 @@
 #define RINGBUF_DEFAULT (4u << 20)
 #define MAX_POLICY_ARGS 64
 #define STOP_DRAIN_MAX 65536
+
+/* What a sink writes: the native JSON of docs/audit.md, key=value, or OCSF. */
+enum sink_format {
+	FMT_JSON = 0,
+	FMT_KV = 1,
+	FMT_OCSF = 2,
+};
 
 struct run_opts {
 	char *policies[MAX_POLICY_ARGS];
@@ -55,6 +64,7 @@ struct run_opts {
 	const char *user;
 	bool persist;
 	int syslog_facility;
+	enum sink_format audit_format, syslog_format;
 	struct stk_alert_cmd_opts alert_cmd; /* path NULL: no alert command */
 	uint32_t alert_count, alert_seconds; /* --alert-threshold N/M; 0: none */
 };
@@ -77,6 +87,9 @@ struct run_state {
 	int alert_fd; /* the alert launcher's socket (reader only), or -1 */
 	uint64_t alerts, alerts_dropped, alerts_dropped_reported;
 	struct stk_alert_threshold threshold;
+	uint64_t convert_failed;
+	char ocsf[4 * STK_PATH_MAX + 8192];
+	char kv[2 * STK_PATH_MAX + 4096];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -107,6 +120,7 @@ static void usage(FILE *f)
 		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
 		"                    [--user USER] [--persist] [--syslog-facility NAME]\n"
 		"                    [--alert-command PATH] [--alert-rate N] [--alert-threshold N/M]\n"
+		"                    [--audit-format json|ocsf] [--syslog-format json|kv|ocsf]\n"
 		"                    [-v]\n");
 }
 
@@ -125,6 +139,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "alert-command", required_argument, NULL, 'A' },
 		{ "alert-rate", required_argument, NULL, 'R' },
 		{ "alert-threshold", required_argument, NULL, 'T' },
+		{ "audit-format", required_argument, NULL, 'O' },
+		{ "syslog-format", required_argument, NULL, 'Y' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -183,6 +199,28 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'A':
 			o->alert_cmd.path = optarg;
+			break;
+		case 'O':
+			if (!strcmp(optarg, "json")) {
+				o->audit_format = FMT_JSON;
+			} else if (!strcmp(optarg, "ocsf")) {
+				o->audit_format = FMT_OCSF;
+			} else {
+				stk_err("run", "unknown --audit-format '%s' (json or ocsf)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'Y':
+			if (!strcmp(optarg, "json")) {
+				o->syslog_format = FMT_JSON;
+			} else if (!strcmp(optarg, "kv")) {
+				o->syslog_format = FMT_KV;
+			} else if (!strcmp(optarg, "ocsf")) {
+				o->syslog_format = FMT_OCSF;
+			} else {
+				stk_err("run", "unknown --syslog-format '%s' (json, kv or ocsf)", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'R':
 			o->alert_cmd.per_min = strtoul(optarg, &end, 10);
@@ -296,6 +334,52 @@ static void send_alert(struct run_state *st, const char *json, size_t len)
 	}
 }
 
+/*
+ * The event @json in the format of @f: @json itself, or converted into
+ * @buf. A conversion that fails (too big) falls back to the native line.
+ */
+static const char *in_format(struct run_state *st, enum sink_format f, const char *json,
+			     size_t len, char *buf, size_t cap, size_t *ret_len)
+{
+	long n;
+
+	*ret_len = len;
+	if (f == FMT_JSON)
+		return json;
+	n = f == FMT_OCSF ? stk_ocsf_convert(json, len, buf, cap) :
+			    stk_kv_convert(json, len, buf, cap);
+	if (n < 0) {
+		if (!st->convert_failed++)
+			stk_warn("audit", "converting an event to %s failed (%s): written as JSON",
+				 f == FMT_OCSF ? "OCSF" : "key=value", strerror((int)-n));
+		return json;
+	}
+	*ret_len = (size_t)n;
+	return buf;
+}
+
+static int write_sinks(struct run_state *st, const char *json, size_t len, int priority)
+{
+	const struct run_opts *o = st->opts;
+	const char *line, *msg;
+	size_t line_len, msg_len;
+
+	line = in_format(st, o->audit_format, json, len, st->ocsf, sizeof(st->ocsf), &line_len);
+	if (o->syslog_format == o->audit_format) {
+		msg = line;
+		msg_len = line_len;
+	} else if (!o->syslog) {
+		msg = NULL;
+		msg_len = 0;
+	} else {
+		msg = in_format(st, o->syslog_format, json, len,
+				o->syslog_format == FMT_KV ? st->kv : st->ocsf,
+				o->syslog_format == FMT_KV ? sizeof(st->kv) : sizeof(st->ocsf),
+				&msg_len);
+	}
+	return stk_audit_write_msg(st->audit, line, line_len, msg, msg_len, priority);
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *st = ctx;
@@ -318,8 +402,7 @@ static int on_event(void *ctx, void *data, size_t size)
 				 strerror(-err));
 		return 0;
 	}
-	err = stk_audit_write_msg(st->audit, j.buf, j.len, NULL, 0,
-				  stk_syslog_priority(h->action, alert));
+	err = write_sinks(st, j.buf, j.len, stk_syslog_priority(h->action, alert));
 	if (err)
 		stk_err("audit", "writing the audit log failed: %s", strerror(-err));
 	if (alert)
