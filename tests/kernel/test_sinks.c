@@ -4,7 +4,7 @@
  * the alert command as the unprivileged user with the event on stdin; events
  * carry the executable, the cgroup and the container a docker-like cgroup
  * shows, and the parent pid even from the cgroup socket programs; the audit
- * log is created 0600.
+ * log is created 0600; the file sink writes OCSF when asked.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -346,6 +346,72 @@ static void events_carry_exe_scope_and_parent(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/* Waits (up to 20 s) for an OCSF record whose file.path is @path; every line must parse. */
+static struct json_object *wait_ocsf_file_event(const struct ktest_agent *a, const char *path)
+{
+	long long deadline = mono_ms() + 20000;
+
+	for (;;) {
+		FILE *f = fopen(a->log, "r");
+		char line[32768];
+
+		while (f && fgets(line, sizeof(line), f)) {
+			struct json_object *o = json_tokener_parse(line), *file, *v;
+
+			if (!o)
+				fail_msg("OCSF log line is not JSON: %s", line);
+			if (json_object_object_get_ex(o, "file", &file) &&
+			    json_object_object_get_ex(file, "path", &v) &&
+			    !strcmp(json_object_get_string(v), path)) {
+				fclose(f);
+				return o;
+			}
+			json_object_put(o);
+		}
+		if (f)
+			fclose(f);
+		if (mono_ms() > deadline)
+			return NULL;
+		usleep(50000);
+	}
+}
+
+static long long sub_int(struct json_object *o, const char *a, const char *b)
+{
+	struct json_object *x, *y;
+
+	assert_true(json_object_object_get_ex(o, a, &x));
+	assert_true(json_object_object_get_ex(x, b, &y));
+	return json_object_get_int64(y);
+}
+
+static void ocsf_file_output(void **state)
+{
+	const char *extra[] = { "--audit-format", "ocsf", NULL };
+	struct ktest_agent a;
+	struct json_object *ev, *actor;
+	pid_t pid;
+
+	(void)state;
+	kt_agent_start(&a, KT_DIR "/policy.json", extra);
+	assert_int_equal(kt_open_as(KT_DIR "/quiet", O_RDONLY, "ocsfprobe", -1, &pid), EPERM);
+	ev = wait_ocsf_file_event(&a, KT_DIR "/quiet");
+	assert_non_null(ev);
+	assert_int_equal(kt_int(ev, "class_uid"), 1001);
+	assert_int_equal(kt_int(ev, "activity_id"), 14);
+	assert_int_equal(kt_int(ev, "type_uid"), 100114);
+	assert_int_equal(kt_int(ev, "action_id"), 2);
+	assert_int_equal(kt_int(ev, "status_id"), 2);
+	assert_true(kt_int(ev, "time") > 1700000000000LL);
+	assert_int_equal(sub_int(ev, "metadata", "sequence"), 1);
+	assert_true(json_object_object_get_ex(ev, "actor", &actor));
+	assert_int_equal(sub_int(actor, "process", "pid"), pid);
+	assert_string_equal(kt_str(ev, "message"),
+			    "denied file_open of " KT_DIR "/quiet by ocsfprobe (kt-sinks/quiet)");
+	json_object_put(ev);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 static void bad_alert_options_are_refused(void **state)
 {
 	static const char *const cases[][4] = {
@@ -354,6 +420,8 @@ static void bad_alert_options_are_refused(void **state)
 		{ "--alert-threshold", "3", NULL },
 		{ "--alert-threshold", "0/10", NULL },
 		{ "--syslog-facility", "kernel-ish", NULL },
+		{ "--audit-format", "xml", NULL },
+		{ "--syslog-format", "cef", NULL },
 	};
 	char err[4096];
 	size_t i;
@@ -375,6 +443,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(alert_rule_and_threshold_run_the_command, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(events_carry_exe_scope_and_parent, setup, teardown),
+		cmocka_unit_test_setup_teardown(ocsf_file_output, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_alert_options_are_refused, setup, teardown),
 	};
 
