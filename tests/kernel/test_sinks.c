@@ -19,7 +19,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -412,6 +415,61 @@ static void ocsf_file_output(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/*
+ * Receives syslog datagrams on @fd (up to 20 s) until one holds @needle;
+ * returns its priority value (the <PRI> number) and copies it to @msg.
+ */
+static int wait_syslog(int fd, const char *needle, char *msg, size_t len)
+{
+	long long deadline = mono_ms() + 20000;
+	ssize_t n;
+	int pri;
+
+	while (mono_ms() < deadline) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		if (poll(&p, 1, 200) <= 0)
+			continue;
+		n = recv(fd, msg, len - 1, 0);
+		if (n <= 0)
+			continue;
+		msg[n] = '\0';
+		if (strstr(msg, needle) && sscanf(msg, "<%d>", &pri) == 1)
+			return pri;
+	}
+	return -1;
+}
+
+static void syslog_facility_priority_and_kv(void **state)
+{
+	const char *extra[] = { "--syslog", "--syslog-facility", "local3", "--syslog-format", "kv",
+				NULL };
+	struct sockaddr_un sa = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	struct ktest_agent a;
+	char msg[16384];
+	int fd;
+
+	(void)state;
+	/* The VM has no syslog daemon: this test is it. */
+	unlink("/dev/log");
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	chmod("/dev/log", 0666); /* the reader is unprivileged */
+	kt_agent_start(&a, KT_DIR "/policy.json", extra);
+
+	assert_int_equal(kt_open(KT_DIR "/quiet", O_RDONLY), EPERM);
+	assert_int_equal(wait_syslog(fd, "rule=quiet", msg, sizeof(msg)), LOG_LOCAL3 | LOG_WARNING);
+	assert_non_null(strstr(msg, "action=deny enforced=true hook=file_open policy=kt-sinks"));
+	assert_non_null(strstr(msg, " path=" KT_DIR "/quiet "));
+	assert_int_equal(kt_open(KT_DIR "/loud", O_RDONLY), EPERM);
+	assert_int_equal(wait_syslog(fd, "rule=loud", msg, sizeof(msg)), LOG_LOCAL3 | LOG_ALERT);
+	assert_non_null(strstr(msg, "alert=true alert_reason=rule"));
+	assert_int_equal(kt_agent_stop(&a), 0);
+	close(fd);
+	unlink("/dev/log");
+}
+
 static void bad_alert_options_are_refused(void **state)
 {
 	static const char *const cases[][4] = {
@@ -444,6 +502,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(events_carry_exe_scope_and_parent, setup, teardown),
 		cmocka_unit_test_setup_teardown(ocsf_file_output, setup, teardown),
+		cmocka_unit_test_setup_teardown(syslog_facility_priority_and_kv, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_alert_options_are_refused, setup, teardown),
 	};
 
