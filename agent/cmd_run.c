@@ -476,6 +476,23 @@ static int reopen_log(void *arg)
 	return path ? stk_audit_open_file(path) : -ENOENT;
 }
 
+/*
+ * Where a reader's sequence numbers start: the microseconds since boot.
+ * Readers are restarted (reload, agent restart) without a way to hand
+ * their last number on, and this keeps seq increasing through the boot as
+ * long as no reader wrote more than a million events a second since it
+ * started.
+ */
+static uint64_t seq_base(uint64_t seq)
+{
+	struct timespec boot;
+	uint64_t us;
+
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	us = (uint64_t)boot.tv_sec * 1000000 + (uint64_t)boot.tv_nsec / 1000;
+	return us > seq ? us : seq;
+}
+
 static void report_dropped_alerts(struct run_state *st)
 {
 	if (st->alerts_dropped == st->alerts_dropped_reported)
@@ -516,6 +533,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 			strerror(err < 0 ? -err : err));
 		return STK_EXIT_FAIL;
 	}
+	st->seq = seq_base(st->seq);
 	while (!stop_signal) {
 		err = ring_buffer__poll(rb, 1000);
 		if (err < 0 && err != -EINTR) {

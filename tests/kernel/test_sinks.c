@@ -406,7 +406,7 @@ static void ocsf_file_output(void **state)
 	assert_int_equal(kt_int(ev, "action_id"), 2);
 	assert_int_equal(kt_int(ev, "status_id"), 2);
 	assert_true(kt_int(ev, "time") > 1700000000000LL);
-	assert_int_equal(sub_int(ev, "metadata", "sequence"), 1);
+	assert_true(sub_int(ev, "metadata", "sequence") > 0);
 	assert_true(json_object_object_get_ex(ev, "actor", &actor));
 	assert_int_equal(sub_int(actor, "process", "pid"), pid);
 	assert_string_equal(kt_str(ev, "message"),
