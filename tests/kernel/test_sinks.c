@@ -39,6 +39,10 @@
 #define CG_PARENT "kt-sinks.slice"
 #define CG_LEAF CG_PARENT "/docker-" ID64 ".scope"
 #define DENIED_PORT 7093
+/* A file name with a quote, a backslash, a newline, an escape and a byte that is not UTF-8. */
+#define HOSTILE "a\"b\\c\nd\x1b[2J\xff"
+/* What a JSON reader decodes from the event: the raw byte comes back as U+00FF. */
+#define HOSTILE_DECODED "a\"b\\c\nd\x1b[2J\xc3\xbf"
 
 static const char *const policy_text =
 	"{ \"stockade\": 1, \"name\": \"kt-sinks\",\n"
@@ -46,6 +50,8 @@ static const char *const policy_text =
 	"    { \"id\": \"loud\", \"paths\": [\"" KT_DIR "/loud\"], \"access\": [\"read\"],\n"
 	"      \"action\": \"deny\", \"alert\": true },\n"
 	"    { \"id\": \"quiet\", \"paths\": [\"" KT_DIR "/quiet\"], \"access\": [\"read\"],\n"
+	"      \"action\": \"deny\" },\n"
+	"    { \"id\": \"hostile\", \"paths\": [\"" KT_DIR "/h/\"], \"access\": [\"read\"],\n"
 	"      \"action\": \"deny\" } ] },\n"
 	"  \"network\": { \"connect\": { \"default\": \"allow\", \"rules\": [\n"
 	"    { \"id\": \"no-7093\", \"cidrs\": [\"127.0.0.1/32\"], \"ports\": [\"7093\"],\n"
@@ -62,6 +68,7 @@ static int setup(void **state)
 	chmod(OUT, 01777);
 	kt_write(KT_DIR "/loud", "x\n");
 	kt_write(KT_DIR "/quiet", "x\n");
+	kt_write(KT_DIR "/h/" HOSTILE, "x\n");
 	kt_write(KT_DIR "/policy.json", policy_text);
 	return 0;
 }
@@ -336,6 +343,14 @@ static void events_carry_exe_scope_and_parent(void **state)
 	assert_int_equal(kt_int(ev, "exe_inode"), (long long)self.st_ino);
 	assert_int_equal(kt_int(ev, "ppid"), getpid());
 	json_object_put(ev);
+
+	/* A hostile name stays one valid line, every byte accounted for. */
+	assert_int_equal(kt_open(KT_DIR "/h/" HOSTILE, O_RDONLY), EPERM);
+	ev = kt_wait_event(&a, KT_DIR "/h/" HOSTILE_DECODED);
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "rule"), "hostile");
+	json_object_put(ev);
+	assert_int_equal(kt_count_events(&a, KT_DIR "/h/" HOSTILE_DECODED), 1); /* every line parses */
 
 	/* The cgroup socket programs know the parent and the executable too. */
 	pid = connect_denied();
