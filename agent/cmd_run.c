@@ -124,6 +124,26 @@ static void usage(FILE *f)
 		"                    [-v]\n");
 }
 
+/* A sink format's name; key=value only where @kv_ok (syslog). */
+static int parse_format(const char *name, const char *opt, bool kv_ok, enum sink_format *ret)
+{
+	if (!strcmp(name, "json")) {
+		*ret = FMT_JSON;
+		return 0;
+	}
+	if (!strcmp(name, "ocsf")) {
+		*ret = FMT_OCSF;
+		return 0;
+	}
+	if (kv_ok && !strcmp(name, "kv")) {
+		*ret = FMT_KV;
+		return 0;
+	}
+	stk_err("run", "unknown %s '%s' (%s)", opt, name,
+		kv_ok ? "json, kv or ocsf" : "json or ocsf");
+	return -EINVAL;
+}
+
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
 	static const struct option opts[] = {
@@ -201,26 +221,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			o->alert_cmd.path = optarg;
 			break;
 		case 'O':
-			if (!strcmp(optarg, "json")) {
-				o->audit_format = FMT_JSON;
-			} else if (!strcmp(optarg, "ocsf")) {
-				o->audit_format = FMT_OCSF;
-			} else {
-				stk_err("run", "unknown --audit-format '%s' (json or ocsf)", optarg);
+			if (parse_format(optarg, "--audit-format", false, &o->audit_format))
 				return -EINVAL;
-			}
 			break;
 		case 'Y':
-			if (!strcmp(optarg, "json")) {
-				o->syslog_format = FMT_JSON;
-			} else if (!strcmp(optarg, "kv")) {
-				o->syslog_format = FMT_KV;
-			} else if (!strcmp(optarg, "ocsf")) {
-				o->syslog_format = FMT_OCSF;
-			} else {
-				stk_err("run", "unknown --syslog-format '%s' (json, kv or ocsf)", optarg);
+			if (parse_format(optarg, "--syslog-format", true, &o->syslog_format))
 				return -EINVAL;
-			}
 			break;
 		case 'R':
 			o->alert_cmd.per_min = strtoul(optarg, &end, 10);

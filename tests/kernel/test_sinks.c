@@ -271,21 +271,26 @@ static pid_t connect_denied(void)
 	return pid;
 }
 
-/* Waits (up to 20 s) for the record of a connect to DENIED_PORT by @pid. */
-static struct json_object *wait_connect_event(const struct ktest_agent *a, pid_t pid)
+/*
+ * Waits (up to 20 s) for a log line that @match accepts and returns it
+ * parsed; every line must be JSON.
+ */
+static struct json_object *wait_record(const struct ktest_agent *a,
+				       bool (*match)(struct json_object *o, const void *arg),
+				       const void *arg)
 {
 	long long deadline = mono_ms() + 20000;
 
 	for (;;) {
 		FILE *f = fopen(a->log, "r");
-		char line[16384];
+		char line[32768];
 
 		while (f && fgets(line, sizeof(line), f)) {
-			struct json_object *o = json_tokener_parse(line), *v;
+			struct json_object *o = json_tokener_parse(line);
 
-			if (o && json_object_object_get_ex(o, "port", &v) &&
-			    json_object_get_int(v) == DENIED_PORT &&
-			    json_object_object_get_ex(o, "pid", &v) && json_object_get_int(v) == pid) {
+			if (!o)
+				fail_msg("log line is not JSON: %s", line);
+			if (match(o, arg)) {
 				fclose(f);
 				return o;
 			}
@@ -297,6 +302,16 @@ static struct json_object *wait_connect_event(const struct ktest_agent *a, pid_t
 			return NULL;
 		usleep(50000);
 	}
+}
+
+/* A connect to DENIED_PORT by the process *@arg. */
+static bool is_connect_of(struct json_object *o, const void *arg)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, "port", &v) && json_object_get_int(v) == DENIED_PORT &&
+	       json_object_object_get_ex(o, "pid", &v) &&
+	       json_object_get_int(v) == *(const pid_t *)arg;
 }
 
 static void events_carry_exe_scope_and_parent(void **state)
@@ -354,7 +369,7 @@ static void events_carry_exe_scope_and_parent(void **state)
 
 	/* The cgroup socket programs know the parent and the executable too. */
 	pid = connect_denied();
-	ev = wait_connect_event(&a, pid);
+	ev = wait_record(&a, is_connect_of, &pid);
 	assert_non_null(ev);
 	assert_string_equal(kt_str(ev, "hook"), "connect4");
 	assert_int_equal(kt_int(ev, "ppid"), getpid());
@@ -364,34 +379,14 @@ static void events_carry_exe_scope_and_parent(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
-/* Waits (up to 20 s) for an OCSF record whose file.path is @path; every line must parse. */
-static struct json_object *wait_ocsf_file_event(const struct ktest_agent *a, const char *path)
+/* An OCSF record whose file.path is @arg. */
+static bool is_ocsf_file(struct json_object *o, const void *arg)
 {
-	long long deadline = mono_ms() + 20000;
+	struct json_object *file, *v;
 
-	for (;;) {
-		FILE *f = fopen(a->log, "r");
-		char line[32768];
-
-		while (f && fgets(line, sizeof(line), f)) {
-			struct json_object *o = json_tokener_parse(line), *file, *v;
-
-			if (!o)
-				fail_msg("OCSF log line is not JSON: %s", line);
-			if (json_object_object_get_ex(o, "file", &file) &&
-			    json_object_object_get_ex(file, "path", &v) &&
-			    !strcmp(json_object_get_string(v), path)) {
-				fclose(f);
-				return o;
-			}
-			json_object_put(o);
-		}
-		if (f)
-			fclose(f);
-		if (mono_ms() > deadline)
-			return NULL;
-		usleep(50000);
-	}
+	return json_object_object_get_ex(o, "file", &file) &&
+	       json_object_object_get_ex(file, "path", &v) &&
+	       !strcmp(json_object_get_string(v), arg);
 }
 
 static long long sub_int(struct json_object *o, const char *a, const char *b)
@@ -413,7 +408,7 @@ static void ocsf_file_output(void **state)
 	(void)state;
 	kt_agent_start(&a, KT_DIR "/policy.json", extra);
 	assert_int_equal(kt_open_as(KT_DIR "/quiet", O_RDONLY, "ocsfprobe", -1, &pid), EPERM);
-	ev = wait_ocsf_file_event(&a, KT_DIR "/quiet");
+	ev = wait_record(&a, is_ocsf_file, KT_DIR "/quiet");
 	assert_non_null(ev);
 	assert_int_equal(kt_int(ev, "class_uid"), 1001);
 	assert_int_equal(kt_int(ev, "activity_id"), 14);
