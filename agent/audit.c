@@ -23,9 +23,27 @@ struct stk_audit {
 	char *path;
 	int fd;
 	bool use_syslog;
+	int facility;
 	size_t len;
 	char buf[AUDIT_BUF];
 };
+
+/*
+ * A writer that died inside a write (power loss, a full disk, an older
+ * agent) may have left the file without its final newline. Ending that
+ * line now keeps the torn part on a line of its own, which readers report
+ * and skip, instead of gluing it to our first event.
+ */
+static void end_torn_line(int fd)
+{
+	struct stat sb;
+	char last;
+
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size == 0)
+		return;
+	if (pread(fd, &last, 1, sb.st_size - 1) == 1 && last != '\n')
+		(void)!write(fd, "\n", 1);
+}
 
 static int open_log(const char *path)
 {
@@ -40,8 +58,12 @@ static int open_log(const char *path)
 		return -errno;
 	}
 	free(copy);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	return fd < 0 ? -errno : fd;
+	/* Read access only to look at the last byte (end_torn_line). */
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	end_torn_line(fd);
+	return fd;
 }
 
 int stk_audit_open(struct stk_audit **ret, const char *path, bool use_syslog)
@@ -53,6 +75,7 @@ int stk_audit_open(struct stk_audit **ret, const char *path, bool use_syslog)
 		return -ENOMEM;
 	a->fd = -1;
 	a->use_syslog = use_syslog;
+	a->facility = LOG_AUTHPRIV;
 	if (use_syslog)
 		openlog("stockade", LOG_PID | LOG_NDELAY, LOG_AUTHPRIV);
 	if (path) {
@@ -101,13 +124,30 @@ int stk_audit_flush(struct stk_audit *a)
 	return err;
 }
 
+void stk_audit_set_facility(struct stk_audit *a, int facility)
+{
+	a->facility = facility;
+}
+
 int stk_audit_write(struct stk_audit *a, const char *json, size_t len, bool denied)
 {
+	return stk_audit_write_msg(a, json, len, NULL, 0, denied ? LOG_WARNING : LOG_NOTICE);
+}
+
+int stk_audit_write_msg(struct stk_audit *a, const char *line, size_t len, const char *msg,
+			size_t msg_len, int priority)
+{
+	const char *json = line;
 	int err = 0;
 
-	if (a->use_syslog)
-		syslog(LOG_AUTHPRIV | (denied ? LOG_WARNING : LOG_NOTICE), "%.*s", (int)len, json);
-	if (a->fd < 0)
+	if (a->use_syslog) {
+		if (!msg) {
+			msg = line;
+			msg_len = len;
+		}
+		syslog(a->facility | priority, "%.*s", (int)msg_len, msg);
+	}
+	if (!line || a->fd < 0)
 		return 0;
 	if (len + 1 > sizeof(a->buf) - a->len)
 		err = stk_audit_flush(a);

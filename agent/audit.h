@@ -15,7 +15,9 @@ struct stk_audit;
 /*
  * stk_audit_open() - open (create 0600, append) the audit log at @path,
  * creating its directory (0750) if needed; @path NULL means no file sink.
- * @use_syslog: also send every event to syslog (LOG_AUTHPRIV).
+ * @use_syslog: also send every event to syslog (LOG_AUTHPRIV unless
+ *	stk_audit_set_facility() says otherwise). A file that does not end in
+ *	a newline (a writer died mid-line) gets one first.
  *
  * Return: 0 or a negative errno.
  */
@@ -25,6 +27,15 @@ int stk_audit_open(struct stk_audit **ret, const char *path, bool use_syslog);
  * whole: a crash never leaves half a line in the file.
  */
 int stk_audit_write(struct stk_audit *a, const char *json, size_t len, bool denied);
+/*
+ * stk_audit_write_msg() - queues @line (NULL: none) for the file and sends
+ * @msg (NULL: @line) to syslog at @priority (a LOG_* level; the facility is
+ * the sink's).
+ */
+int stk_audit_write_msg(struct stk_audit *a, const char *line, size_t len, const char *msg,
+			size_t msg_len, int priority);
+/* The syslog facility of the events (LOG_AUTHPRIV unless set). */
+void stk_audit_set_facility(struct stk_audit *a, int facility);
 /* Writes what is queued. */
 int stk_audit_flush(struct stk_audit *a);
 /* Reopens the file at its path (after rotation). */

@@ -20,6 +20,8 @@
 
 #include <bpf/libbpf.h>
 
+#include "alert_cmd.h"
+#include "alert_threshold.h"
 #include "audit.h"
 #include "cgroup_path.h"
 #include "commands.h"
@@ -31,11 +33,14 @@
 #include "log.h"
 #include "enforcer.h"
 #include "notify.h"
+#include "ocsf.h"
 #include "persist.h"
 #include "pin.h"
 #include "privdrop.h"
 #include "privsep.h"
 #include "status_file.h"
+#include "syslog_kv.h"
+#include "syslog_map.h"
 #include "generation.h"
 #include "policy_load.h"
 #include "policy_perm.h"
@@ -44,6 +49,13 @@
 #define RINGBUF_DEFAULT (4u << 20)
 #define MAX_POLICY_ARGS 64
 #define STOP_DRAIN_MAX 65536
+
+/* What a sink writes: the native JSON of docs/audit.md, key=value, or OCSF. */
+enum sink_format {
+	FMT_JSON = 0,
+	FMT_KV = 1,
+	FMT_OCSF = 2,
+};
 
 struct run_opts {
 	char *policies[MAX_POLICY_ARGS];
@@ -56,6 +68,10 @@ struct run_opts {
 	bool persist;
 	struct stk_rate_config rate; /* interval_ns 0: no rate limit */
 	const char *metrics_file;
+	int syslog_facility;
+	enum sink_format audit_format, syslog_format;
+	struct stk_alert_cmd_opts alert_cmd; /* path NULL: no alert command */
+	uint32_t alert_count, alert_seconds; /* --alert-threshold N/M; 0: none */
 };
 
 struct run_state {
@@ -78,6 +94,12 @@ struct run_state {
 	struct stk_watch watch;
 	int64_t policy_loaded_at;
 	double policy_load_seconds;
+	int alert_fd; /* the alert launcher's socket (reader only), or -1 */
+	uint64_t alerts, alerts_dropped, alerts_dropped_reported;
+	struct stk_alert_threshold threshold;
+	uint64_t convert_failed;
+	char ocsf[4 * STK_PATH_MAX + 8192];
+	char kv[2 * STK_PATH_MAX + 4096];
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -107,7 +129,30 @@ static void usage(FILE *f)
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
 		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
 		"                    [--user USER] [--persist] [--rate-limit N[/s|/m]]\n"
-		"                    [--rate-burst B] [--metrics-file PATH] [-v]\n");
+		"                    [--rate-burst B] [--metrics-file PATH] [--syslog-facility NAME]\n"
+		"                    [--alert-command PATH] [--alert-rate N] [--alert-threshold N/M]\n"
+		"                    [--audit-format json|ocsf] [--syslog-format json|kv|ocsf]\n"
+		"                    [-v]\n");
+}
+
+/* A sink format's name; key=value only where @kv_ok (syslog). */
+static int parse_format(const char *name, const char *opt, bool kv_ok, enum sink_format *ret)
+{
+	if (!strcmp(name, "json")) {
+		*ret = FMT_JSON;
+		return 0;
+	}
+	if (!strcmp(name, "ocsf")) {
+		*ret = FMT_OCSF;
+		return 0;
+	}
+	if (kv_ok && !strcmp(name, "kv")) {
+		*ret = FMT_KV;
+		return 0;
+	}
+	stk_err("run", "unknown %s '%s' (%s)", opt, name,
+		kv_ok ? "json, kv or ocsf" : "json or ocsf");
+	return -EINVAL;
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -124,6 +169,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "rate-limit", required_argument, NULL, 'R' },
 		{ "rate-burst", required_argument, NULL, 'B' },
 		{ "metrics-file", required_argument, NULL, 'M' },
+		{ "syslog-facility", required_argument, NULL, 'F' },
+		{ "alert-command", required_argument, NULL, 'A' },
+		{ "alert-rate", required_argument, NULL, 'a' },
+		{ "alert-threshold", required_argument, NULL, 'T' },
+		{ "audit-format", required_argument, NULL, 'O' },
+		{ "syslog-format", required_argument, NULL, 'Y' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -138,6 +189,10 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->ringbuf_bytes = RINGBUF_DEFAULT;
 	o->pin_dir = STK_PIN_DIR_DEFAULT;
 	o->user = STK_USER_DEFAULT;
+	o->syslog_facility = STK_SYSLOG_FACILITY_DEFAULT;
+	o->alert_cmd.per_min = 10;
+	o->alert_cmd.max_running = 4;
+	o->alert_cmd.timeout_s = 30;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -186,6 +241,39 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'M':
 			o->metrics_file = optarg;
+			break;
+		case 'F':
+			o->syslog_facility = stk_syslog_facility(optarg);
+			if (o->syslog_facility < 0) {
+				stk_err("run", "unknown syslog facility '%s' (authpriv, auth, daemon, "
+					"user, local0 .. local7, ...)", optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'A':
+			o->alert_cmd.path = optarg;
+			break;
+		case 'O':
+			if (parse_format(optarg, "--audit-format", false, &o->audit_format))
+				return -EINVAL;
+			break;
+		case 'Y':
+			if (parse_format(optarg, "--syslog-format", true, &o->syslog_format))
+				return -EINVAL;
+			break;
+		case 'a':
+			o->alert_cmd.per_min = strtoul(optarg, &end, 10);
+			if (*end || !o->alert_cmd.per_min || o->alert_cmd.per_min > 100000) {
+				stk_err("run", "--alert-rate wants alert commands per minute, 1 .. 100000");
+				return -EINVAL;
+			}
+			break;
+		case 'T':
+			if (stk_alert_threshold_parse(optarg, &o->alert_count, &o->alert_seconds)) {
+				stk_err("run", "--alert-threshold wants N/M: N denials (1 .. 1000000) "
+					"in M seconds (1 .. 1000000), got '%s'", optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -248,17 +336,103 @@ static void *own_rule(struct run_state *st, void *data, size_t size)
 	return c;
 }
 
+/* Whether the event names a rule of the table in force. */
+static bool names_rule(const struct run_state *st, const struct stk_event_hdr *h)
+{
+	return st->fmt.rules && h->rule != STK_RULE_NONE && h->rule < st->fmt.n_rules;
+}
+
+/* Whether the event raises an alert: its rule is marked, or its cgroup crossed the threshold. */
+static bool is_alert(struct run_state *st, const struct stk_event_hdr *h)
+{
+	st->fmt.threshold_alert = false;
+	if (names_rule(st, h) && st->fmt.rules[h->rule].alert)
+		return true;
+	if ((h->action & STK_ACT_MASK) != STK_ACT_DENY)
+		return false;
+	st->fmt.threshold_alert =
+		stk_alert_threshold_hit(&st->threshold, h->cgroup_id, (int64_t)h->time_boot_ns);
+	return st->fmt.threshold_alert;
+}
+
+static void send_alert(struct run_state *st, const char *json, size_t len)
+{
+	int err;
+
+	st->alerts++;
+	if (st->alert_fd < 0)
+		return;
+	err = stk_alert_cmd_send(st->alert_fd, json, len);
+	if (err == -EAGAIN) {
+		st->alerts_dropped++;
+	} else if (err) {
+		stk_err("alert", "the alert command launcher is gone (%s): no more alert commands",
+			strerror(-err));
+		close(st->alert_fd);
+		st->alert_fd = -1;
+	}
+}
+
+/*
+ * The event @json in the format of @f: @json itself, or converted into
+ * @buf. A conversion that fails (too big) falls back to the native line.
+ */
+static const char *in_format(struct run_state *st, enum sink_format f, const char *json,
+			     size_t len, char *buf, size_t cap, size_t *ret_len)
+{
+	long n;
+
+	*ret_len = len;
+	if (f == FMT_JSON)
+		return json;
+	n = f == FMT_OCSF ? stk_ocsf_convert(json, len, buf, cap) :
+			    stk_kv_convert(json, len, buf, cap);
+	if (n < 0) {
+		if (!st->convert_failed++)
+			stk_warn("audit", "converting an event to %s failed (%s): written as JSON",
+				 f == FMT_OCSF ? "OCSF" : "key=value", strerror((int)-n));
+		return json;
+	}
+	*ret_len = (size_t)n;
+	return buf;
+}
+
+static int write_sinks(struct run_state *st, const char *json, size_t len, int priority)
+{
+	const struct run_opts *o = st->opts;
+	const char *line, *msg;
+	size_t line_len, msg_len;
+
+	line = in_format(st, o->audit_format, json, len, st->ocsf, sizeof(st->ocsf), &line_len);
+	if (o->syslog_format == o->audit_format) {
+		msg = line;
+		msg_len = line_len;
+	} else if (!o->syslog) {
+		msg = NULL;
+		msg_len = 0;
+	} else {
+		msg = in_format(st, o->syslog_format, json, len,
+				o->syslog_format == FMT_KV ? st->kv : st->ocsf,
+				o->syslog_format == FMT_KV ? sizeof(st->kv) : sizeof(st->ocsf),
+				&msg_len);
+	}
+	return stk_audit_write_msg(st->audit, line, line_len, msg, msg_len, priority);
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct run_state *st = ctx;
-	const struct stk_event_hdr *h = data;
+	const struct stk_event_hdr *h;
 	struct json_out j;
+	bool alert;
 	int err;
 
 	/* A flood must not keep a stopping reader busy for ever. */
 	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
 		return -EINTR;
 	data = own_rule(st, data, size);
+	h = data;
+	alert = size >= sizeof(*h) && is_alert(st, h);
 	json_out_init(&j, st->line, sizeof(st->line));
 	err = stk_event_format(&st->fmt, ++st->seq, data, size, &j);
 	if (err) {
@@ -267,9 +441,11 @@ static int on_event(void *ctx, void *data, size_t size)
 				 strerror(-err));
 		return 0;
 	}
-	err = stk_audit_write(st->audit, j.buf, j.len, (h->action & STK_ACT_MASK) == STK_ACT_DENY);
+	err = write_sinks(st, j.buf, j.len, stk_syslog_priority(h->action, alert));
 	if (err)
 		stk_err("audit", "writing the audit log failed: %s", strerror(-err));
+	if (alert)
+		send_alert(st, j.buf, j.len);
 	return 0;
 }
 
@@ -383,6 +559,32 @@ static void write_reports(struct run_state *st, struct stk_privsep *ps)
 	}
 }
 
+/*
+ * Where a reader's sequence numbers start: the microseconds since boot.
+ * Readers are restarted (reload, agent restart) without a way to hand
+ * their last number on, and this keeps seq increasing through the boot as
+ * long as no reader wrote more than a million events a second since it
+ * started.
+ */
+static uint64_t seq_base(uint64_t seq)
+{
+	struct timespec boot;
+	uint64_t us;
+
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	us = (uint64_t)boot.tv_sec * 1000000 + (uint64_t)boot.tv_nsec / 1000;
+	return us > seq ? us : seq;
+}
+
+static void report_dropped_alerts(struct run_state *st)
+{
+	if (st->alerts_dropped == st->alerts_dropped_reported)
+		return;
+	stk_warn("alert", "%llu alert commands dropped: the launcher is behind",
+		 (unsigned long long)(st->alerts_dropped - st->alerts_dropped_reported));
+	st->alerts_dropped_reported = st->alerts_dropped;
+}
+
 /* The reader: unprivileged, turns events into audit lines until SIGTERM. */
 static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids,
 		      bool debug_forbidden, struct ring_buffer *rb)
@@ -398,6 +600,13 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	err = stk_privdrop(ids);
 	if (!err)
 		err = stk_privsep_reader_bind(ps);
+	/* Unprivileged, and before seccomp: commands must not inherit the allow-list. */
+	if (!err && st->opts->alert_cmd.path) {
+		err = stk_alert_cmd_start(&st->opts->alert_cmd, &st->alert_fd);
+		if (err)
+			stk_err("alert", "starting the alert command launcher failed: %s",
+				strerror(-err));
+	}
 	if (!err)
 		err = stk_seccomp_reader();
 	if (!err)
@@ -407,6 +616,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 			strerror(err < 0 ? -err : err));
 		return STK_EXIT_FAIL;
 	}
+	st->seq = seq_base(st->seq);
 	while (!stop_signal) {
 		err = ring_buffer__poll(rb, 1000);
 		if (err < 0 && err != -EINTR) {
@@ -422,6 +632,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 			while ((fd = stk_privsep_recv_fd(ps)) >= 0)
 				stk_audit_use_fd(st->audit, fd);
 		}
+		report_dropped_alerts(st);
 		if (forbidden_requested) /* test switch: seccomp must kill us here */
 			syscall(SYS_bpf, 12 /* BPF_PROG_GET_NEXT_ID */, NULL, 0);
 	}
@@ -621,10 +832,25 @@ int stk_cmd_run(int argc, char **argv)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return STK_EXIT_FAIL;
+	st->alert_fd = -1;
+	st->opts = &o;
 	if (parse_opts(argc, argv, &o)) {
 		usage(stderr);
 		status = STK_EXIT_USAGE;
 		goto cleanup;
+	}
+	st->threshold.count = o.alert_count;
+	st->threshold.seconds = o.alert_seconds;
+	if (o.alert_cmd.path) {
+		err = stk_alert_cmd_check(o.alert_cmd.path);
+		if (err) {
+			stk_err("alert", "the alert command %s cannot be run: %s",
+				o.alert_cmd.path,
+				err == -EINVAL ? "not an absolute path to a regular file" :
+						 strerror(-err));
+			status = STK_EXIT_USAGE;
+			goto cleanup;
+		}
 	}
 	err = stk_kernel_check(why, sizeof(why));
 	if (err) {
@@ -656,6 +882,7 @@ int stk_cmd_run(int argc, char **argv)
 		stk_err("audit", "cannot open the audit log %s: %s", o.audit_log, strerror(-err));
 		goto cleanup;
 	}
+	stk_audit_set_facility(st->audit, o.syslog_facility);
 	if (stk_cgroup2_mount(cgmount, sizeof(cgmount)) == 0)
 		stk_cgroup_names_new(&st->cgroups, cgmount);
 	else

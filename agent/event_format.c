@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "event_format.h"
+#include "cgroup_scope.h"
 #include "event_format_ops.h"
 
 const char *stk_hook_name(uint32_t hook)
@@ -83,6 +84,62 @@ size_t stk_format_time(int64_t ns, char *buf, size_t len)
 	return 30;
 }
 
+/* "major:minor" of a kernel dev_t, without printf (this runs per event). */
+static int stk_format_dev(uint32_t dev, char *out)
+{
+	char tmp[24];
+	uint32_t v[2] = { dev >> 20, dev & 0xfffff };
+	int n = 0, k, part;
+
+	for (part = 0; part < 2; part++) {
+		k = 0;
+		do {
+			tmp[k++] = '0' + v[part] % 10;
+			v[part] /= 10;
+		} while (v[part]);
+		while (k)
+			out[n++] = tmp[--k];
+		if (part == 0)
+			out[n++] = ':';
+	}
+	return n;
+}
+
+/*
+ * The executable as the kernel saw it: its file name (no directory, see
+ * stk_abi.h) and identity. A task without one (a kernel thread) has null.
+ */
+static void format_exe(const struct stk_event_hdr *h, struct json_out *j)
+{
+	char dev[32];
+	int n;
+
+	if (!h->exe_ino && !h->exe_name[0]) {
+		json_out_null(j, "exe");
+		return;
+	}
+	json_out_strn(j, "exe", h->exe_name, strnlen(h->exe_name, sizeof(h->exe_name)));
+	if (h->flags & STK_EVF_EXE_TRUNCATED)
+		json_out_bool(j, "exe_truncated", true);
+	json_out_u64(j, "exe_inode", h->exe_ino);
+	n = stk_format_dev(h->exe_dev, dev);
+	json_out_strn(j, "exe_dev", dev, n);
+}
+
+/* What the cgroup path shows: container id and runtime, systemd unit. */
+static void format_scope(const char *cgroup, struct json_out *j)
+{
+	struct stk_cgroup_scope sc;
+
+	stk_cgroup_scope(cgroup, &sc);
+	if (sc.container[0])
+		json_out_strn(j, "container", sc.container, STK_CONTAINER_ID_LEN);
+	if (sc.runtime)
+		json_out_str(j, "runtime", sc.runtime);
+	if (sc.unit)
+		json_out_strn(j, "unit", sc.unit, sc.unit_len);
+}
+
 static void format_hdr(const struct stk_format_ctx *ctx, uint64_t seq,
 		       const struct stk_event_hdr *h, struct json_out *j)
 {
@@ -110,6 +167,7 @@ static void format_hdr(const struct stk_format_ctx *ctx, uint64_t seq,
 	json_out_u64(j, "uid", h->uid);
 	json_out_u64(j, "gid", h->gid);
 	json_out_strn(j, "comm", h->comm, strnlen(h->comm, sizeof(h->comm)));
+	format_exe(h, j);
 	if (ctx->cgroup_path)
 		cg = ctx->cgroup_path(h->cgroup_id, ctx->cgroup_arg);
 	if (cg)
@@ -117,6 +175,11 @@ static void format_hdr(const struct stk_format_ctx *ctx, uint64_t seq,
 	else
 		json_out_null(j, "cgroup");
 	json_out_u64(j, "cgroup_id", h->cgroup_id);
+	format_scope(cg, j);
+	if ((r && r->alert) || ctx->threshold_alert) {
+		json_out_bool(j, "alert", true);
+		json_out_str(j, "alert_reason", r && r->alert ? "rule" : "threshold");
+	}
 }
 
 static void format_access(const char *key, uint32_t mask, struct json_out *j)
@@ -128,27 +191,6 @@ static void format_access(const char *key, uint32_t mask, struct json_out *j)
 		if (mask & STK_FACC_BIT(i))
 			json_out_str(j, NULL, stk_file_access_name(i));
 	json_out_end_array(j);
-}
-
-/* "major:minor" of a kernel dev_t, without printf (this runs per event). */
-static int stk_format_dev(uint32_t dev, char *out)
-{
-	char tmp[24];
-	uint32_t v[2] = { dev >> 20, dev & 0xfffff };
-	int n = 0, k, part;
-
-	for (part = 0; part < 2; part++) {
-		k = 0;
-		do {
-			tmp[k++] = '0' + v[part] % 10;
-			v[part] /= 10;
-		} while (v[part]);
-		while (k)
-			out[n++] = tmp[--k];
-		if (part == 0)
-			out[n++] = ':';
-	}
-	return n;
 }
 
 static int format_file(const struct stk_event_file *ev, size_t size, struct json_out *j)

@@ -9,6 +9,7 @@
 #ifndef STK_EVENT_FORMAT_H
 #define STK_EVENT_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,8 @@ struct stk_format_ctx {
 	/* Path of a cgroup id relative to the cgroup2 mount, or NULL. */
 	const char *(*cgroup_path)(uint64_t id, void *arg);
 	void *cgroup_arg;
+	/* Set by the caller for the next event: it crossed an alert threshold. */
+	bool threshold_alert;
 };
 
 /*

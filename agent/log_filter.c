@@ -42,6 +42,11 @@ static bool exe_matches(const char *want, const char *exe)
 
 	if (!exe)
 		return false;
+	/* Events carry the executable's name only (docs/audit.md): match a path by its name. */
+	if (strchr(want, '/') && !strchr(exe, '/')) {
+		base = strrchr(want, '/');
+		return !strcmp(base + 1, exe);
+	}
 	if (strchr(want, '/'))
 		return !strcmp(want, exe);
 	base = strrchr(exe, '/');

@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "cgroup_scope.h"
 #include "log_record.h"
 #include "policy.h"
 
@@ -66,48 +67,17 @@ static int read_access(struct json_object *o, uint32_t *ret)
 	return 0;
 }
 
-static bool is_hex64(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n != 64)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
 const char *stk_log_container_of(const char *cgroup, char *buf, size_t len)
 {
-	static const char *const prefixes[] = { "docker-", "cri-containerd-", "crio-", "libpod-",
-						"" };
-	const char *p = cgroup, *end;
-	size_t i, n;
+	struct stk_cgroup_scope sc;
 
-	if (!cgroup || len < 65)
+	if (len < sizeof(sc.container))
 		return NULL;
-	while (p && *p) {
-		if (*p == '/')
-			p++;
-		end = strchr(p, '/');
-		n = end ? (size_t)(end - p) : strlen(p);
-		for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-			size_t pl = strlen(prefixes[i]), idl = n - pl;
-
-			if (n < pl || strncmp(p, prefixes[i], pl))
-				continue;
-			if (idl > 6 && !strncmp(p + n - 6, ".scope", 6))
-				idl -= 6;
-			if (is_hex64(p + pl, idl)) {
-				memcpy(buf, p + pl, 64);
-				buf[64] = '\0';
-				return buf;
-			}
-		}
-		p = end;
-	}
-	return NULL;
+	stk_cgroup_scope(cgroup, &sc);
+	if (!sc.container[0])
+		return NULL;
+	memcpy(buf, sc.container, sizeof(sc.container));
+	return buf;
 }
 
 static int fail(char *err, size_t len, int ret, const char *fmt, const char *arg)

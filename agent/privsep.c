@@ -247,6 +247,25 @@ void stk_privsep_stop_reader(struct stk_privsep *ps)
 	ps->report_sock = -1;
 }
 
+/*
+ * Where the agent is PID 1 (a container without an init), orphans such as
+ * a finished alert launcher become its children: reap them, but never the
+ * reader, whose status the caller wants.
+ */
+static void reap_orphans(pid_t reader)
+{
+	siginfo_t si;
+	int i;
+
+	for (i = 0; i < 64; i++) { /* more wait for the next SIGCHLD */
+		si.si_pid = 0;
+		if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) || !si.si_pid ||
+		    si.si_pid == reader)
+			return;
+		waitpid(si.si_pid, NULL, WNOHANG);
+	}
+}
+
 int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *ops,
 			int *ret_status)
 {
@@ -274,6 +293,8 @@ int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *op
 				ops->tick(ops->arg);
 			return 0;
 		}
+		if (sig == SIGCHLD)
+			reap_orphans(ps->reader);
 	}
 	kill(ps->reader, SIGTERM);
 	while (waitpid(ps->reader, &st, 0) < 0 && errno == EINTR)

@@ -113,7 +113,7 @@ static __always_inline void report(const struct net_req *rq, __u32 protocol, __u
 
 	if (!stk_event_admit(rq->hook, rule, action))
 		return;
-	/* Like stk_fill_hdr(), without the task: socket hooks cannot read it (ppid 0). */
+	/* Like stk_fill_hdr(); the task is read with the perfmon helpers the agent's loader has. */
 	ev.hdr.time_boot_ns = bpf_ktime_get_boot_ns();
 	ev.hdr.cgroup_id = bpf_get_current_cgroup_id();
 	ev.hdr.type = STK_EV_NET;
@@ -127,6 +127,7 @@ static __always_inline void report(const struct net_req *rq, __u32 protocol, __u
 	ev.hdr.action = action;
 	ev.hdr.enforced = stk_verdict_errno(action) != 0;
 	bpf_get_current_comm(ev.hdr.comm, sizeof(ev.hdr.comm));
+	stk_fill_task(&ev.hdr);
 	__builtin_memcpy(ev.address, rq->addr, 16);
 	ev.family = rq->family;
 	ev.protocol = protocol;

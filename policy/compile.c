@@ -236,9 +236,9 @@ static int build_rules(struct stk_compiled *c, struct stk_policy *const *pols, s
 		const char *name = str;
 
 		str = stpcpy(str, p->name) + 1;
-		v[o++] = (struct stk_rule_ref){ name, STK_DEFAULT_RULE_ID };
+		v[o++] = (struct stk_rule_ref){ name, STK_DEFAULT_RULE_ID, p->alert };
 		for (j = 0; j + 1 < rule_slots(p); j++) {
-			v[o++] = (struct stk_rule_ref){ name, str };
+			v[o++] = (struct stk_rule_ref){ name, str, p->alert || rule_at(p, j)->alert };
 			str = stpcpy(str, rule_at(p, j)->id) + 1;
 		}
 	}

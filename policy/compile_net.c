@@ -279,6 +279,7 @@ static int append_rules(struct stk_compiled *c, const struct stk_rule_ref *add, 
 			last_pol = r->policy;
 		}
 		v[o].policy = copy_pol;
+		v[o].alert = r->alert;
 		v[o++].id = str;
 		str = stpcpy(str, r->id) + 1;
 	}
@@ -326,7 +327,7 @@ int stk_compile_net(struct stk_policy *const *pols, size_t n_pols, struct stk_co
 		const struct stk_policy *p = net_pols[q];
 
 		rule_base[q] = (uint32_t)(c->n_rules + n_add);
-		add[n_add++] = (struct stk_rule_ref){ p->name, STK_DEFAULT_RULE_ID };
+		add[n_add++] = (struct stk_rule_ref){ p->name, STK_DEFAULT_RULE_ID, p->alert };
 		for (d = 0; d < STK_NET_NDIRS; d++) {
 			struct stk_net_fn *df = &defaults[d * n_net + q];
 			int pr;
@@ -340,7 +341,8 @@ int stk_compile_net(struct stk_policy *const *pols, size_t n_pols, struct stk_co
 							    "rule has no valid id or action") ?: -EINVAL;
 					goto cleanup;
 				}
-				add[n_add++] = (struct stk_rule_ref){ p->name, r->id };
+				add[n_add++] = (struct stk_rule_ref){ p->name, r->id,
+								      p->alert || r->alert };
 			}
 			for (pr = 0; pr < STK_NPROTO_COUNT; pr++) {
 				df->s[pr] = calloc(1, sizeof(*df->s[pr]));

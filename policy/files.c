@@ -142,12 +142,21 @@ static void parse_rule_mode(struct stk_pctx *c, const struct stk_jval *v, void *
 		r->mode = (enum stk_mode)m;
 }
 
+static void parse_rule_alert(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_file_rule *r = ((struct rule_out *)out)->r;
+
+	if (stk_want_type(c, v, json_type_boolean, "'alert'"))
+		r->alert = json_object_get_boolean(v->obj);
+}
+
 static const struct stk_member rule_keys[] = {
 	{ "id", parse_id, true },
 	{ "paths", parse_paths, true },
 	{ "access", parse_access, true },
 	{ "action", parse_action, true },
 	{ "mode", parse_rule_mode, false },
+	{ "alert", parse_rule_alert, false },
 };
 
 /* An exec rule: a path rule whose one access kind is exec. */
@@ -156,6 +165,7 @@ static const struct stk_member exec_rule_keys[] = {
 	{ "paths", parse_paths, true },
 	{ "action", parse_action, true },
 	{ "mode", parse_rule_mode, false },
+	{ "alert", parse_rule_alert, false },
 };
 
 void stk_parse_rule_list(struct stk_pctx *c, const struct stk_jval *v, bool exec,

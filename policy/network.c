@@ -312,6 +312,14 @@ static void parse_rule_mode(struct stk_pctx *c, const struct stk_jval *v, void *
 		r->mode = (enum stk_mode)m;
 }
 
+static void parse_rule_alert(struct stk_pctx *c, const struct stk_jval *v, void *out)
+{
+	struct stk_net_rule *r = out;
+
+	if (stk_want_type(c, v, json_type_boolean, "'alert'"))
+		r->alert = json_object_get_boolean(v->obj);
+}
+
 static const struct stk_member rule_keys[] = {
 	{ "id", parse_id, true },
 	{ "cidrs", parse_cidrs, false },
@@ -319,6 +327,7 @@ static const struct stk_member rule_keys[] = {
 	{ "protocols", parse_protocols, false },
 	{ "action", parse_action, true },
 	{ "mode", parse_rule_mode, false },
+	{ "alert", parse_rule_alert, false },
 };
 
 static void parse_default(struct stk_pctx *c, const struct stk_jval *v, void *out)

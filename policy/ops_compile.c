@@ -99,6 +99,7 @@ static struct stk_rule_ref *grow_rules(const struct stk_compiled *c,
 	str = (char *)(v + n);
 	for (i = 0; i < c->n_rules; i++) {
 		v[i].policy = str;
+		v[i].alert = c->rules[i].alert;
 		str = stpcpy(str, c->rules[i].policy) + 1;
 		v[i].id = str;
 		str = stpcpy(str, c->rules[i].id) + 1;
@@ -148,7 +149,7 @@ int stk_compile_ops(struct stk_compiled *c, struct stk_policy *const *pols, size
 				const char *word = word_of(sec, it->which);
 
 				/* Words are static strings: no copy needed. */
-				rules[idx] = (struct stk_rule_ref){ name, word ? word : "?" };
+				rules[idx] = (struct stk_rule_ref){ name, word ? word : "?", p->alert };
 				uint8_t byte = stk_action_byte(it->action, mode);
 
 				if (slot)

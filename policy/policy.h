@@ -81,6 +81,7 @@ struct stk_file_rule {
 	enum stk_action action;
 	enum stk_mode mode;
 	struct stk_pos pos; /* the rule's opening brace */
+	bool alert; /* "alert": true: its events raise an alert */
 };
 
 /* A CIDR of a network rule; IPv4-mapped IPv6 CIDRs are stored as IPv4. */
@@ -107,6 +108,7 @@ struct stk_net_rule {
 	enum stk_mode mode;
 	struct stk_pos pos;
 	struct stk_pos id_pos;
+	bool alert; /* "alert": true */
 };
 
 /* "network": per direction (enum stk_net_dir CONNECT, BIND) a default and rules. */
@@ -175,6 +177,7 @@ void stk_policy_free(struct stk_policy *p);
 struct stk_rule_ref {
 	const char *policy; /* policy name */
 	const char *id;     /* rule id, or "default" */
+	bool alert;         /* the rule or its policy is marked "alert": true */
 };
 
 /*

@@ -211,11 +211,15 @@ enum stk_hook {
 	STK_HOOK_SOCKET_CREATE = 50,
 };
 
+/* Bytes of the executable's file name an event carries, NUL included. */
+#define STK_EXE_NAME_MAX 48
+
 /* Event flags. */
 #define STK_EVF_PATH_TRUNCATED 0x1
 #define STK_EVF_PATH_ERROR 0x2
 #define STK_EVF_WALK_LIMIT 0x4 /* denied: the file is nested deeper than the walk goes */
 #define STK_EVF_FILELESS 0x8 /* denied: exec of a file without a name (deny_fileless) */
+#define STK_EVF_EXE_TRUNCATED 0x10 /* exe_name did not fit */
 
 struct stk_event_hdr {
 	__u64 time_boot_ns; /* bpf_ktime_get_boot_ns() */
@@ -233,6 +237,17 @@ struct stk_event_hdr {
 	__u8 enforced;
 	__u16 flags;
 	char comm[16];
+	/*
+	 * The task's executable (mm->exe_file), read in the kernel because the
+	 * unprivileged agent cannot read /proc/PID/exe of other users' processes
+	 * and the process may be gone by then. Only the last path component:
+	 * bpf_d_path() is refused on exe_file in most hooks. All zero for a task
+	 * without one (kernel threads).
+	 */
+	__u64 exe_ino;
+	__u32 exe_dev; /* kernel dev_t of the executable's superblock */
+	__u32 pad_exe;
+	char exe_name[STK_EXE_NAME_MAX]; /* NUL-terminated, truncated to fit */
 };
 
 struct stk_event_file {
@@ -344,15 +359,16 @@ _Static_assert(sizeof(struct stk_inode_key) == 16, "stk_inode_key layout");
 _Static_assert(sizeof(struct stk_name_key) == 80, "stk_name_key layout");
 _Static_assert(sizeof(struct stk_file_verdict) == 40, "stk_file_verdict layout");
 _Static_assert(sizeof(struct stk_file_value) == 88, "stk_file_value layout");
-_Static_assert(sizeof(struct stk_event_hdr) == 72, "stk_event_hdr layout");
-_Static_assert(sizeof(struct stk_event_file) == 72 + 24 + STK_PATH_MAX, "stk_event_file layout");
+#define STK_EVENT_HDR_SIZE (72 + 16 + STK_EXE_NAME_MAX)
+_Static_assert(sizeof(struct stk_event_hdr) == STK_EVENT_HDR_SIZE, "stk_event_hdr layout");
+_Static_assert(sizeof(struct stk_event_file) == STK_EVENT_HDR_SIZE + 24 + STK_PATH_MAX, "stk_event_file layout");
 _Static_assert(sizeof(struct stk_op_verdict) == 8, "stk_op_verdict layout");
 _Static_assert(sizeof(struct stk_ops_config) ==
 		       8 * (STK_CAP_SLOTS + STK_KOP_SLOTS + STK_SOCK_FAMILY_SLOTS + 1),
 	       "stk_ops_config layout");
-_Static_assert(sizeof(struct stk_event_cap) == 72 + 8, "stk_event_cap layout");
-_Static_assert(sizeof(struct stk_event_kernel) == 72 + 16 + 64, "stk_event_kernel layout");
-_Static_assert(sizeof(struct stk_event_sock) == 72 + 16, "stk_event_sock layout");
+_Static_assert(sizeof(struct stk_event_cap) == STK_EVENT_HDR_SIZE + 8, "stk_event_cap layout");
+_Static_assert(sizeof(struct stk_event_kernel) == STK_EVENT_HDR_SIZE + 16 + 64, "stk_event_kernel layout");
+_Static_assert(sizeof(struct stk_event_sock) == STK_EVENT_HDR_SIZE + 16, "stk_event_sock layout");
 _Static_assert(sizeof(struct stk_decision_key) == 16, "stk_decision_key layout");
 _Static_assert(sizeof(struct stk_decision_count) == 16, "stk_decision_count layout");
 _Static_assert(sizeof(struct stk_rate_config) == 16, "stk_rate_config layout");
@@ -438,7 +454,7 @@ struct stk_event_net {
 _Static_assert(sizeof(struct stk_net_key4) == 12, "stk_net_key4 layout");
 _Static_assert(sizeof(struct stk_net_key6) == 24, "stk_net_key6 layout");
 _Static_assert(sizeof(struct stk_net_seg) == 8, "stk_net_seg layout");
-_Static_assert(sizeof(struct stk_event_net) == 72 + 32, "stk_event_net layout");
+_Static_assert(sizeof(struct stk_event_net) == STK_EVENT_HDR_SIZE + 32, "stk_event_net layout");
 #endif
 
 #endif /* STK_ABI_H */

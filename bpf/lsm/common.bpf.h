@@ -207,10 +207,34 @@ static __always_inline struct stk_config *stk_get_config(void)
 	return bpf_map_lookup_elem(&stk_config, &slot);
 }
 
+/*
+ * Fills what an event says of the task beyond the helpers' ids: its
+ * parent and its executable. Events are per-CPU scratch buffers, so every
+ * field is written, found or not. Shared with the cgroup socket programs.
+ */
+static __always_inline void stk_fill_task(struct stk_event_hdr *h)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	struct dentry *d = BPF_CORE_READ(exe, f_path.dentry);
+	const unsigned char *name = BPF_CORE_READ(d, d_name.name);
+
+	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	h->exe_ino = BPF_CORE_READ(exe, f_inode, i_ino);
+	h->exe_dev = BPF_CORE_READ(exe, f_inode, i_sb, s_dev);
+	h->pad_exe = 0;
+	h->exe_name[0] = '\0';
+	if (!name || bpf_probe_read_kernel_str(h->exe_name, sizeof(h->exe_name), name) < 0) {
+		h->exe_name[0] = '\0';
+		return;
+	}
+	if (BPF_CORE_READ(d, d_name.len) >= sizeof(h->exe_name))
+		h->flags |= STK_EVF_EXE_TRUNCATED;
+}
+
 /* Fills the parts of an event header every hook shares. */
 static __always_inline void stk_fill_hdr(struct stk_event_hdr *h, __u32 type, __u32 hook)
 {
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u64 uid_gid = bpf_get_current_uid_gid();
 
@@ -220,11 +244,11 @@ static __always_inline void stk_fill_hdr(struct stk_event_hdr *h, __u32 type, __
 	h->hook = hook;
 	h->pid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
-	h->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	h->uid = (__u32)uid_gid;
 	h->gid = uid_gid >> 32;
 	h->flags = 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	stk_fill_task(h);
 }
 
 /*

@@ -359,7 +359,7 @@ static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, 
 	ev->hdr.rule = dec->rule;
 	ev->hdr.action = dec->action;
 	ev->hdr.enforced = stk_verdict_errno(dec->action) != 0;
-	ev->hdr.flags = dec->flags;
+	ev->hdr.flags |= dec->flags; /* keeps what stk_fill_hdr() set */
 	ev->ino = BPF_CORE_READ(d, d_inode, i_ino);
 	ev->dev = BPF_CORE_READ(d, d_sb, s_dev);
 	ev->access = access;

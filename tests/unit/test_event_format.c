@@ -4,6 +4,7 @@
  * format, hostile paths, malformed records.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,17 +19,22 @@
 static const struct stk_rule_ref rules[] = {
 	{ .policy = "demo", .id = "no-shadow" },
 	{ .policy = "demo", .id = "default" },
+	{ .policy = "demo", .id = "loud", .alert = true },
 };
+
+#define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
 static const char *cg_name(uint64_t id, void *arg)
 {
 	(void)arg;
+	if (id == 43)
+		return "/system.slice/docker-" ID64 ".scope";
 	return id == 42 ? "/system.slice/nginx.service" : NULL;
 }
 
 static struct stk_format_ctx ctx = {
 	.rules = rules,
-	.n_rules = 2,
+	.n_rules = 3,
 	.boot_to_real_ns = 1700000000LL * 1000000000LL,
 	.host = "web1",
 	.cgroup_path = cg_name,
@@ -53,6 +59,9 @@ static size_t make_event(const char *path, size_t path_bytes)
 	ev.hdr.action = STK_ACT_DENY;
 	ev.hdr.enforced = 1;
 	memcpy(ev.hdr.comm, "cat", 4);
+	memcpy(ev.hdr.exe_name, "cat", 4);
+	ev.hdr.exe_ino = 555;
+	ev.hdr.exe_dev = (254u << 20) | 3;
 	ev.ino = 77;
 	ev.dev = (8u << 20) | 1;
 	ev.access = STK_FACC_BIT(STK_FACC_READ) | STK_FACC_BIT(STK_FACC_WRITE);
@@ -106,7 +115,11 @@ static void file_event_has_every_field(void **state)
 	assert_string_equal(str(o, "uid"), "1000");
 	assert_string_equal(str(o, "gid"), "1001");
 	assert_string_equal(str(o, "comm"), "cat");
+	assert_string_equal(str(o, "exe"), "cat");
+	assert_string_equal(str(o, "exe_inode"), "555");
+	assert_string_equal(str(o, "exe_dev"), "254:3");
 	assert_string_equal(str(o, "cgroup"), "/system.slice/nginx.service");
+	assert_string_equal(str(o, "unit"), "nginx.service");
 	assert_string_equal(str(o, "path"), "/etc/shadow");
 	assert_string_equal(str(o, "inode"), "77");
 	assert_string_equal(str(o, "dev"), "8:1");
@@ -141,6 +154,67 @@ static void hostile_path_bytes_stay_one_valid_line(void **state)
 	o = format(make_event(evil, sizeof(evil)), 1);
 	assert_null(strchr(out, '\n'));
 	assert_string_equal(str(o, "path"), "/tmp/a\"b\\c\nd\x01\xc3\xbf\xc3\x83(");
+	json_object_put(o);
+}
+
+static bool has(struct json_object *o, const char *k)
+{
+	return json_object_object_get_ex(o, k, NULL);
+}
+
+/* Container and runtime from the cgroup path; the alert mark of the rule. */
+static void scope_exe_and_alert(void **state)
+{
+	static const char evil_exe[] = "a\"b\n\xff";
+	struct json_object *o, *v;
+	size_t n = make_event("/x", 3);
+
+	(void)state;
+	ev.hdr.cgroup_id = 43;
+	ev.hdr.rule = 2;
+	o = format(n, 1);
+	assert_string_equal(str(o, "container"), ID64);
+	assert_string_equal(str(o, "runtime"), "docker");
+	assert_string_equal(str(o, "unit"), "docker-" ID64 ".scope");
+	assert_string_equal(str(o, "alert"), "true");
+	assert_false(has(o, "exe_truncated"));
+	json_object_put(o);
+
+	/* No container, no unit, no alert: the fields are absent. */
+	n = make_event("/x", 3);
+	ev.hdr.cgroup_id = 1;
+	o = format(n, 1);
+	assert_false(has(o, "container"));
+	assert_false(has(o, "runtime"));
+	assert_false(has(o, "unit"));
+	assert_false(has(o, "alert"));
+	json_object_put(o);
+
+	/* A hostile executable name stays one valid line; a cut one says so. */
+	n = make_event("/x", 3);
+	memcpy(ev.hdr.exe_name, evil_exe, sizeof(evil_exe));
+	ev.hdr.flags = STK_EVF_EXE_TRUNCATED;
+	o = format(n, 1);
+	assert_null(strchr(out, '\n'));
+	assert_string_equal(str(o, "exe"), "a\"b\n\xc3\xbf");
+	assert_string_equal(str(o, "exe_truncated"), "true");
+	json_object_put(o);
+
+	/* A kernel thread has no executable. */
+	n = make_event("/x", 3);
+	memset(ev.hdr.exe_name, 0, sizeof(ev.hdr.exe_name));
+	ev.hdr.exe_ino = 0;
+	o = format(n, 1);
+	assert_true(json_object_object_get_ex(o, "exe", &v));
+	assert_null(v);
+	assert_false(has(o, "exe_inode"));
+	json_object_put(o);
+
+	/* A name that fills the field has no NUL: never read beyond it. */
+	n = make_event("/x", 3);
+	memset(ev.hdr.exe_name, 'x', sizeof(ev.hdr.exe_name));
+	o = format(n, 1);
+	assert_int_equal(strlen(str(o, "exe")), STK_EXE_NAME_MAX);
 	json_object_put(o);
 }
 
@@ -230,6 +304,7 @@ int main(void)
 		cmocka_unit_test(file_event_has_every_field),
 		cmocka_unit_test(complain_and_unknown_cgroup),
 		cmocka_unit_test(hostile_path_bytes_stay_one_valid_line),
+		cmocka_unit_test(scope_exe_and_alert),
 		cmocka_unit_test(malformed_records_are_rejected),
 		cmocka_unit_test(rfc3339_time),
 		cmocka_unit_test(hooks_and_exec_events),

@@ -120,7 +120,7 @@ static void errors_at_their_positions(void **state)
 	/* An exec rule has no access list: exec is what it is about. */
 	parse_err(HEAD "\"exec\": {\"rules\": [{\"id\": \"r\", \"paths\": [\"/x\"], "
 		       "\"access\": [\"read\"], \"action\": \"deny\"}]}}",
-		  "\"access\"", 0, "unknown key 'access' in rules[0] (allowed: id, paths, action, mode)");
+		  "\"access\"", 0, "unknown key 'access' in rules[0] (allowed: id, paths, action, mode, alert)");
 	parse_err(HEAD "\"exec\": {\"rules\": [{\"id\": \"r\", \"paths\": [\"x\"], "
 		       "\"action\": \"deny\"}]}}",
 		  "\"x\"", 0, "path must be absolute: 'x'");

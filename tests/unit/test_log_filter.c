@@ -86,6 +86,29 @@ static void test_each_filter(void **state)
 	CHECK(path_prefix, "/usr/bin/evil\x1b[2J\nx", 1);
 }
 
+/* Events name the executable without its directory: a path matches by its name. */
+static void test_exe_name(void **state)
+{
+	static const char line[] = "{\"time\":\"2026-11-25T15:40:01.123456789Z\",\"action\":\"deny\","
+				   "\"enforced\":true,\"hook\":\"file_open\",\"exe\":\"cat\"}";
+	struct stk_log_filter f;
+	struct stk_log_rec r;
+	char err[128];
+
+	(void)state;
+	assert_int_equal(stk_log_rec_parse(line, strlen(line), &r, err, sizeof(err)), 0);
+	stk_log_filter_init(&f);
+	f.exe = "cat";
+	assert_true(stk_log_filter_match(&f, &r));
+	f.exe = "/usr/bin/cat";
+	assert_true(stk_log_filter_match(&f, &r));
+	f.exe = "/usr/bin/dog";
+	assert_false(stk_log_filter_match(&f, &r));
+	f.exe = "ca";
+	assert_false(stk_log_filter_match(&f, &r));
+	stk_log_rec_clear(&r);
+}
+
 static void test_time_range(void **state)
 {
 	struct stk_log_filter f;
@@ -144,6 +167,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_matches_all),
 		cmocka_unit_test(test_each_filter),
+		cmocka_unit_test(test_exe_name),
 		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_filters_and_together),
 		cmocka_unit_test(test_path_under),

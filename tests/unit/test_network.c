@@ -142,7 +142,7 @@ static const struct one_case err_cases[] = {
 	{ NET(RULE("\"cidr\": [\"10.0.0.0/8\"], \"action\": \"deny\"")),
 	  "\"cidr\"", 0, ERR,
 	  "unknown key 'cidr' in 'connect' rules[0] (allowed: id, cidrs, ports, protocols, action, "
-	  "mode)" },
+	  "mode, alert)" },
 	{ NET("{ \"bind\": { \"rules\": [ { \"id\": \"default\", \"action\": \"deny\" } ] } }"),
 	  "\"default\"", 0, ERR,
 	  "rule id 'default' is reserved for the policy's default" },

@@ -187,7 +187,7 @@ static const struct one_case rule_cases[] = {
 	{ RULE("{" OKR ", \"paths\": [\"/y\"]}"), "\"paths\"", 1, ERR,
 	  "duplicate key 'paths' (already at 3:15)" },
 	{ RULE("{" OKR ", \"why\": 1}"), "\"why\"", 0, ERR,
-	  "unknown key 'why' in rules[0] (allowed: id, paths, access, action, mode)" },
+	  "unknown key 'why' in rules[0] (allowed: id, paths, access, action, mode, alert)" },
 	{ RULE("{\"paths\": [\"/x\"], \"access\": [\"read\"], \"action\": \"deny\"}"), "{\"paths", 0, ERR,
 	  "missing required key 'id' in rules[0]" },
 	{ RULE("{\"id\": \"r\", \"access\": [\"read\"], \"action\": \"deny\"}"), "{\"id", 0, ERR,
