@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "audit.h"
+#include "canary.h"
 #include "cgroup_path.h"
 #include "commands.h"
 #include "event_format.h"
@@ -51,6 +53,7 @@ struct run_opts {
 	const char *pin_dir;
 	const char *user;
 	bool persist;
+	unsigned int canary_interval; /* seconds between repeated canaries; 0: none */
 };
 
 struct run_state {
@@ -66,6 +69,8 @@ struct run_state {
 	uint64_t lost_reported;
 	uint64_t after_stop;
 	uint32_t gen; /* the policy generation st->set was put in force as */
+	const struct run_opts *opts;
+	struct stk_status_info *status; /* the monitor's, while it supervises a reader */
 	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
 };
 
@@ -95,7 +100,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
 		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
-		"                    [--user USER] [--persist] [-v]\n");
+		"                    [--user USER] [--persist] [--canary-interval SECONDS] [-v]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -109,6 +114,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "pin-dir", required_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "persist", no_argument, NULL, 'K' },
+		{ "canary-interval", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -121,6 +127,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->ringbuf_bytes = RINGBUF_DEFAULT;
 	o->pin_dir = STK_PIN_DIR_DEFAULT;
 	o->user = STK_USER_DEFAULT;
+	o->canary_interval = STK_CANARY_INTERVAL_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -152,6 +159,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'K':
 			o->persist = true;
+			break;
+		case 'C':
+			errno = 0;
+			o->canary_interval = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || errno || o->canary_interval > 86400)
+				return -EINVAL;
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -224,6 +237,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	/* A flood must not keep a stopping reader busy for ever. */
 	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
 		return -EINTR;
+	if (stk_canary_event(data, size))
+		return 0; /* the monitor's probe: proof, not an access to log */
 	data = own_rule(st, data, size);
 	json_out_init(&j, st->line, sizeof(st->line));
 	err = stk_event_format(&st->fmt, ++st->seq, data, size, &j);
@@ -297,6 +312,28 @@ static void report_lost(void *arg)
 	st->lost_reported = lost;
 }
 
+static void write_status(struct run_state *st)
+{
+	int err = stk_status_write(st->status);
+
+	if (err)
+		stk_warn("run", "writing the status file failed: %s", strerror(-err));
+}
+
+/* The monitor's tick: lost events, and the canary when it is due. */
+static void on_tick(void *arg)
+{
+	struct run_state *st = arg;
+	const struct stk_canary_state *c = stk_canary_state();
+
+	report_lost(st);
+	if (!st->opts->canary_interval || !st->status ||
+	    time(NULL) - c->last_run < (time_t)st->opts->canary_interval)
+		return;
+	stk_canary_check("periodic");
+	write_status(st);
+}
+
 static int reopen_log(void *arg)
 {
 	struct run_state *st = arg;
@@ -311,6 +348,16 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 {
 	int err, fd;
 
+	/*
+	 * Marked as the agent while it still may: its syslog must work where a
+	 * policy denies unix sockets (SECURITY.md says what else that exempts).
+	 */
+	err = stk_enforcer_mark_self(st->enf);
+	if (err) {
+		stk_err("privdrop", "marking the event reader as the agent failed: %s",
+			strerror(-err));
+		return STK_EXIT_FAIL;
+	}
 	/* Only the ring buffer: no fd left could change what is enforced. */
 	stk_close_bpf_fds_except(stk_enforcer_events_fd(st->enf));
 	signal(SIGUSR1, on_reopen);
@@ -318,6 +365,9 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	if (debug_forbidden)
 		signal(SIGUSR2, on_forbidden);
 	err = stk_privdrop(ids);
+	/* No process of the reader's user may ptrace it and borrow its mark. */
+	if (!err && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		err = -errno;
 	if (!err)
 		err = stk_privsep_reader_bind(ps);
 	if (!err)
@@ -377,6 +427,11 @@ static int reload(struct run_state *st, const struct run_opts *o, char *why, siz
 	err = stk_resolve_files(set->compiled, &maps, warn_unresolved, NULL);
 	if (err) {
 		snprintf(why, why_len, "resolving rule paths failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_canary_add_rule(&maps);
+	if (err) {
+		snprintf(why, why_len, "setting up the canary failed: %s", strerror(-err));
 		goto cleanup;
 	}
 	in.compiled = set->compiled;
@@ -459,7 +514,7 @@ static int start_reader(struct run_state *st, struct stk_privsep *ps, const stru
 /* Forks the reader and supervises it; returns when the agent should end. */
 static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
 {
-	struct stk_monitor_ops ops = { .tick = report_lost, .reopen_log = reopen_log, .arg = st };
+	struct stk_monitor_ops ops = { .tick = on_tick, .reopen_log = reopen_log, .arg = st };
 	struct stk_status_info info = {
 		.pin_dir = o->pin_dir,
 		.user = ids->name,
@@ -468,21 +523,30 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		.policy_args = o->policies,
 		.n_policy_args = o->n_policies,
 		.agent_pid = getpid(),
+		.canary = stk_canary_state(),
 	};
+	const char *when = info.adopted ? "start, adopted programs" : "start";
 	char why[1024];
 	struct stk_privsep ps;
 	int err, sig, wst = 0;
 
+	st->status = &info;
 	for (;;) {
 		st->gen = active_gen(o->pin_dir);
 		if (start_reader(st, &ps, ids))
 			return STK_EXIT_FAIL;
 		info.reader_pid = ps.reader;
 		info.set = st->set;
-		err = stk_status_write(&info);
-		if (err)
-			stk_warn("run", "writing the status file failed: %s", strerror(-err));
-		stk_notify("READY=1\nSTATUS=enforcing");
+		/* Proven through the reader that runs now, so the event must reach it. */
+		err = stk_canary_check(when);
+		write_status(st);
+		if (err && !info.reloads) {
+			stk_err("run", "not starting: enforcement could not be proven");
+			stk_privsep_stop_reader(&ps);
+			return STK_EXIT_FAIL;
+		}
+		stk_notify(err ? "READY=1\nSTATUS=NOT ENFORCING: the canary failed" :
+				 "READY=1\nSTATUS=enforcing");
 		/* Failed reloads keep the reader; a successful one restarts it. */
 		while ((sig = stk_privsep_monitor(&ps, &ops, &wst)) == SIGHUP) {
 			stk_notify("RELOADING=1");
@@ -491,13 +555,14 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 			info.last_reload = err ? why : "ok";
 			if (!err)
 				break;
-			stk_status_write(&info);
+			write_status(st);
 			stk_notify("READY=1\nSTATUS=enforcing (reload failed)");
 		}
 		if (sig != SIGHUP)
 			break;
 		/* The old reader drains what it can; the rest waits in the ring buffer. */
 		stk_privsep_stop_reader(&ps);
+		when = "reload";
 	}
 	if (sig) {
 		stk_info("run", "stopping on signal %d", sig);
@@ -528,6 +593,7 @@ int stk_cmd_run(int argc, char **argv)
 	st = calloc(1, sizeof(*st));
 	if (!st)
 		return STK_EXIT_FAIL;
+	st->opts = &o;
 	if (parse_opts(argc, argv, &o)) {
 		usage(stderr);
 		status = STK_EXIT_USAGE;
@@ -550,6 +616,13 @@ int stk_cmd_run(int argc, char **argv)
 	err = stk_resolve_files(st->set->compiled, &maps, warn_unresolved, NULL);
 	if (err) {
 		stk_err("policy", "resolving rule paths failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_canary_init(o.pin_dir, o.syslog);
+	if (!err)
+		err = stk_canary_add_rule(&maps);
+	if (err) {
+		stk_err("canary", "setting up the canary file failed: %s", strerror(-err));
 		goto cleanup;
 	}
 	err = stk_ids_lookup(o.user, &ids);

@@ -17,6 +17,8 @@
 
 #include "policy_load.h"
 
+struct stk_canary_state;
+
 #define STK_STATUS_DIR "/run/stockade"
 
 struct stk_status_info {
@@ -31,8 +33,11 @@ struct stk_status_info {
 	size_t n_policy_args;
 	unsigned int reloads;     /* reload attempts so far */
 	const char *last_reload;  /* "ok" or why the last one failed; NULL before any */
+	const struct stk_canary_state *canary; /* proof of enforcement (canary.h); may be NULL */
 };
 
+/* STK_STATUS_DIR/<stem><ext> for the default @pin_dir, <stem>-<base of pin_dir><ext> otherwise. */
+int stk_run_path(const char *pin_dir, const char *stem, const char *ext, char *buf, size_t len);
 /* The status file for @pin_dir: status.json for the default, status-<base>.json otherwise. */
 int stk_status_path(const char *pin_dir, char *buf, size_t len);
 /* Writes the file atomically (write, then rename). */
