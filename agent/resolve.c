@@ -87,15 +87,20 @@ static size_t sort_merge(void *base, size_t n, size_t size, size_t val_off,
 	return out + 1;
 }
 
+static void key_of_stat(const struct stat *st, struct stk_inode_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->ino = st->st_ino;
+	key->dev = kernel_dev(st->st_dev);
+}
+
 int stk_inode_key_of_fd(int fd, struct stk_inode_key *ret)
 {
 	struct stat st;
 
 	if (fstat(fd, &st))
 		return -errno;
-	memset(ret, 0, sizeof(*ret));
-	ret->ino = st.st_ino;
-	ret->dev = kernel_dev(st.st_dev);
+	key_of_stat(&st, ret);
 	return 0;
 }
 
@@ -142,9 +147,7 @@ static int stat_key(const char *path, struct stk_inode_key *key)
 
 	if (stat(path, &st))
 		return -errno;
-	memset(key, 0, sizeof(*key));
-	key->ino = st.st_ino;
-	key->dev = kernel_dev(st.st_dev);
+	key_of_stat(&st, key);
 	return 0;
 }
 
