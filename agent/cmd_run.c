@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "alert_cmd.h"
 #include "alert_threshold.h"
 #include "audit.h"
+#include "canary.h"
 #include "cgroup_path.h"
 #include "commands.h"
 #include "rate_opts.h"
@@ -31,6 +33,7 @@
 #include "event_format.h"
 #include "kernel_check.h"
 #include "log.h"
+#include "metrics.h"
 #include "enforcer.h"
 #include "notify.h"
 #include "ocsf.h"
@@ -72,6 +75,7 @@ struct run_opts {
 	enum sink_format audit_format, syslog_format;
 	struct stk_alert_cmd_opts alert_cmd; /* path NULL: no alert command */
 	uint32_t alert_count, alert_seconds; /* --alert-threshold N/M; 0: none */
+	unsigned int canary_interval; /* seconds between repeated canaries; 0: none */
 };
 
 struct run_state {
@@ -132,7 +136,7 @@ static void usage(FILE *f)
 		"                    [--rate-burst B] [--metrics-file PATH] [--syslog-facility NAME]\n"
 		"                    [--alert-command PATH] [--alert-rate N] [--alert-threshold N/M]\n"
 		"                    [--audit-format json|ocsf] [--syslog-format json|kv|ocsf]\n"
-		"                    [-v]\n");
+		"                    [--canary-interval SECONDS] [-v]\n");
 }
 
 /* A sink format's name; key=value only where @kv_ok (syslog). */
@@ -175,6 +179,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "alert-threshold", required_argument, NULL, 'T' },
 		{ "audit-format", required_argument, NULL, 'O' },
 		{ "syslog-format", required_argument, NULL, 'Y' },
+		{ "canary-interval", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -193,6 +198,7 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->alert_cmd.per_min = 10;
 	o->alert_cmd.max_running = 4;
 	o->alert_cmd.timeout_s = 30;
+	o->canary_interval = STK_CANARY_INTERVAL_DEFAULT;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -274,6 +280,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 					"in M seconds (1 .. 1000000), got '%s'", optarg);
 				return -EINVAL;
 			}
+			break;
+		case 'C':
+			errno = 0;
+			o->canary_interval = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || errno || o->canary_interval > 86400)
+				return -EINVAL;
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -430,6 +442,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	/* A flood must not keep a stopping reader busy for ever. */
 	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
 		return -EINTR;
+	if (stk_canary_event(data, size))
+		return 0; /* the monitor's probe: proof, not an access to log */
 	data = own_rule(st, data, size);
 	h = data;
 	alert = size >= sizeof(*h) && is_alert(st, h);
@@ -516,6 +530,7 @@ static void monitor_tick(void *arg)
 				   "%llu in all since the programs were loaded",
 			 (unsigned long long)lost,
 			 (unsigned long long)st->watch.counters[STK_CNT_LOST]);
+	stk_metrics_set_enforcement(stk_canary_active());
 	if (st->opts && st->opts->metrics_file)
 		stk_watch_metrics(&st->watch, st->opts->metrics_file, &pol);
 	if (st->info) {
@@ -524,6 +539,28 @@ static void monitor_tick(void *arg)
 		json_object_put(st->info->decisions);
 		st->info->decisions = NULL;
 	}
+}
+
+static void write_status(struct run_state *st)
+{
+	int err = stk_status_write(st->info);
+
+	if (err)
+		stk_warn("run", "writing the status file failed: %s", strerror(-err));
+}
+
+/* The monitor's tick: lost events, and the canary when it is due. */
+static void on_tick(void *arg)
+{
+	struct run_state *st = arg;
+	const struct stk_canary_state *c = stk_canary_state();
+
+	monitor_tick(st);
+	if (!st->opts->canary_interval || !st->info ||
+	    time(NULL) - c->last_run < (time_t)st->opts->canary_interval)
+		return;
+	stk_canary_check("periodic");
+	write_status(st);
 }
 
 static int reopen_log(void *arg)
@@ -591,6 +628,16 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 {
 	int err, fd;
 
+	/*
+	 * Marked as the agent while it still may: its syslog must work where a
+	 * policy denies unix sockets (SECURITY.md says what else that exempts).
+	 */
+	err = stk_enforcer_mark_self(st->enf);
+	if (err) {
+		stk_err("privdrop", "marking the event reader as the agent failed: %s",
+			strerror(-err));
+		return STK_EXIT_FAIL;
+	}
 	/* Only the ring buffer: no fd left could change what is enforced. */
 	stk_close_bpf_fds_except(stk_enforcer_events_fd(st->enf));
 	signal(SIGUSR1, on_reopen);
@@ -598,6 +645,9 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	if (debug_forbidden)
 		signal(SIGUSR2, on_forbidden);
 	err = stk_privdrop(ids);
+	/* No process of the reader's user may ptrace it and borrow its mark. */
+	if (!err && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0))
+		err = -errno;
 	if (!err)
 		err = stk_privsep_reader_bind(ps);
 	/* Unprivileged, and before seccomp: commands must not inherit the allow-list. */
@@ -668,6 +718,11 @@ static int reload(struct run_state *st, const struct run_opts *o, char *why, siz
 	err = stk_resolve_files(set->compiled, &maps, warn_unresolved, NULL);
 	if (err) {
 		snprintf(why, why_len, "resolving rule paths failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_canary_add_rule(&maps);
+	if (err) {
+		snprintf(why, why_len, "setting up the canary failed: %s", strerror(-err));
 		goto cleanup;
 	}
 	in.compiled = set->compiled;
@@ -750,7 +805,7 @@ static int start_reader(struct run_state *st, struct stk_privsep *ps, const stru
 /* Forks the reader and supervises it; returns when the agent should end. */
 static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
 {
-	struct stk_monitor_ops ops = { .tick = monitor_tick, .reopen_log = reopen_log, .arg = st };
+	struct stk_monitor_ops ops = { .tick = on_tick, .reopen_log = reopen_log, .arg = st };
 	struct stk_status_info info = {
 		.pin_dir = o->pin_dir,
 		.user = ids->name,
@@ -759,7 +814,9 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		.policy_args = o->policies,
 		.n_policy_args = o->n_policies,
 		.agent_pid = getpid(),
+		.canary = stk_canary_state(),
 	};
+	const char *when = info.adopted ? "start, adopted programs" : "start";
 	char why[1024];
 	struct stk_privsep ps;
 	int err, sig, wst = 0;
@@ -774,10 +831,16 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		info.reader_pid = ps.reader;
 		info.set = st->set;
 		info.started = time(NULL); /* the ticks rewrite the file: keep this */
-		err = stk_status_write(&info);
-		if (err)
-			stk_warn("run", "writing the status file failed: %s", strerror(-err));
-		stk_notify("READY=1\nSTATUS=enforcing");
+		/* Proven through the reader that runs now, so the event must reach it. */
+		err = stk_canary_check(when);
+		write_status(st);
+		if (err && !info.reloads) {
+			stk_err("run", "not starting: enforcement could not be proven");
+			stk_privsep_stop_reader(&ps);
+			return STK_EXIT_FAIL;
+		}
+		stk_notify(err ? "READY=1\nSTATUS=NOT ENFORCING: the canary failed" :
+				 "READY=1\nSTATUS=enforcing");
 		/* Failed reloads keep the reader; a successful one restarts it. */
 		while ((sig = stk_privsep_monitor(&ps, &ops, &wst)) == SIGHUP) {
 			stk_notify("RELOADING=1");
@@ -791,7 +854,7 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 			info.last_reload = err ? why : "ok";
 			if (!err)
 				break;
-			stk_status_write(&info);
+			write_status(st);
 			stk_notify("READY=1\nSTATUS=enforcing (reload failed)");
 		}
 		if (sig != SIGHUP)
@@ -799,6 +862,7 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		/* The old reader drains what it can; the rest waits in the ring buffer. */
 		st->ps = NULL;
 		stk_privsep_stop_reader(&ps);
+		when = "reload";
 	}
 	/* Both live on this stack frame. */
 	st->ps = NULL;
@@ -869,6 +933,13 @@ int stk_cmd_run(int argc, char **argv)
 	err = stk_resolve_files(st->set->compiled, &maps, warn_unresolved, NULL);
 	if (err) {
 		stk_err("policy", "resolving rule paths failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	err = stk_canary_init(o.pin_dir, o.syslog);
+	if (!err)
+		err = stk_canary_add_rule(&maps);
+	if (err) {
+		stk_err("canary", "setting up the canary file failed: %s", strerror(-err));
 		goto cleanup;
 	}
 	err = stk_ids_lookup(o.user, &ids);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -117,6 +118,37 @@ static const char *str(struct json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "?";
 }
 
+static long long num(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
+}
+
+/* When the agent last proved enforcement live (canary.h). */
+static void print_canary(struct json_object *agent)
+{
+	struct json_object *c;
+	long long pass, now = time(NULL);
+
+	if (!json_object_object_get_ex(agent, "canary", &c)) {
+		printf("canary: unknown (the agent writes no canary state)\n");
+		return;
+	}
+	pass = num(c, "last_pass");
+	if (!strcmp(str(c, "result"), "passed"))
+		printf("canary: passed %lld s ago; enforcement is live\n", now - pass);
+	else if (!strcmp(str(c, "result"), "failed") && pass)
+		printf("canary: FAILED %lld s ago: %s; ENFORCEMENT IS NOT PROVEN "
+		       "(last passed %lld s ago)\n",
+		       now - num(c, "last_run"), str(c, "error"), now - pass);
+	else if (!strcmp(str(c, "result"), "failed"))
+		printf("canary: FAILED %lld s ago: %s; ENFORCEMENT IS NOT PROVEN (never passed)\n",
+		       now - num(c, "last_run"), str(c, "error"));
+	else
+		printf("canary: not run yet\n");
+}
+
 static void print_text(struct json_object *o)
 {
 	struct json_object *agent, *arr, *v, *c;
@@ -129,6 +161,7 @@ static void print_text(struct json_object *o)
 		       str(agent, "agent_pid"),
 		       json_object_get_boolean(v) ? "running" : "not running", str(agent, "reader_pid"),
 		       str(agent, "reader_user"));
+		print_canary(agent);
 		printf("policies: %s rules in all\n", str(agent, "rules"));
 		if (json_object_object_get_ex(agent, "policies", &arr))
 			for (i = 0; i < json_object_array_length(arr); i++) {

@@ -196,6 +196,11 @@ int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, si
 	return 0;
 }
 
+int stk_enforcer_mark_self(const struct stk_enforcer *e)
+{
+	return stk_shared_maps_mark_agent(&e->shared);
+}
+
 bool stk_enforcer_adopted(const struct stk_enforcer *e)
 {
 	return e->adopted;

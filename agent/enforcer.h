@@ -47,6 +47,12 @@ int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t 
  * nothing is pinned there.
  */
 int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, size_t why_len);
+/*
+ * Marks the calling process as the agent in the kernel (its exemptions:
+ * capabilities, kernel operations, sockets), as load and adopt mark the
+ * process that loads. For the event reader, before it drops privileges.
+ */
+int stk_enforcer_mark_self(const struct stk_enforcer *e);
 /* Whether @e was adopted from pins rather than loaded. */
 bool stk_enforcer_adopted(const struct stk_enforcer *e);
 /*

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include "resolve.h"
 #include "sb_dev.h"
@@ -35,7 +36,7 @@ static void value_combine(struct stk_file_value *dst, const struct stk_file_valu
 	dst->flags |= src->flags;
 }
 
-static void value_empty(struct stk_file_value *v)
+void stk_file_value_empty(struct stk_file_value *v)
 {
 	int i;
 
@@ -84,6 +85,60 @@ static size_t sort_merge(void *base, size_t n, size_t size, size_t val_off,
 			memcpy(p + out * size, p + i * size, size);
 	}
 	return out + 1;
+}
+
+static void key_of_stat(const struct stat *st, struct stk_inode_key *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->ino = st->st_ino;
+	key->dev = stk_kernel_dev(major(st->st_dev), minor(st->st_dev));
+}
+
+int stk_inode_key_of_fd(int fd, struct stk_inode_key *ret)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	key_of_stat(&st, ret);
+	return 0;
+}
+
+/* Where @src decides an access kind, its verdict replaces @dst's. */
+static void verdict_override(struct stk_file_verdict *dst, const struct stk_file_verdict *src)
+{
+	int i;
+
+	for (i = 0; i < STK_FACC_COUNT; i++) {
+		if (src->action[i] != STK_ACT_NONE) {
+			dst->action[i] = src->action[i];
+			dst->rule[i] = src->rule[i];
+		}
+	}
+}
+
+int stk_file_maps_add_inode(struct stk_file_maps *m, const struct stk_inode_key *key,
+			    const struct stk_file_value *val)
+{
+	struct stk_inode_entry *grown;
+	size_t i;
+
+	for (i = 0; i < m->n_inodes; i++) {
+		if (!cmp_inode(&m->inodes[i].key, key)) {
+			verdict_override(&m->inodes[i].val.exact, &val->exact);
+			verdict_override(&m->inodes[i].val.tree, &val->tree);
+			m->inodes[i].val.flags |= val->flags;
+			return 0;
+		}
+	}
+	grown = realloc(m->inodes, (m->n_inodes + 1) * sizeof(*m->inodes));
+	if (!grown)
+		return -ENOMEM;
+	m->inodes = grown;
+	m->inodes[m->n_inodes].key = *key;
+	m->inodes[m->n_inodes].val = *val;
+	m->n_inodes++;
+	return 0;
 }
 
 /*
@@ -152,7 +207,7 @@ static int add_mount_roots(const struct stk_compiled *c, const struct stk_mount_
 		memset(&ie->key, 0, sizeof(ie->key));
 		ie->key.ino = stx.stx_ino;
 		ie->key.dev = md->dev;
-		value_empty(&ie->val);
+		stk_file_value_empty(&ie->val);
 		ie->val.tree = tree;
 	}
 	return 0;
@@ -230,7 +285,7 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 		struct stk_inode_entry *ie = &m.inodes[m.n_inodes + n_dirs++];
 
 		ie->key = m.names[i].key.dir;
-		value_empty(&ie->val);
+		stk_file_value_empty(&ie->val);
 		ie->val.flags = STK_FVAL_HAS_NAMES;
 	}
 	m.n_inodes += n_dirs;

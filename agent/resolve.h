@@ -50,6 +50,16 @@ typedef void (*stk_resolve_warn_fn)(const char *path, int err, bool named, void 
 int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 		      stk_resolve_warn_fn warn, void *arg);
 void stk_file_maps_free(struct stk_file_maps *m);
+/* Sets @v to "no verdict" (every action none, every rule STK_RULE_NONE). */
+void stk_file_value_empty(struct stk_file_value *v);
+/* The inode key of the open file @fd (generation 0). */
+int stk_inode_key_of_fd(int fd, struct stk_inode_key *ret);
+/*
+ * Adds an entry for @key to @m; where @m has one already, the access kinds
+ * @val decides replace its verdicts (the agent's own rules come first).
+ */
+int stk_file_maps_add_inode(struct stk_file_maps *m, const struct stk_inode_key *key,
+			    const struct stk_file_value *val);
 
 /* Combines @src into @dst: per access kind, the more severe action wins. */
 void stk_verdict_combine(struct stk_file_verdict *dst, const struct stk_file_verdict *src);

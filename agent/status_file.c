@@ -10,19 +10,26 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "canary.h"
 #include "pin.h"
 #include "status_file.h"
 
-int stk_status_path(const char *pin_dir, char *buf, size_t len)
+int stk_run_path(const char *pin_dir, const char *stem, const char *ext, char *buf, size_t len)
 {
 	const char *base = strrchr(pin_dir, '/');
 	int n;
 
 	if (!strcmp(pin_dir, STK_PIN_DIR_DEFAULT))
-		n = snprintf(buf, len, "%s/status.json", STK_STATUS_DIR);
+		n = snprintf(buf, len, "%s/%s%s", STK_STATUS_DIR, stem, ext);
 	else
-		n = snprintf(buf, len, "%s/status-%s.json", STK_STATUS_DIR, base ? base + 1 : pin_dir);
+		n = snprintf(buf, len, "%s/%s-%s%s", STK_STATUS_DIR, stem, base ? base + 1 : pin_dir,
+			     ext);
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+int stk_status_path(const char *pin_dir, char *buf, size_t len)
+{
+	return stk_run_path(pin_dir, "status", ".json", buf, len);
 }
 
 static struct json_object *policies_json(const struct stk_policy_set *set)
@@ -72,6 +79,12 @@ int stk_status_write(const struct stk_status_info *info)
 				       json_object_new_string(info->last_reload));
 	if (info->decisions)
 		json_object_object_add(o, "decisions", json_object_get(info->decisions));
+	if (info->canary) {
+		json_object_object_add(o, "canary", stk_canary_json(info->canary));
+		json_object_object_add(o, "enforcement_active",
+				       json_object_new_boolean(info->canary->result ==
+							       STK_CANARY_PASSED));
+	}
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
 
 	if (mkdir(STK_STATUS_DIR, 0755) && errno != EEXIST) {

@@ -18,6 +18,8 @@
 
 #include "policy_load.h"
 
+struct stk_canary_state;
+
 #define STK_STATUS_DIR "/run/stockade"
 
 struct stk_status_info {
@@ -34,8 +36,11 @@ struct stk_status_info {
 	const char *last_reload;  /* "ok" or why the last one failed; NULL before any */
 	struct json_object *decisions; /* the kernel's decision counters, or NULL (borrowed) */
 	time_t started;           /* when the current reader started; 0: now */
+	const struct stk_canary_state *canary; /* proof of enforcement (canary.h); may be NULL */
 };
 
+/* STK_STATUS_DIR/<stem><ext> for the default @pin_dir, <stem>-<base of pin_dir><ext> otherwise. */
+int stk_run_path(const char *pin_dir, const char *stem, const char *ext, char *buf, size_t len);
 /* The status file for @pin_dir: status.json for the default, status-<base>.json otherwise. */
 int stk_status_path(const char *pin_dir, char *buf, size_t len);
 /* Writes the file atomically (write, then rename). */
