@@ -27,6 +27,7 @@
 #include "kernel_check.h"
 #include "log.h"
 #include "enforcer.h"
+#include "lsm_guard.h"
 #include "notify.h"
 #include "persist.h"
 #include "pin.h"
@@ -51,7 +52,11 @@ struct run_opts {
 	const char *pin_dir;
 	const char *user;
 	bool persist;
+	struct stk_guard_opts guard;
 };
+
+/* systemd 255 and later exec services through this helper. */
+#define SYSTEMD_EXECUTOR "/usr/lib/systemd/systemd-executor"
 
 struct run_state {
 	struct stk_policy_set *set;
@@ -95,7 +100,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
 		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
-		"                    [--user USER] [--persist] [-v]\n");
+		"                    [--user USER] [--persist] [--protect [--launcher-pid PID]\n"
+		"                    [--launcher-via PATH]] [-v]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
@@ -109,6 +115,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "pin-dir", required_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "persist", no_argument, NULL, 'K' },
+		{ "protect", no_argument, NULL, 'G' },
+		{ "launcher-pid", required_argument, NULL, 'L' },
+		{ "launcher-via", required_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -121,6 +130,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->ringbuf_bytes = RINGBUF_DEFAULT;
 	o->pin_dir = STK_PIN_DIR_DEFAULT;
 	o->user = STK_USER_DEFAULT;
+	o->guard.launcher_pid = 1;
+	o->guard.via_exe = access(SYSTEMD_EXECUTOR, X_OK) == 0 ? SYSTEMD_EXECUTOR : NULL;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -152,6 +163,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			break;
 		case 'K':
 			o->persist = true;
+			break;
+		case 'G':
+			o->guard.protect = true;
+			break;
+		case 'L':
+			o->guard.launcher_pid = (pid_t)strtol(optarg, &end, 10);
+			if (*end || o->guard.launcher_pid < 1)
+				return -EINVAL;
+			break;
+		case 'X':
+			o->guard.via_exe = optarg;
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -587,6 +609,15 @@ int stk_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	st->enf = enf;
+	err = stk_guard_setup(o.pin_dir, &o.guard, why, sizeof(why));
+	if (err && o.guard.protect) {
+		stk_err("protect", "self-protection is not in force: %s", why);
+		goto cleanup;
+	}
+	if (o.guard.protect)
+		stk_info("protect", "self-protection is on: only processes the launcher (pid %d) "
+				    "starts as stockade can stop or change it",
+			 (int)o.guard.launcher_pid);
 	st->fmt.rules = st->set->compiled->rules;
 	st->fmt.n_rules = st->set->compiled->n_rules;
 	n_inodes = maps.n_inodes;
