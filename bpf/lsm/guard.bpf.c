@@ -241,9 +241,9 @@ int BPF_PROG(stk_guard_inode_rename, struct inode *old_dir, struct dentry *old_d
 }
 
 /*
- * Opening a link pin (BPF_OBJ_GET, even read-only: a link fd of any mode
- * detaches), and adding entries to our directories (a foreign "pin" that
- * a restarted agent would adopt as its own).
+ * Opening a link pin (BPF_OBJ_GET: a link fd detaches and updates), and
+ * adding or removing entries of our directories (a foreign "pin" would be
+ * adopted by a restarted agent as its own).
  */
 SEC("lsm/inode_permission")
 int BPF_PROG(stk_guard_inode_permission, struct inode *inode, int mask)
