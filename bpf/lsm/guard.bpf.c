@@ -29,8 +29,10 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define SIGURG 23
 #define SIGWINCH 28
 
-/* The bpf() commands that take a link or program fd or id. */
-#define CMD_PROG_DETACH 9
+/*
+ * The bpf() commands that take a link fd or id. BPF_PROG_DETACH needs a
+ * program fd, which the bpf_prog hook below never hands out for ours.
+ */
 #define CMD_LINK_UPDATE 29
 #define CMD_LINK_GET_FD_BY_ID 30
 #define CMD_LINK_DETACH 34
