@@ -525,16 +525,69 @@ static void launcher_restarts_and_unloads_with_bpf_denied(void **state)
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), 0);
 }
 
-static void without_protect_nothing_changes(void **state)
+/*
+ * A process that took a link fd while nothing was protected: it answers
+ * each byte on @cmd with the errnos of BPF_LINK_UPDATE and BPF_LINK_DETACH
+ * through that fd, on @res.
+ */
+static pid_t start_fd_holder(const char *link, int *cmd_w, int *res_r)
 {
-	struct ktest_agent a;
-	struct our_ids ids;
-	char buf[256];
-	const char *link;
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int cmd[2], res[2], ready = -1;
+	char path[256], c;
 	pid_t pid;
 
+	/* Close-on-exec: an agent started later must not hold the pipes open. */
+	assert_int_equal(pipe2(cmd, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(res, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd, prog, errs[2];
+
+		close(cmd[1]);
+		close(res[0]);
+
+		snprintf(path, sizeof(path), PIN_DIR "/links/%s", link);
+		fd = bpf_obj_get(path);
+		prog = bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "kt_other", "GPL", insns, 2,
+				     NULL);
+		errs[0] = fd < 0 ? errno : prog < 0 ? 1000 + errno : 0;
+		if (write(res[1], errs, sizeof(int)) != sizeof(int))
+			_exit(1);
+		while (read(cmd[0], &c, 1) == 1) {
+			errs[0] = bpf_link_update(fd, prog, NULL) ? errno : 0;
+			errs[1] = bpf_link_detach(fd) ? errno : 0;
+			if (write(res[1], errs, sizeof(errs)) != sizeof(errs))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(cmd[0]);
+	close(res[1]);
+	assert_int_equal(read(res[0], &ready, sizeof(int)), sizeof(int));
+	assert_int_equal(ready, 0);
+	*cmd_w = cmd[1];
+	*res_r = res[0];
+	return pid;
+}
+
+static void without_protect_nothing_changes(void **state)
+{
+	const char *const persist[] = { "--persist", NULL };
+	const char *const protect[] = { "--protect", "--launcher-pid", launcher_arg, NULL };
+	struct ktest_agent a, b;
+	struct our_ids ids;
+	int cmd, res, errs[2], st;
+	char buf[256];
+	const char *link;
+	pid_t pid, holder;
+
 	(void)state;
-	kt_agent_start(&a, TDIR "/policy.json", NULL);
+	kt_agent_start(&a, TDIR "/policy.json", persist);
 	pid = a.pid;
 	link = first_link_name(buf, sizeof(buf));
 	find_our_ids(&ids);
@@ -546,11 +599,31 @@ static void without_protect_nothing_changes(void **state)
 	assert_int_equal(kt_in_child(probe_pidfd_getfd, &pid), 0);
 	assert_int_equal(kt_in_child(probe_own_objects, NULL), 0);
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), EPERM);
-	/* and a signal from anyone stops it */
+	holder = start_fd_holder(link, &cmd, &res);
+	/* and a signal from anyone stops it (--persist: the pins stay) */
 	assert_int_equal(kt_in_child(probe_sigterm, &pid), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
-	assert_false(exists(PIN_DIR));
 	assert_false(file_has(a.log, "self_protection"));
+	assert_true(exists(PIN_DIR "/maps/stk_config"));
+
+	/*
+	 * Protection switched on by an agent adopting those pins: the link fd
+	 * taken before can neither replace the program nor detach the link.
+	 */
+	kt_agent_start(&b, TDIR "/policy.json", protect);
+	assert_true(file_has(b.stderr_path, "adopted the programs"));
+	assert_int_equal(write(cmd, "x", 1), 1);
+	assert_int_equal(read(res, errs, sizeof(errs)), sizeof(errs));
+	close(cmd);
+	close(res);
+	waitpid(holder, &st, 0);
+	assert_int_equal(errs[0], EPERM);
+	assert_int_equal(errs[1], EPERM);
+	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), EPERM);
+	assert_true(wait_log(&b, "\"hook\":\"bpf\"", "\"bpf_cmd\":34"));
+	assert_true(wait_log(&b, "\"hook\":\"bpf\"", "\"bpf_cmd\":29"));
+	assert_int_equal(kt_agent_stop(&b), 0);
+	assert_false(exists(PIN_DIR));
 }
 
 int main(void)
