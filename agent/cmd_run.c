@@ -611,7 +611,9 @@ int stk_cmd_run(int argc, char **argv)
 	st->enf = enf;
 	err = stk_guard_setup(o.pin_dir, &o.guard, why, sizeof(why));
 	if (err && o.guard.protect) {
-		stk_err("protect", "self-protection is not in force: %s", why);
+		stk_err("protect", "self-protection is not in force: %s; the programs stay "
+			"pinned under %s and enforcing, 'stockade unload' removes them", why,
+			o.pin_dir);
 		goto cleanup;
 	}
 	if (o.guard.protect)
