@@ -129,7 +129,8 @@ static int add_ino(struct guard_facts *f, const char *path, __u8 kind)
 		return -errno;
 	if (f->n_inos == MAX_IDS)
 		return -E2BIG;
-	f->inos[f->n_inos] = (struct stk_inode_key){ .ino = st.st_ino, .dev = kernel_dev(st.st_dev) };
+	f->inos[f->n_inos] =
+		(struct stk_inode_key){ .ino = st.st_ino, .dev = kernel_dev(st.st_dev) };
 	f->ino_kind[f->n_inos++] = kind;
 	return 0;
 }

@@ -214,10 +214,12 @@ static __always_inline int guard_remove(__u32 hook, struct dentry *dentry)
 {
 	struct stk_guard_config *g = guard_on();
 	struct stk_inode_key key;
+	const unsigned char *name;
 
 	if (!g || !pin_kind(g, BPF_CORE_READ(dentry, d_inode), &key) || stk_current_is_agent())
 		return 0;
-	return refuse(hook, 0, 0, key.ino, key.dev, 0, (const char *)BPF_CORE_READ(dentry, d_name.name));
+	name = BPF_CORE_READ(dentry, d_name.name);
+	return refuse(hook, 0, 0, key.ino, key.dev, 0, (const char *)name);
 }
 
 SEC("lsm/inode_unlink")
