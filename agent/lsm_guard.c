@@ -304,8 +304,11 @@ static int write_config(int cfg_fd, const char *pin_dir, const struct stk_guard_
 		}
 		if (o->via_exe && exe_id(o->via_exe, &cfg.via_ino, &cfg.via_dev))
 			cfg.via_ino = cfg.via_dev = 0;
-		if (stat(pin_dir, &st))
-			return -errno;
+		if (stat(pin_dir, &st)) {
+			err = -errno;
+			snprintf(why, why_len, "%s: %s", pin_dir, strerror(-err));
+			return err;
+		}
 		cfg.pin_dev = kernel_dev(st.st_dev);
 		cfg.flags = STK_GUARDF_ENABLED;
 	}
