@@ -35,6 +35,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "enforcer.h"
+#include "lsm_guard.h"
 #include "notify.h"
 #include "ocsf.h"
 #include "persist.h"
@@ -76,7 +77,11 @@ struct run_opts {
 	struct stk_alert_cmd_opts alert_cmd; /* path NULL: no alert command */
 	uint32_t alert_count, alert_seconds; /* --alert-threshold N/M; 0: none */
 	unsigned int canary_interval; /* seconds between repeated canaries; 0: none */
+	struct stk_guard_opts guard;
 };
+
+/* systemd 255 and later exec services through this helper. */
+#define SYSTEMD_EXECUTOR "/usr/lib/systemd/systemd-executor"
 
 struct run_state {
 	struct stk_policy_set *set;
@@ -136,7 +141,8 @@ static void usage(FILE *f)
 		"                    [--rate-burst B] [--metrics-file PATH] [--syslog-facility NAME]\n"
 		"                    [--alert-command PATH] [--alert-rate N] [--alert-threshold N/M]\n"
 		"                    [--audit-format json|ocsf] [--syslog-format json|kv|ocsf]\n"
-		"                    [--canary-interval SECONDS] [-v]\n");
+		"                    [--canary-interval SECONDS] [--protect [--launcher-pid PID]\n"
+		"                    [--launcher-via PATH]] [-v]\n");
 }
 
 /* A sink format's name; key=value only where @kv_ok (syslog). */
@@ -180,6 +186,9 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 		{ "audit-format", required_argument, NULL, 'O' },
 		{ "syslog-format", required_argument, NULL, 'Y' },
 		{ "canary-interval", required_argument, NULL, 'C' },
+		{ "protect", no_argument, NULL, 'G' },
+		{ "launcher-pid", required_argument, NULL, 'L' },
+		{ "launcher-via", required_argument, NULL, 'X' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -199,6 +208,8 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 	o->alert_cmd.max_running = 4;
 	o->alert_cmd.timeout_s = 30;
 	o->canary_interval = STK_CANARY_INTERVAL_DEFAULT;
+	o->guard.launcher_pid = 1;
+	o->guard.via_exe = access(SYSTEMD_EXECUTOR, X_OK) == 0 ? SYSTEMD_EXECUTOR : NULL;
 	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -286,6 +297,17 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
 			o->canary_interval = strtoul(optarg, &end, 10);
 			if (*end || !*optarg || errno || o->canary_interval > 86400)
 				return -EINVAL;
+			break;
+		case 'G':
+			o->guard.protect = true;
+			break;
+		case 'L':
+			o->guard.launcher_pid = (pid_t)strtol(optarg, &end, 10);
+			if (*end || o->guard.launcher_pid < 1)
+				return -EINVAL;
+			break;
+		case 'X':
+			o->guard.via_exe = optarg;
 			break;
 		case 'v':
 			stk_log_init(1);
@@ -978,6 +1000,17 @@ int stk_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	st->enf = enf;
+	err = stk_guard_setup(o.pin_dir, &o.guard, why, sizeof(why));
+	if (err && o.guard.protect) {
+		stk_err("protect", "self-protection is not in force: %s; the programs stay "
+			"pinned under %s and enforcing, 'stockade unload' removes them", why,
+			o.pin_dir);
+		goto cleanup;
+	}
+	if (o.guard.protect)
+		stk_info("protect", "self-protection is on: only processes the launcher (pid %d) "
+				    "starts as stockade can stop or change it",
+			 (int)o.guard.launcher_pid);
 	st->fmt.rules = st->set->compiled->rules;
 	st->fmt.n_rules = st->set->compiled->n_rules;
 	n_inodes = maps.n_inodes;

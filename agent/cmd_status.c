@@ -248,7 +248,10 @@ int stk_cmd_status(int argc, char **argv)
 			lc.vmlinux = NULL;
 		err = stk_pin_for_each_link(pin_dir, add_link, &lc);
 		btf__free(lc.vmlinux);
-		if (err)
+		if (err == -EPERM)
+			fprintf(stderr, "stockade: status: the links are protected (--protect): "
+				"only stockade itself may open them\n");
+		else if (err)
 			fprintf(stderr, "stockade: status: reading the links failed: %s\n",
 				strerror(-err));
 		json_object_object_add(o, "links", lc.arr);

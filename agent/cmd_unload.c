@@ -19,6 +19,20 @@
 
 #define STOP_WAIT_MS 10000
 
+/*
+ * With --protect the kernel refuses both the signal and the unlinks to any
+ * process but stockade itself: say how to do it instead.
+ */
+static void say_protected(const char *pin_dir)
+{
+	fprintf(stderr,
+		"stockade: unload: refused: stockade protects itself (--protect) and this "
+		"process was not started by the service manager.\n"
+		"Stop the service instead: 'systemctl stop stockade' (it unloads everything "
+		"under %s), or 'systemd-run --wait stockade unload' if no agent runs.\n",
+		pin_dir);
+}
+
 static bool is_stockade(pid_t pid)
 {
 	char path[64], comm[32] = "";
@@ -52,8 +66,8 @@ static bool alive(pid_t pid)
 	return p && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
 }
 
-/* Stops the agent named in the status file, if it still runs. */
-static void stop_agent(const char *pin_dir)
+/* Stops the agent named in the status file, if it still runs; -EPERM if protected. */
+static int stop_agent(const char *pin_dir)
 {
 	struct json_object *o = stk_status_read(pin_dir), *v;
 	struct timespec ts = { .tv_nsec = 50 * 1000000 };
@@ -61,12 +75,14 @@ static void stop_agent(const char *pin_dir)
 	int waited;
 
 	if (!o)
-		return;
+		return 0;
 	pid = json_object_object_get_ex(o, "agent_pid", &v) ? json_object_get_int(v) : 0;
 	json_object_put(o);
 	/* A recycled pid must not get our signal. */
-	if (pid <= 1 || !is_stockade(pid) || kill(pid, SIGTERM))
-		return;
+	if (pid <= 1 || !is_stockade(pid))
+		return 0;
+	if (kill(pid, SIGTERM))
+		return errno == EPERM ? -EPERM : 0;
 	for (waited = 0; waited < STOP_WAIT_MS && alive(pid); waited += 50)
 		nanosleep(&ts, NULL);
 	if (alive(pid)) {
@@ -74,6 +90,7 @@ static void stop_agent(const char *pin_dir)
 		fprintf(stderr, "stockade: unload: agent %d did not stop; killing it\n", (int)pid);
 		kill(pid, SIGKILL);
 	}
+	return 0;
 }
 
 int stk_cmd_unload(int argc, char **argv)
@@ -103,8 +120,13 @@ int stk_cmd_unload(int argc, char **argv)
 		fprintf(stderr, "usage: stockade unload [--pin-dir DIR]\n");
 		return STK_EXIT_USAGE;
 	}
-	stop_agent(pin_dir);
-	err = stk_pin_remove_all(pin_dir);
+	err = stop_agent(pin_dir);
+	if (!err)
+		err = stk_pin_remove_all(pin_dir);
+	if (err == -EPERM) {
+		say_protected(pin_dir);
+		return STK_EXIT_FAIL;
+	}
 	if (err) {
 		fprintf(stderr, "stockade: unload: removing %s failed: %s\n", pin_dir,
 			strerror(-err));

@@ -17,6 +17,7 @@
 #include "file_ops.skel.h"
 #include "generation.h"
 #include "lsm_file.h"
+#include "lsm_guard.h"
 #include "lsm_ops.h"
 #include "lsm_walk_set.h"
 #include "pin.h"
@@ -30,6 +31,7 @@ struct stk_enforcer {
 	struct stk_cgroup_sock *net; /* NULL when no policy has network rules */
 	char net_cgroup[4096];
 	struct stk_lsm_ops *ops;
+	struct stk_lsm_guard *guard; /* self-protection: attached idle, stk_guard_setup() arms it */
 	bool adopted; /* the shared fds come from pins and are ours to close */
 };
 
@@ -82,6 +84,8 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	}
 	err = stk_lsm_ops_load(&e->ops, &in->compiled->ops, &e->shared, in->ringbuf_bytes, why,
 			       why_len);
+	if (!err)
+		err = stk_lsm_guard_load(&e->guard, &e->shared, in->ringbuf_bytes, why, why_len);
 	if (err)
 		goto cleanup;
 	config_from(in->compiled, &cfg);
@@ -117,6 +121,8 @@ int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 		err = stk_cgroup_sock_attach(e->net, e->net_cgroup, why, why_len);
 	if (!err)
 		err = stk_lsm_ops_attach(e->ops, why, why_len);
+	if (!err)
+		err = stk_lsm_guard_attach(e->guard, why, why_len);
 	return err;
 }
 
@@ -152,6 +158,8 @@ int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t 
 		err = stk_lsm_walk_set_pin(e->exec, dir);
 	if (!err)
 		err = stk_lsm_ops_pin(e->ops, dir);
+	if (!err)
+		err = stk_lsm_guard_pin(e->guard, dir);
 	if (!err && e->net)
 		err = stk_pin_skeleton(stk_cgroup_sock_skeleton(e->net), dir);
 	if (err)
@@ -317,5 +325,6 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 	stk_lsm_file_destroy(e->file);
 	stk_cgroup_sock_destroy(e->net);
 	stk_lsm_ops_destroy(e->ops);
+	stk_lsm_guard_destroy(e->guard);
 	free(e);
 }

@@ -239,6 +239,9 @@ int stk_event_format(const struct stk_format_ctx *ctx, uint64_t seq, const void 
 	case STK_EV_KERNEL:
 		err = stk_format_kernel(data, size, j);
 		break;
+	case STK_EV_GUARD:
+		err = stk_format_guard(data, size, j);
+		break;
 	case STK_EV_NET:
 		/* Socket creation (an LSM hook) and the cgroup socket hooks share the type. */
 		err = h->hook == STK_HOOK_SOCKET_CREATE ? stk_format_sock(data, size, j) :

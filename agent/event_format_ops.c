@@ -37,6 +37,26 @@ const char *stk_ops_hook_name(uint32_t hook)
 		return "ptrace_traceme";
 	case STK_HOOK_SOCKET_CREATE:
 		return "socket_create";
+	case STK_HOOK_GUARD_BPF:
+		return "bpf";
+	case STK_HOOK_GUARD_BPF_MAP:
+		return "bpf_map";
+	case STK_HOOK_GUARD_BPF_PROG:
+		return "bpf_prog";
+	case STK_HOOK_GUARD_INODE_UNLINK:
+		return "inode_unlink";
+	case STK_HOOK_GUARD_INODE_RMDIR:
+		return "inode_rmdir";
+	case STK_HOOK_GUARD_INODE_RENAME:
+		return "inode_rename";
+	case STK_HOOK_GUARD_INODE_PERMISSION:
+		return "inode_permission";
+	case STK_HOOK_GUARD_PTRACE:
+		return "ptrace_access_check";
+	case STK_HOOK_GUARD_TASK_KILL:
+		return "task_kill";
+	case STK_HOOK_GUARD_SB_UMOUNT:
+		return "sb_umount";
 	default:
 		return NULL;
 	}
@@ -115,6 +135,79 @@ int stk_format_kernel(const void *data, size_t size, struct json_out *j)
 		json_out_strn(j, "target_comm", ev->name, nlen);
 		break;
 	default:
+		break;
+	}
+	return 0;
+}
+
+/* What the refused attempt was after, by hook. */
+static const char *guard_target(uint32_t hook)
+{
+	switch (hook) {
+	case STK_HOOK_GUARD_BPF:
+		return "link";
+	case STK_HOOK_GUARD_BPF_MAP:
+		return "map";
+	case STK_HOOK_GUARD_BPF_PROG:
+		return "program";
+	case STK_HOOK_GUARD_PTRACE:
+	case STK_HOOK_GUARD_TASK_KILL:
+		return "agent";
+	case STK_HOOK_GUARD_SB_UMOUNT:
+		return "bpffs";
+	default:
+		return "pin";
+	}
+}
+
+int stk_format_guard(const void *data, size_t size, struct json_out *j)
+{
+	const struct stk_event_guard *ev = data;
+	size_t nlen;
+	char dev[32];
+	int n;
+
+	if (size < sizeof(*ev))
+		return -EINVAL;
+	nlen = strnlen(ev->name, sizeof(ev->name));
+	json_out_str(j, "operation", "self_protection");
+	json_out_str(j, "target", guard_target(ev->hdr.hook));
+	switch (ev->hdr.hook) {
+	case STK_HOOK_GUARD_BPF:
+		json_out_u64(j, "bpf_cmd", ev->detail);
+		json_out_u64(j, "link_id", ev->obj_id);
+		break;
+	case STK_HOOK_GUARD_BPF_MAP:
+		json_out_u64(j, "map_id", ev->obj_id);
+		json_out_strn(j, "map_name", ev->name, nlen);
+		json_out_u64(j, "fmode", ev->detail);
+		break;
+	case STK_HOOK_GUARD_BPF_PROG:
+		json_out_u64(j, "prog_id", ev->obj_id);
+		json_out_strn(j, "prog_name", ev->name, nlen);
+		break;
+	case STK_HOOK_GUARD_PTRACE:
+		json_out_u64(j, "ptrace_mode", ev->detail);
+		json_out_u64(j, "target_pid", ev->target_pid);
+		json_out_strn(j, "target_comm", ev->name, nlen);
+		break;
+	case STK_HOOK_GUARD_TASK_KILL:
+		json_out_u64(j, "signal", ev->detail);
+		json_out_u64(j, "target_pid", ev->target_pid);
+		json_out_strn(j, "target_comm", ev->name, nlen);
+		break;
+	case STK_HOOK_GUARD_SB_UMOUNT:
+		n = snprintf(dev, sizeof(dev), "%u:%u", ev->dev >> 20, ev->dev & 0xfffff);
+		json_out_strn(j, "dev", dev, n);
+		json_out_u64(j, "flags", ev->detail);
+		break;
+	default: /* the inode hooks */
+		json_out_strn(j, "name", ev->name, nlen);
+		json_out_u64(j, "inode", ev->ino);
+		n = snprintf(dev, sizeof(dev), "%u:%u", ev->dev >> 20, ev->dev & 0xfffff);
+		json_out_strn(j, "dev", dev, n);
+		if (ev->hdr.hook == STK_HOOK_GUARD_INODE_PERMISSION)
+			json_out_u64(j, "mask", ev->detail);
 		break;
 	}
 	return 0;

@@ -11,7 +11,7 @@
 
 #include "json_out.h"
 
-/* The name of one of the hooks 30-50, or NULL. */
+/* The name of one of the hooks 30-50 or 70-79, or NULL. */
 const char *stk_ops_hook_name(uint32_t hook);
 
 /*
@@ -22,5 +22,7 @@ const char *stk_ops_hook_name(uint32_t hook);
 int stk_format_cap(const void *data, size_t size, struct json_out *j);
 int stk_format_kernel(const void *data, size_t size, struct json_out *j);
 int stk_format_sock(const void *data, size_t size, struct json_out *j);
+/* The fields of an STK_EV_GUARD record (self-protection, hooks 70-79). */
+int stk_format_guard(const void *data, size_t size, struct json_out *j);
 
 #endif /* STK_EVENT_FORMAT_OPS_H */

@@ -97,8 +97,9 @@ int stk_persist_start(struct stk_enforcer **ret, const struct stk_enforcer_input
 		/* Leftovers without a link enforce nothing; they would only collide. */
 		err = stk_pin_remove_all(pin_dir);
 		if (err) {
-			snprintf(why, why_len, "removing stale pins under %s failed: %s", pin_dir,
-				 strerror(-err));
+			snprintf(why, why_len, "removing stale pins under %s failed: %s%s", pin_dir,
+				 strerror(-err), err == -EPERM ? " (a protected stockade is "
+				 "pinned there: start stockade through the service manager)" : "");
 			return err;
 		}
 		return load_attach_pin(ret, in, pin_dir, true, why, why_len);

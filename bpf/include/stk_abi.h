@@ -171,6 +171,7 @@ enum stk_event_type {
 	STK_EV_CAP = 3,     /* struct stk_event_cap */
 	STK_EV_KERNEL = 4,  /* struct stk_event_kernel */
 	STK_EV_NET = 5,     /* struct stk_event_sock (socket_create), struct stk_event_net */
+	STK_EV_GUARD = 6,   /* struct stk_event_guard: self-protection refused something */
 };
 
 /* Hooks an event comes from: ABI, never renumber. */
@@ -455,6 +456,85 @@ _Static_assert(sizeof(struct stk_net_key4) == 12, "stk_net_key4 layout");
 _Static_assert(sizeof(struct stk_net_key6) == 24, "stk_net_key6 layout");
 _Static_assert(sizeof(struct stk_net_seg) == 8, "stk_net_seg layout");
 _Static_assert(sizeof(struct stk_event_net) == STK_EVENT_HDR_SIZE + 32, "stk_event_net layout");
+#endif
+
+/*
+ * Self-protection (bpf/lsm/guard.bpf.c, agent/lsm_guard.c). Hooks 70-79:
+ * every event of these hooks is a refused attempt on stockade itself.
+ */
+enum stk_guard_hook {
+	STK_HOOK_GUARD_BPF = 70,	 /* bpf(): detach/update a link, fd by id */
+	STK_HOOK_GUARD_BPF_MAP = 71,	 /* a write-capable fd to one of our maps */
+	STK_HOOK_GUARD_BPF_PROG = 72,	 /* an fd to one of our programs */
+	STK_HOOK_GUARD_INODE_UNLINK = 73, /* unlink of a pin */
+	STK_HOOK_GUARD_INODE_RMDIR = 74,
+	STK_HOOK_GUARD_INODE_RENAME = 75,
+	STK_HOOK_GUARD_INODE_PERMISSION = 76, /* opening a link pin, writing a pin directory */
+	STK_HOOK_GUARD_PTRACE = 77,	 /* ptrace_access_check in attach mode on the agent */
+	STK_HOOK_GUARD_TASK_KILL = 78,	 /* a signal to the agent */
+	STK_HOOK_GUARD_SB_UMOUNT = 79,	 /* unmounting the bpffs that holds the pins */
+};
+
+/* Kinds of BPF object stk_guard_ids holds. */
+enum stk_guard_kind {
+	STK_GUARD_MAP = 1,
+	STK_GUARD_PROG = 2,
+	STK_GUARD_LINK = 3,
+};
+
+/* Key of stk_guard_ids: one of stockade's own BPF objects (the value is a __u8 1). */
+struct stk_guard_id {
+	__u32 kind; /* enum stk_guard_kind */
+	__u32 id;
+};
+
+/* Value of stk_guard_inodes (keyed by struct stk_inode_key, gen 0): what the pin is. */
+#define STK_GUARD_INO_FILE 1 /* a pinned map or the state map */
+#define STK_GUARD_INO_LINK 2 /* a pinned link: nobody else may even open it */
+#define STK_GUARD_INO_DIR 3  /* the pin directory or one below it */
+
+/* stk_guard_config.flags */
+#define STK_GUARDF_ENABLED 0x1 /* --protect: the hooks refuse; otherwise they do nothing */
+
+/*
+ * The single entry of stk_guard_cfg. An executable is named by its inode
+ * (kernel dev_t as in stk_inode_key): a process becomes "stockade itself"
+ * when it executes @agent_exe and was forked by the launcher, or by a
+ * process running @via_exe that the launcher forked (systemd-executor).
+ */
+struct stk_guard_config {
+	__u64 agent_ino;
+	__u64 via_ino; /* 0: none */
+	__u32 agent_dev;
+	__u32 via_dev;
+	__u32 flags; /* STK_GUARDF_* */
+	__u32 pin_dev; /* the bpffs superblock holding the pins */
+};
+
+/* Value of stk_guard_tasks (task storage). */
+#define STK_GUARD_LAUNCHER 0x4c4e4348u /* "LNCH": the service manager */
+#define STK_GUARD_LAUNCHED 0x4c4e4344u /* "LNCD": forked by it, not yet exec'd stockade */
+
+/*
+ * A refused attempt. @detail: bpf command, fmode, MAY_* mask, ptrace mode
+ * or signal, by hook; @obj_id: the BPF object's id (bpf hooks);
+ * @ino/@dev: the pin (inode hooks); @target_pid/@name: the agent task
+ * (ptrace, task_kill) or the pin's name (inode hooks).
+ */
+struct stk_event_guard {
+	struct stk_event_hdr hdr;
+	__u64 ino;
+	__u32 dev;
+	__u32 detail;
+	__u32 obj_id;
+	__u32 target_pid;
+	char name[64];
+};
+
+#ifndef __bpf__
+_Static_assert(sizeof(struct stk_guard_id) == 8, "stk_guard_id layout");
+_Static_assert(sizeof(struct stk_guard_config) == 32, "stk_guard_config layout");
+_Static_assert(sizeof(struct stk_event_guard) == STK_EVENT_HDR_SIZE + 24 + 64, "stk_event_guard layout");
 #endif
 
 #endif /* STK_ABI_H */

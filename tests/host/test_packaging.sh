@@ -90,7 +90,7 @@ ok $? "lintian reports no errors ($(grep -c '^W: ' "$tmp/lintian") warnings)"
 # --- the unit on its own -----------------------------------------------------
 props=$(sed -n 's/^\([A-Za-z]*\)=\(.*\)/\1=\2/p' "$UNIT")
 grep -qx 'Type=notify' <<<"$props" &&
-	grep -qx 'ExecStart=/usr/sbin/stockade run --policy /etc/stockade/policy.d' <<<"$props" &&
+	grep -qx 'ExecStart=/usr/sbin/stockade run --policy /etc/stockade/policy.d --protect' <<<"$props" &&
 	grep -qx 'ExecReload=/bin/kill -HUP $MAINPID' <<<"$props" &&
 	grep -qx 'Restart=on-failure' <<<"$props"
 ok $? "the unit is Type=notify, runs the policy directory, reloads with SIGHUP, restarts on failure"

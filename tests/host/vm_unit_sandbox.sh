@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# Run in the test VM by test_packaging.sh: the agent under the systemd
-# unit's capability bounding set ($STK_UNIT_CAPS, setpriv syntax) and strace
+# Run in the test VM by test_packaging.sh: the agent with --protect like the
+# unit (this shell is its launcher) under the systemd unit's capability
+# bounding set ($STK_UNIT_CAPS, setpriv syntax) and strace
 # must start, enforce, stop cleanly, and make no system call of the unit's
 # deny list ($STK_UNIT_DENY, names separated by spaces).
 set -u
@@ -16,7 +17,7 @@ cat >/tmp/policy.json <<'JSON'
 JSON
 "$bin/setpriv" --bounding-set "$STK_UNIT_CAPS" --inh-caps -all \
 	"$bin/strace" -f -qq -o /tmp/trace "$bin/stockade" run --policy /tmp/policy.json \
-	--audit-log /var/log/stockade/audit.log 2>/tmp/err &
+	--audit-log /var/log/stockade/audit.log --protect --launcher-pid $$ 2>/tmp/err &
 tracer=$!
 i=0
 until grep -q 'ready in' /tmp/err; do

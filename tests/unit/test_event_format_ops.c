@@ -169,12 +169,67 @@ static void socket_event(void **state)
 	assert_int_equal(stk_event_format(&ctx, 1, &ev, sizeof(ev) - 1, &j), -EINVAL);
 }
 
+/* Self-protection refusals: no rule, and the fields each hook promises. */
+static void guard_events(void **state)
+{
+	struct stk_event_guard ev = { 0 };
+	struct json_object *o;
+	struct json_out j;
+	(void)state;
+
+	hdr(&ev.hdr, STK_EV_GUARD, STK_HOOK_GUARD_TASK_KILL, sizeof(ev), STK_RULE_NONE,
+	    STK_ACT_DENY);
+	ev.detail = 9;
+	ev.target_pid = 42;
+	memcpy(ev.name, "stockade", 9);
+	o = format(&ev, sizeof(ev));
+	assert_string_equal(str(o, "hook"), "task_kill");
+	assert_string_equal(str(o, "operation"), "self_protection");
+	assert_string_equal(str(o, "target"), "agent");
+	assert_string_equal(str(o, "rule"), "");
+	assert_string_equal(str(o, "signal"), "9");
+	assert_string_equal(str(o, "target_pid"), "42");
+	assert_string_equal(str(o, "target_comm"), "stockade");
+	json_object_put(o);
+
+	memset(&ev, 0, sizeof(ev));
+	hdr(&ev.hdr, STK_EV_GUARD, STK_HOOK_GUARD_BPF_MAP, sizeof(ev), STK_RULE_NONE,
+	    STK_ACT_DENY);
+	ev.obj_id = 17;
+	ev.detail = 3;
+	memcpy(ev.name, "stk_config", 11);
+	o = format(&ev, sizeof(ev));
+	assert_string_equal(str(o, "hook"), "bpf_map");
+	assert_string_equal(str(o, "target"), "map");
+	assert_string_equal(str(o, "map_id"), "17");
+	assert_string_equal(str(o, "map_name"), "stk_config");
+	json_object_put(o);
+
+	memset(&ev, 0, sizeof(ev));
+	hdr(&ev.hdr, STK_EV_GUARD, STK_HOOK_GUARD_INODE_RENAME, sizeof(ev), STK_RULE_NONE,
+	    STK_ACT_DENY);
+	ev.ino = 1226;
+	ev.dev = 23;
+	memcpy(ev.name, "stockade", 9);
+	o = format(&ev, sizeof(ev));
+	assert_string_equal(str(o, "hook"), "inode_rename");
+	assert_string_equal(str(o, "target"), "pin");
+	assert_string_equal(str(o, "name"), "stockade");
+	assert_string_equal(str(o, "inode"), "1226");
+	assert_string_equal(str(o, "dev"), "0:23");
+	json_object_put(o);
+
+	json_out_init(&j, out, sizeof(out));
+	assert_int_equal(stk_event_format(&ctx, 1, &ev, sizeof(ev) - 1, &j), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(capability_event),
 		cmocka_unit_test(kernel_events),
 		cmocka_unit_test(socket_event),
+		cmocka_unit_test(guard_events),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
