@@ -74,7 +74,7 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 	bpf_map__set_max_entries(k->maps.stk_net_segs, at_least_1(n->n_segs));
 	bpf_map__set_max_entries(k->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, k->maps.stk_events, k->maps.stk_counters,
-				  k->maps.stk_config);
+				  k->maps.stk_config, k->maps.stk_cgroup_scopes);
 	if (err) {
 		snprintf(why, why_len, "sharing maps failed: %s", strerror(-err));
 		goto cleanup;
@@ -102,7 +102,7 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 		goto cleanup;
 	}
 	stk_shared_maps_adopt(shared, k->maps.stk_events, k->maps.stk_counters,
-			      k->maps.stk_config);
+			      k->maps.stk_config, k->maps.stk_cgroup_scopes);
 	*ret = s;
 	return 0;
 cleanup:

@@ -43,7 +43,8 @@ static int share_maps(struct bpf_object *obj, const struct stk_lsm_file *file,
 	if (!err)
 		err = bpf_map__reuse_fd(names, names_fd);
 	if (!err)
-		err = stk_shared_maps_use(shared, events, counters, config);
+		err = stk_shared_maps_use(shared, events, counters, config,
+					  map(obj, "stk_cgroup_scopes"));
 	return err;
 }
 
@@ -76,7 +77,7 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 		goto cleanup;
 	}
 	stk_shared_maps_adopt(shared, map(s->obj, "stk_events"), map(s->obj, "stk_counters"),
-			      map(s->obj, "stk_config"));
+			      map(s->obj, "stk_config"), map(s->obj, "stk_cgroup_scopes"));
 	*ret = s;
 	return 0;
 cleanup:
