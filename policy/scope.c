@@ -6,8 +6,8 @@
  * A glob is a cgroup path relative to the cgroup v2 mount: "/" and then
  * components separated by '/'. In a component, "*" matches any run of
  * characters but '/'; a component that is exactly "**" matches any number
- * of components, none included. Elements: one per literal character, one
- * per run of '*' in a component, two for a "**" component with its slash.
+ * of components, none included ("**" elsewhere is an error). Elements: one
+ * per literal character and per "*", two for a "**" component with its slash.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -88,15 +88,14 @@ int stk_glob_compile(const char *glob, __u16 scope, struct stk_glob_prog *ret, c
 
 			*ret_off = (size_t)(p - glob);
 			if (ch == '*') {
-				if (p[1] == '*' && (p == comp || p + 2 < end)) {
+				/* A component that is exactly "**" was taken above. */
+				if (p[1] == '*') {
 					*why = "\"**\" must be a whole path component";
 					return -EINVAL;
 				}
 				ret->star |= 1ULL << bit;
 				if (!add_elem(&bit))
 					goto too_long;
-				while (p + 1 < end && p[1] == '*')
-					p++;
 				continue;
 			}
 			if (ch < 0x20 || ch == 0x7f) {
