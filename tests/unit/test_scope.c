@@ -216,7 +216,7 @@ static void parse_scope_errors(void **state)
 	/* The column is the offending character's: the second '/' of "//". */
 	expect_error("{\"stockade\": 1, \"name\": \"n\",\n\"scope\": {\"cgroups\": [\"/a//b\"]}}", 2,
 		     27, "empty path component");
-	expect_error("{\"stockade\": 1, \"name\": \"n\", \"scope\": {\"cgroup\": [\"/a\"]}}", 1, 41,
+	expect_error("{\"stockade\": 1, \"name\": \"n\", \"scope\": {\"cgroup\": [\"/a\"]}}", 1, 40,
 		     "unknown key 'cgroup'");
 }
 
