@@ -97,6 +97,9 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 	if (!err)
 		err = fill_array(bpf_map__fd(k->maps.stk_net_segs), n->segs, n->n_segs,
 				 sizeof(*n->segs));
+	if (!err)
+		err = fill_array(bpf_map__fd(k->maps.stk_net_scopes), n->table, STK_SCOPE_MAX,
+				 sizeof(*n->table));
 	if (err) {
 		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));
 		goto cleanup;

@@ -86,8 +86,8 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	}
 	if (err)
 		goto cleanup;
-	if (in->compiled->net && in->compiled->net->present) {
-		err = stk_cgroup_sock_load(&e->net, in->compiled->net, &e->shared,
+	if (stk_net_of(in->compiled)->present) {
+		err = stk_cgroup_sock_load(&e->net, stk_net_of(in->compiled), &e->shared,
 					   in->ringbuf_bytes, why, why_len);
 		if (!err && in->net_cgroup)
 			snprintf(e->net_cgroup, sizeof(e->net_cgroup), "%s", in->net_cgroup);
@@ -234,6 +234,7 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 {
 	const struct stk_file_maps *m = in->file_maps;
 	struct stk_config cfg;
+	const struct stk_net_compiled *net = stk_net_of(in->compiled);
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
@@ -248,13 +249,13 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 	h = fnv1a(h, m->inodes, m->n_inodes * sizeof(*m->inodes));
 	h = fnv1a(h, &m->n_names, sizeof(m->n_names));
 	h = fnv1a(h, m->names, m->n_names * sizeof(*m->names));
-	h = fnv1a(h, &in->compiled->net->present, sizeof(in->compiled->net->present));
-	h = fnv1a(h, in->compiled->net->v4, in->compiled->net->n_v4 * sizeof(*in->compiled->net->v4));
-	h = fnv1a(h, in->compiled->net->v6, in->compiled->net->n_v6 * sizeof(*in->compiled->net->v6));
-	h = fnv1a(h, in->compiled->net->classes,
-		  in->compiled->net->n_classes * sizeof(*in->compiled->net->classes));
-	h = fnv1a(h, in->compiled->net->segs,
-		  in->compiled->net->n_segs * sizeof(*in->compiled->net->segs));
+	h = fnv1a(h, &net->present, sizeof(net->present));
+	h = fnv1a(h, net->v4, net->n_v4 * sizeof(*net->v4));
+	h = fnv1a(h, net->v6, net->n_v6 * sizeof(*net->v6));
+	h = fnv1a(h, net->classes,
+		  net->n_classes * sizeof(*net->classes));
+	h = fnv1a(h, net->segs, net->n_segs * sizeof(*net->segs));
+	h = fnv1a(h, net->table, sizeof(net->table));
 	return h;
 }
 
@@ -281,7 +282,7 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 	 * Network rules live in LPM tries without generations yet: a reload
 	 * cannot switch them atomically, so it refuses rather than mix.
 	 */
-	if (in->compiled->net->present || stk_pin_link_exists(pin_dir, "stk_connect4")) {
+	if (stk_net_of(in->compiled)->present || stk_pin_link_exists(pin_dir, "stk_connect4")) {
 		err = -EOPNOTSUPP;
 		snprintf(why, why_len, "policies with network rules cannot be reloaded yet: the "
 			 "old policy stays in force; run 'stockade unload' and start the agent "

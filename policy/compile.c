@@ -150,6 +150,7 @@ void stk_compiled_free(struct stk_compiled *c)
 	/* The names rules[] points to live in the same block. */
 	free(c->rules);
 	stk_net_compiled_free(c->net);
+	stk_net_compiled_free(c->net_scoped);
 	for (i = 0; i < c->n_scopes; i++)
 		stk_compiled_free(c->scopes[i]);
 	free(c->scopes);

@@ -51,6 +51,88 @@ static void rebase_compiled(struct stk_compiled *s, uint32_t base)
 	rebase_verdict(&s->file_default, base);
 	rebase_ops(&s->ops, base);
 	rebase(&s->fileless_rule, base);
+	for (i = 0; s->net && i < s->net->n_segs; i++)
+		rebase(&s->net->segs[i].rule, base);
+}
+
+/* Appends table @src to @dst as table @table: keys tagged, class and segment numbers moved. */
+static int append_net(struct stk_net_compiled *dst, const struct stk_net_compiled *src,
+		      uint16_t table)
+{
+	uint32_t cls_base = (uint32_t)(dst->n_classes / STK_NPROTO_COUNT);
+	uint32_t seg_base = (uint32_t)dst->n_segs;
+	void *p;
+	size_t i;
+
+#define GROW(field, n_field)                                                                 \
+	p = realloc(dst->field, (dst->n_field + src->n_field + 1) * sizeof(*dst->field));     \
+	if (!p)                                                                              \
+		return -ENOMEM;                                                              \
+	dst->field = p;                                                                      \
+	memcpy(dst->field + dst->n_field, src->field, src->n_field * sizeof(*dst->field));
+
+	GROW(v4, n_v4)
+	GROW(v6, n_v6)
+	GROW(classes, n_classes)
+	GROW(segs, n_segs)
+#undef GROW
+	for (i = 0; i < src->n_v4; i++) {
+		dst->v4[dst->n_v4 + i].key.table = table;
+		dst->v4[dst->n_v4 + i].class_id += cls_base;
+	}
+	for (i = 0; i < src->n_v6; i++) {
+		dst->v6[dst->n_v6 + i].key.table = table;
+		dst->v6[dst->n_v6 + i].class_id += cls_base;
+	}
+	for (i = 0; i < src->n_classes; i++)
+		dst->classes[dst->n_classes + i].first += seg_base;
+	dst->n_v4 += src->n_v4;
+	dst->n_v6 += src->n_v6;
+	dst->n_classes += src->n_classes;
+	dst->n_segs += src->n_segs;
+	return 0;
+}
+
+/*
+ * When a scoped policy has network rules: one set of network maps for all
+ * scopes. Table 0 is the host's; a scope whose policy has network rules
+ * gets its own table (its policy with the host's, deny-wins like files),
+ * the others share the host's, or have none if the host has none.
+ */
+static int merge_net(struct stk_compiled *c)
+{
+	struct stk_net_compiled *m;
+	size_t s;
+	int err = 0;
+
+	for (s = 0; s < c->n_scopes; s++)
+		if (c->scope_policy[s]->network.present)
+			break;
+	if (s == c->n_scopes)
+		return 0;
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	m->present = true;
+	m->table[0] = c->net->present ? 0 : STK_NET_NO_RULES;
+	if (c->net->present)
+		err = append_net(m, c->net, 0);
+	for (s = 0; s < c->n_scopes && !err; s++) {
+		if (!c->scope_policy[s]->network.present) {
+			m->table[s + 1] = m->table[0];
+			continue;
+		}
+		m->table[s + 1] = (uint32_t)(s + 1);
+		err = append_net(m, c->scopes[s]->net, (uint16_t)(s + 1));
+	}
+	for (s = c->n_scopes + 1; s < STK_SCOPE_MAX; s++)
+		m->table[s] = m->table[0];
+	if (err) {
+		stk_net_compiled_free(m);
+		return err;
+	}
+	c->net_scoped = m;
+	return 0;
 }
 
 /* Appends @s's rule table to @c's (one block again, strings copied). */
@@ -108,7 +190,7 @@ static int check_ties(struct stk_policy *const *scoped, size_t n, struct stk_dia
 	return 0;
 }
 
-/* Limits and what scoped policies cannot do yet; errors at the scope key. */
+/* The limits on scopes; errors at the scope key. */
 static int check_scoped(struct stk_policy *const *scoped, size_t n, struct stk_diags *diags)
 {
 	size_t i, n_globs = 0;
@@ -118,13 +200,7 @@ static int check_scoped(struct stk_policy *const *scoped, size_t n, struct stk_d
 		const struct stk_policy *p = scoped[i];
 
 		n_globs += p->scope.n;
-		if (p->network.present)
-			r = stk_diags_add(diags, p->file, p->scope.key_pos.line,
-					  p->scope.key_pos.col, STK_SEV_ERROR,
-					  "policy '%s': a scoped policy cannot have a \"network\" "
-					  "section yet (network rules apply to host policies only)",
-					  p->name);
-		if (!r && i + 1 == STK_SCOPE_MAX)
+		if (i + 1 == STK_SCOPE_MAX)
 			r = stk_diags_add(diags, p->file, p->scope.key_pos.line,
 					  p->scope.key_pos.col, STK_SEV_ERROR,
 					  "too many scoped policies (at most %d)", STK_SCOPE_MAX - 1);
@@ -216,6 +292,9 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 		if (r)
 			goto cleanup;
 	}
+	r = merge_net(c);
+	if (r)
+		goto cleanup;
 	*ret = c;
 	c = NULL;
 	r = 0;

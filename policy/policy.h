@@ -236,6 +236,12 @@ struct stk_compiled {
 	struct stk_file_verdict file_default;
 	struct stk_net_compiled *net; /* see compile_net.c; never NULL after stk_compile */
 	/*
+	 * The network tables of every scope in one (compile_scope.c), when a
+	 * scoped policy has a network section; else NULL: @net serves all.
+	 * stk_net_of() picks the one to load.
+	 */
+	struct stk_net_compiled *net_scoped;
+	/*
 	 * Capabilities, kernel operations, sockets (policy/ops_compile.c): one
 	 * combined verdict each; their rules follow the others in @rules, with
 	 * the capability, operation or socket word as id.
@@ -290,6 +296,12 @@ struct stk_decision {
  */
 int stk_explain_file(const struct stk_compiled *c, const char *path, enum stk_file_access acc,
 		     struct stk_decision *ret);
+
+/* The network tables to load: every scope's (see net_scoped). */
+static inline const struct stk_net_compiled *stk_net_of(const struct stk_compiled *c)
+{
+	return c->net_scoped ? c->net_scoped : c->net;
+}
 
 /*
  * stk_glob_compile() - the automaton of one cgroup glob (stk_glob.h).

@@ -396,23 +396,35 @@ enum stk_net_proto {
 };
 
 /*
- * Keys of the LPM tries stk_net_v4 and stk_net_v6: the direction byte, then
- * the address (network order). prefixlen counts the direction's 8 bits, so
- * a /N rule is stored with prefixlen 8 + N. The value is a class id (__u32).
+ * Keys of the LPM tries stk_net_v4 and stk_net_v6: the network table (a
+ * scope, see stk_net_scopes), the direction byte, then the address (network
+ * order). prefixlen counts the table's and direction's STK_NET_KEY_BITS, so
+ * a /N rule is stored with prefixlen STK_NET_KEY_BITS + N. The value is a
+ * class id (__u32).
  */
+#define STK_NET_KEY_BITS 24
 struct stk_net_key4 {
 	__u32 prefixlen;
+	__u16 table;
 	__u8 dir; /* enum stk_net_dir: CONNECT or BIND */
 	__u8 addr[4];
-	__u8 pad[3];
+	__u8 pad;
 };
 
 struct stk_net_key6 {
 	__u32 prefixlen;
+	__u16 table;
 	__u8 dir;
 	__u8 addr[16];
-	__u8 pad[3];
+	__u8 pad;
 };
+
+/*
+ * Value of stk_net_scopes at a scope: the network table its processes are
+ * judged by (the scope's own when its policy has network rules, else the
+ * host's, 0), or STK_NET_NO_RULES when there is none: allowed unseen.
+ */
+#define STK_NET_NO_RULES 0xffffffffu
 
 /*
  * Value of stk_net_classes at class * STK_NPROTO_COUNT + protocol: where the

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "network.h"
 #include "policy.h"
 #include "stk_glob.h"
 
@@ -356,13 +357,71 @@ static void compile_errors(void **state)
 	stk_diags_free(&d);
 	stk_policy_free(p[1]);
 
-	p[1] = pol("{\"stockade\": 1, \"name\": \"b\", \"scope\": {\"cgroups\": [\"/y\"]},"
-		   " \"network\": {\"connect\": {\"default\": \"deny\"}}}");
-	assert_int_equal(stk_compile(p, 2, &c, &d), -EINVAL);
-	assert_non_null(strstr(d.v[0].msg, "cannot have a \"network\" section yet"));
-	stk_diags_free(&d);
 	stk_policy_free(p[0]);
+}
+
+static uint8_t net_decide(const struct stk_compiled *c, unsigned int scope, uint16_t port,
+			  const char **ret_policy)
+{
+	static const uint8_t lo[4] = { 127, 0, 0, 1 };
+	struct stk_decision dec;
+
+	assert_int_equal(stk_explain_net_scope(c, scope, STK_NET_CONNECT, 4, lo, port,
+					       STK_NPROTO_TCP, &dec), 0);
+	*ret_policy = dec.rule < c->n_rules ? c->rules[dec.rule].policy : "";
+	return dec.action;
+}
+
+static void network_per_scope(void **state)
+{
+	struct stk_policy *p[3];
+	struct stk_compiled *c = NULL;
+	struct stk_diags d = {};
+	const char *pol_name;
+
+	(void)state;
+	p[0] = pol("{\"stockade\": 1, \"name\": \"host\", \"network\": {\"connect\": {"
+		   "\"default\": \"allow\", \"rules\": [{\"id\": \"no-1\", \"ports\": [\"1001\"], "
+		   "\"action\": \"deny\"}]}}}");
+	p[1] = pol("{\"stockade\": 1, \"name\": \"web\", \"scope\": {\"cgroups\": [\"/web\"]},"
+		   " \"network\": {\"connect\": {\"default\": \"allow\", \"rules\": [{\"id\": "
+		   "\"no-2\", \"ports\": [\"1002\"], \"action\": \"deny\"}]}}}");
+	p[2] = pol("{\"stockade\": 1, \"name\": \"db\", \"scope\": {\"cgroups\": [\"/db\"]}}");
+	assert_int_equal(stk_compile(p, 3, &c, &d), 0);
+	assert_non_null(c->net_scoped);
+	assert_int_equal(c->net_scoped->table[0], 0);
+	assert_int_equal(c->net_scoped->table[1], 1);
+	assert_int_equal(c->net_scoped->table[2], 0); /* db has none: the host's */
+	/* Host: only its own rule. */
+	assert_int_equal(net_decide(c, 0, 1001, &pol_name), STK_ACT_DENY);
+	assert_string_equal(pol_name, "host");
+	assert_int_equal(net_decide(c, 0, 1002, &pol_name), STK_ACT_ALLOW);
+	/* web: both. */
+	assert_int_equal(net_decide(c, 1, 1001, &pol_name), STK_ACT_DENY);
+	assert_string_equal(pol_name, "host");
+	assert_int_equal(net_decide(c, 1, 1002, &pol_name), STK_ACT_DENY);
+	assert_string_equal(pol_name, "web");
+	assert_int_equal(net_decide(c, 1, 1003, &pol_name), STK_ACT_ALLOW);
+	/* db: the host's. */
+	assert_int_equal(net_decide(c, 2, 1001, &pol_name), STK_ACT_DENY);
+	assert_int_equal(net_decide(c, 2, 1002, &pol_name), STK_ACT_ALLOW);
+	stk_compiled_free(c);
+	stk_policy_free(p[0]);
+
+	/* Only a scoped policy has network rules: the host and db have no table at all. */
+	assert_int_equal(stk_compile(p + 1, 2, &c, &d), 0);
+	assert_non_null(c->net_scoped);
+	assert_int_equal(c->net_scoped->table[0], STK_NET_NO_RULES);
+	assert_int_equal(c->net_scoped->table[1], 1);
+	assert_int_equal(c->net_scoped->table[2], STK_NET_NO_RULES);
+	assert_int_equal(net_decide(c, 0, 1002, &pol_name), STK_ACT_ALLOW);
+	assert_int_equal(net_decide(c, 1, 1002, &pol_name), STK_ACT_DENY);
+	assert_string_equal(pol_name, "web");
+	assert_int_equal(net_decide(c, 2, 1002, &pol_name), STK_ACT_ALLOW);
+	stk_compiled_free(c);
 	stk_policy_free(p[1]);
+	stk_policy_free(p[2]);
+	stk_diags_free(&d);
 }
 
 int main(void)
@@ -377,6 +436,7 @@ int main(void)
 		cmocka_unit_test(nearer_ancestor_wins),
 		cmocka_unit_test(compile_per_scope),
 		cmocka_unit_test(compile_errors),
+		cmocka_unit_test(network_per_scope),
 	};
 
 	return cmocka_run_group_tests_name("scope", tests, NULL, NULL);
