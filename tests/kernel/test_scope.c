@@ -3,7 +3,7 @@
  * test_scope.c - scoped policies end to end on the real kernel: two
  * "containers" (cgroups this test makes under the cgroup2 mount) with
  * policies of their own plus a host policy; file and exec rules enforced
- * in the right cgroups only, descendants covered, the nearer ancestor's
+ * and network rules enforced in the right cgroups only, descendants covered, the nearer ancestor's
  * scope winning, a cgroup made after the agent started covered at once, a
  * process moved between cgroups judged by its new place at once, and
  * events naming the cgroup path.
@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -30,6 +33,8 @@
 #define CGMOUNT "/sys/fs/cgroup"
 #define CG "/kt-scope" /* every cgroup of the test is below this one */
 #define CGROUP2_SUPER_MAGIC 0x63677270
+#define PORT_WEB 30901  /* web's network rules deny connecting to it */
+#define PORT_HOST 30902 /* the host's */
 
 /* Made before the agent starts. */
 static const char *const cgroups[] = {
@@ -43,14 +48,19 @@ static void write_policies(void)
 	kt_write(DIR "/policies/10-host.json",
 		 "{ \"stockade\": 1, \"name\": \"host\",\n"
 		 "  \"files\": { \"rules\": [ { \"id\": \"host-secret\", \"paths\": [\"" DIR
-		 "/host-secret\"], \"access\": [\"read\"], \"action\": \"deny\" } ] } }\n");
+		 "/host-secret\"], \"access\": [\"read\"], \"action\": \"deny\" } ] },\n"
+		 "  \"network\": { \"connect\": { \"default\": \"allow\", \"rules\": [ { \"id\": "
+		 "\"host-port\", \"ports\": [\"30902\"], \"action\": \"deny\" } ] } } }\n");
 	kt_write(DIR "/policies/20-web.json",
 		 "{ \"stockade\": 1, \"name\": \"web\",\n"
 		 "  \"scope\": { \"cgroups\": [\"" CG "/web-*\"] },\n"
 		 "  \"files\": { \"rules\": [ { \"id\": \"web-secret\", \"paths\": [\"" DIR
 		 "/web-secret\"], \"access\": [\"read\"], \"action\": \"deny\" } ] },\n"
 		 "  \"exec\": { \"rules\": [ { \"id\": \"web-bin\", \"paths\": [\"" DIR
-		 "/web-bin\"], \"action\": \"deny\" } ] } }\n");
+		 "/web-bin\"], \"action\": \"deny\" } ] },\n"
+		 "  \"network\": { \"connect\": { \"default\": \"allow\", \"rules\": [ { \"id\": "
+		 "\"web-port\", \"ports\": [\"30901\"], \"protocols\": [\"tcp\"], "
+		 "\"action\": \"deny\" } ] } } }\n");
 	kt_write(DIR "/policies/30-db.json",
 		 "{ \"stockade\": 1, \"name\": \"db\",\n"
 		 "  \"scope\": { \"cgroups\": [\"" CG "/db\", \"" CG "/**/nested-db\"] },\n"
@@ -115,7 +125,22 @@ struct probe {
 	const char *cg;
 	const char *path;
 	bool exec; /* exec @path instead of opening it */
+	int port;  /* connect to 127.0.0.1:port (TCP) instead */
 };
+
+static int connect_to(int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0)
+		return errno;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)))
+		err = errno;
+	close(fd);
+	return err;
+}
 
 /* In a child: enter the cgroup, then at once open or exec; returns the errno. */
 static int probe_child(void *arg)
@@ -126,6 +151,8 @@ static int probe_child(void *arg)
 
 	if (err)
 		return 100 + err; /* not a verdict: the test fails on it */
+	if (p->port)
+		return connect_to(p->port);
 	if (p->exec) {
 		execv(p->path, argv);
 		return errno;
@@ -139,7 +166,7 @@ static int probe_child(void *arg)
 
 static int probe(const char *cg, const char *path)
 {
-	struct probe p = { cg, path, false };
+	struct probe p = { cg, path, false, 0 };
 	int r = kt_in_child(probe_child, &p);
 
 	if (r >= 100)
@@ -149,12 +176,38 @@ static int probe(const char *cg, const char *path)
 
 static int probe_exec(const char *cg, const char *path)
 {
-	struct probe p = { cg, path, true };
+	struct probe p = { cg, path, true, 0 };
 	int r = kt_in_child(probe_child, &p);
 
 	if (r >= 100)
 		fail_msg("entering cgroup %s failed: %s", cg, strerror(r - 100));
 	return r;
+}
+
+static int probe_connect(const char *cg, int port)
+{
+	struct probe p = { cg, NULL, false, port };
+	int r = kt_in_child(probe_child, &p);
+
+	if (r >= 100)
+		fail_msg("entering cgroup %s failed: %s", cg, strerror(r - 100));
+	return r;
+}
+
+/* Listeners on both ports, so an allowed connect succeeds (0), not ECONNREFUSED. */
+static int listeners[2] = { -1, -1 };
+
+static void listen_on(int i, int port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int one = 1;
+
+	listeners[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(listeners[i] >= 0);
+	setsockopt(listeners[i], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(listeners[i], (struct sockaddr *)&sin, sizeof(sin)) || listen(listeners[i], 64))
+		fail_msg("listening on %d: %s", port, strerror(errno));
 }
 
 static int setup(void **state)
@@ -177,6 +230,8 @@ static int setup(void **state)
 	cg_rmtree(CG);
 	for (i = 0; i < sizeof(cgroups) / sizeof(cgroups[0]); i++)
 		cg_mkdir(cgroups[i]);
+	listen_on(0, PORT_WEB);
+	listen_on(1, PORT_HOST);
 	return 0;
 }
 
@@ -184,6 +239,11 @@ static int teardown(void **state)
 {
 	(void)state;
 	kt_agent_reap_all();
+	for (int i = 0; i < 2; i++) {
+		if (listeners[i] >= 0)
+			close(listeners[i]);
+		listeners[i] = -1;
+	}
 	cg_rmtree(CG);
 	kt_rm(DIR);
 	return 0;
@@ -218,6 +278,8 @@ static void each_scope_in_its_cgroups_only(void **state)
 	assert_int_equal(probe(CG "/web-1", DIR "/host-secret"), EPERM);
 	assert_int_equal(probe(CG "/web-1", DIR "/db-secret"), 0);
 	assert_int_equal(probe_exec(CG "/web-1", DIR "/web-bin"), EPERM);
+	assert_int_equal(probe_connect(CG "/web-1", PORT_WEB), EPERM);
+	assert_int_equal(probe_connect(CG "/web-1", PORT_HOST), EPERM);
 	expect_event(&a, DIR "/web-secret", "web", "web-secret", CG "/web-1");
 	expect_event(&a, DIR "/web-bin", "web", "web-bin", CG "/web-1");
 	/* Descendants of a matching cgroup are in its scope. */
@@ -228,6 +290,8 @@ static void each_scope_in_its_cgroups_only(void **state)
 	assert_int_equal(probe(CG "/db", DIR "/web-secret"), 0);
 	assert_int_equal(probe(CG "/db", DIR "/host-secret"), EPERM);
 	assert_int_equal(probe_exec(CG "/db", DIR "/web-bin"), 0);
+	assert_int_equal(probe_connect(CG "/db", PORT_WEB), 0);
+	assert_int_equal(probe_connect(CG "/db", PORT_HOST), EPERM);
 	expect_event(&a, DIR "/db-secret", "db", "db-secret", CG "/db");
 	/* Inside web-1 but matching db's glob itself: the nearer ancestor (itself) wins. */
 	assert_int_equal(probe(CG "/web-1/nested-db", DIR "/db-secret"), EPERM);
@@ -238,6 +302,9 @@ static void each_scope_in_its_cgroups_only(void **state)
 	assert_int_equal(probe(CG "/other", DIR "/web-secret"), 0);
 	assert_int_equal(probe(CG "/other", DIR "/db-secret"), 0);
 	assert_int_equal(probe_exec(CG "/other", DIR "/web-bin"), 0);
+	assert_int_equal(probe_connect(CG "/other", PORT_WEB), 0);
+	assert_int_equal(probe_connect(CG "/other", PORT_HOST), EPERM);
+	assert_int_equal(probe_connect(CG "/web-1/sub/deeper", PORT_WEB), EPERM);
 	assert_int_equal(probe(CG, DIR "/web-secret"), 0);
 	expect_event(&a, DIR "/host-secret", "host", "host-secret", CG "/web-1");
 	assert_int_equal(kt_agent_stop(&a), 0);
@@ -254,6 +321,7 @@ static void new_cgroup_is_covered_at_once(void **state)
 	assert_int_equal(probe(CG "/web-new", DIR "/web-secret"), EPERM);
 	assert_int_equal(probe_exec(CG "/web-new", DIR "/web-bin"), EPERM);
 	assert_int_equal(probe(CG "/web-new", DIR "/db-secret"), 0);
+	assert_int_equal(probe_connect(CG "/web-new", PORT_WEB), EPERM);
 	expect_event(&a, DIR "/web-secret", "web", "web-secret", CG "/web-new");
 	/* New levels below it inherit; a new "**" match several levels down wins. */
 	cg_mkdir(CG "/web-new/a");
