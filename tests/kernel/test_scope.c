@@ -419,12 +419,66 @@ static void moved_process_gets_the_new_verdict(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+static void put_web_reload_policy(const char *glob, const char *denied)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "{ \"stockade\": 1, \"name\": \"web\",\n"
+		 "  \"scope\": { \"cgroups\": [\"%s\"] },\n"
+		 "  \"files\": { \"rules\": [ { \"id\": \"r\", \"paths\": [\"%s\"], "
+		 "\"access\": [\"read\"], \"action\": \"deny\" } ] } }\n",
+		 glob, denied);
+	kt_write(DIR "/reload/20-web.json.tmp", text);
+	assert_int_equal(rename(DIR "/reload/20-web.json.tmp", DIR "/reload/20-web.json"), 0);
+}
+
+static void reload_switches_the_rules_of_scopes(void **state)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	struct ktest_agent a;
+	char err[4096];
+
+	(void)state;
+	/* No network rules here: reload refuses those. */
+	kt_mkdirs(DIR "/reload");
+	kt_write(DIR "/reload/10-host.json",
+		 "{ \"stockade\": 1, \"name\": \"host\",\n"
+		 "  \"files\": { \"rules\": [ { \"id\": \"host-secret\", \"paths\": [\"" DIR
+		 "/host-secret\"], \"access\": [\"read\"], \"action\": \"deny\" } ] } }\n");
+	put_web_reload_policy(CG "/web-*", DIR "/web-secret");
+	kt_agent_start(&a, DIR "/reload", NULL);
+	assert_int_equal(probe(CG "/web-1", DIR "/web-secret"), EPERM);
+	assert_int_equal(probe(CG "/web-1", DIR "/db-secret"), 0);
+
+	/* Same glob, other rules: switched at once, for existing cgroups and new ones. */
+	put_web_reload_policy(CG "/web-*", DIR "/db-secret");
+	assert_int_equal(kt_stockade(reload, err, sizeof(err)), 0);
+	assert_int_equal(probe(CG "/web-1", DIR "/web-secret"), 0);
+	assert_int_equal(probe(CG "/web-1", DIR "/db-secret"), EPERM);
+	assert_int_equal(probe(CG "/web-1", DIR "/host-secret"), EPERM);
+	assert_int_equal(probe(CG "/other", DIR "/db-secret"), 0);
+	cg_mkdir(CG "/web-after-reload");
+	assert_int_equal(probe(CG "/web-after-reload", DIR "/db-secret"), EPERM);
+
+	/* Another glob: refused, the old policy stays. */
+	put_web_reload_policy(CG "/other", DIR "/web-secret");
+	assert_int_not_equal(kt_stockade(reload, err, sizeof(err)), 0);
+	if (!strstr(err, "cgroup globs"))
+		fail_msg("the refusal does not say why: %s", err);
+	assert_int_equal(probe(CG "/web-1", DIR "/db-secret"), EPERM);
+	assert_int_equal(probe(CG "/other", DIR "/web-secret"), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(each_scope_in_its_cgroups_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(new_cgroup_is_covered_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(moved_process_gets_the_new_verdict, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reload_switches_the_rules_of_scopes, setup,
 						teardown),
 	};
 
