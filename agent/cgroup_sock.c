@@ -74,7 +74,7 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 	bpf_map__set_max_entries(k->maps.stk_net_segs, at_least_1(n->n_segs));
 	bpf_map__set_max_entries(k->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, k->maps.stk_events, k->maps.stk_counters,
-				  k->maps.stk_config);
+				  k->maps.stk_config, k->maps.stk_cgroup_scopes);
 	if (!err)
 		err = stk_shared_maps_use_audit(shared, k->obj);
 	if (err) {
@@ -99,12 +99,15 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 	if (!err)
 		err = fill_array(bpf_map__fd(k->maps.stk_net_segs), n->segs, n->n_segs,
 				 sizeof(*n->segs));
+	if (!err)
+		err = fill_array(bpf_map__fd(k->maps.stk_net_scopes), n->table, STK_SCOPE_MAX,
+				 sizeof(*n->table));
 	if (err) {
 		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));
 		goto cleanup;
 	}
 	stk_shared_maps_adopt(shared, k->maps.stk_events, k->maps.stk_counters,
-			      k->maps.stk_config);
+			      k->maps.stk_config, k->maps.stk_cgroup_scopes);
 	stk_shared_maps_adopt_audit(shared, k->obj);
 	*ret = s;
 	return 0;

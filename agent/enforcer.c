@@ -21,6 +21,7 @@
 #include "lsm_ops.h"
 #include "lsm_walk_set.h"
 #include "pin.h"
+#include "scope_set.h"
 #include "shared_maps.h"
 
 struct stk_enforcer {
@@ -32,6 +33,7 @@ struct stk_enforcer {
 	char net_cgroup[4096];
 	struct stk_lsm_ops *ops;
 	struct stk_lsm_guard *guard; /* self-protection: attached idle, stk_guard_setup() arms it */
+	struct stk_scope_set *scope;
 	bool adopted; /* the shared fds come from pins and are ours to close */
 };
 
@@ -45,11 +47,26 @@ static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
 	cfg->ops = c->ops;
 }
 
+/* Writes generation @gen's settings of every scope (the selector is not touched). */
+static int write_configs(int fd, uint32_t gen, const struct stk_compiled *c)
+{
+	struct stk_config cfg;
+	size_t s;
+	int err;
+
+	config_from(c, &cfg);
+	err = stk_gen_write_config(fd, gen, 0, &cfg);
+	for (s = 0; s < c->n_scopes && !err; s++) {
+		config_from(c->scopes[s], &cfg);
+		err = stk_gen_write_config(fd, gen, (uint32_t)(s + 1), &cfg);
+	}
+	return err;
+}
+
 int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input *in, char *why,
 		      size_t why_len)
 {
 	struct stk_enforcer *e = calloc(1, sizeof(*e));
-	struct stk_config cfg;
 	const void *elf;
 	size_t size;
 	int err;
@@ -71,8 +88,8 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 	}
 	if (err)
 		goto cleanup;
-	if (in->compiled->net && in->compiled->net->present) {
-		err = stk_cgroup_sock_load(&e->net, in->compiled->net, &e->shared,
+	if (stk_net_of(in->compiled)->present) {
+		err = stk_cgroup_sock_load(&e->net, stk_net_of(in->compiled), &e->shared,
 					   in->ringbuf_bytes, why, why_len);
 		if (!err && in->net_cgroup)
 			snprintf(e->net_cgroup, sizeof(e->net_cgroup), "%s", in->net_cgroup);
@@ -86,10 +103,12 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 			       why_len);
 	if (!err)
 		err = stk_lsm_guard_load(&e->guard, &e->shared, in->ringbuf_bytes, why, why_len);
+	if (!err)
+		err = stk_scope_set_load(&e->scope, in->compiled, &e->shared, in->ringbuf_bytes,
+					 why, why_len);
 	if (err)
 		goto cleanup;
-	config_from(in->compiled, &cfg);
-	err = stk_gen_write_config(e->shared.config_fd, STK_GEN_FIRST, &cfg);
+	err = write_configs(e->shared.config_fd, STK_GEN_FIRST, in->compiled);
 	if (!err)
 		err = stk_gen_switch(e->shared.config_fd, STK_GEN_FIRST);
 	if (err) {
@@ -111,8 +130,21 @@ cleanup:
 
 int stk_enforcer_attach(struct stk_enforcer *e, char *why, size_t why_len)
 {
-	int err = stk_lsm_file_attach(e->file, why, why_len);
+	char mount[4096] = "/sys/fs/cgroup";
+	int err;
 
+	/*
+	 * Scopes first: every cgroup has its scope before any hook decides
+	 * (a cgroup without an entry is judged as the host).
+	 */
+	err = stk_cgroup2_mount(mount, sizeof(mount));
+	if (err && err != -ENOENT) {
+		snprintf(why, why_len, "finding the cgroup v2 mount failed: %s", strerror(-err));
+		return err;
+	}
+	err = stk_scope_set_attach(e->scope, mount, why, why_len);
+	if (!err)
+		err = stk_lsm_file_attach(e->file, why, why_len);
 	if (!err)
 		err = stk_lsm_walk_set_attach(e->file_ops, why, why_len);
 	if (!err)
@@ -160,6 +192,8 @@ int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t 
 		err = stk_lsm_ops_pin(e->ops, dir);
 	if (!err)
 		err = stk_lsm_guard_pin(e->guard, dir);
+	if (!err)
+		err = stk_scope_set_pin(e->scope, dir);
 	if (!err && e->net)
 		err = stk_pin_skeleton(stk_cgroup_sock_skeleton(e->net), dir);
 	if (err)
@@ -227,28 +261,34 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 {
 	const struct stk_file_maps *m = in->file_maps;
 	struct stk_config cfg;
+	const struct stk_net_compiled *net = stk_net_of(in->compiled);
 	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
 
 	config_from(in->compiled, &cfg);
 	h = fnv1a(h, &cfg, sizeof(cfg));
+	for (i = 0; i < in->compiled->n_scopes; i++) {
+		config_from(in->compiled->scopes[i], &cfg);
+		h = fnv1a(h, &cfg, sizeof(cfg));
+	}
+	h = fnv1a(h, in->compiled->globs, in->compiled->n_globs * sizeof(*in->compiled->globs));
 	h = fnv1a(h, &m->n_inodes, sizeof(m->n_inodes));
 	h = fnv1a(h, m->inodes, m->n_inodes * sizeof(*m->inodes));
 	h = fnv1a(h, &m->n_names, sizeof(m->n_names));
 	h = fnv1a(h, m->names, m->n_names * sizeof(*m->names));
-	h = fnv1a(h, &in->compiled->net->present, sizeof(in->compiled->net->present));
-	h = fnv1a(h, in->compiled->net->v4, in->compiled->net->n_v4 * sizeof(*in->compiled->net->v4));
-	h = fnv1a(h, in->compiled->net->v6, in->compiled->net->n_v6 * sizeof(*in->compiled->net->v6));
-	h = fnv1a(h, in->compiled->net->classes,
-		  in->compiled->net->n_classes * sizeof(*in->compiled->net->classes));
-	h = fnv1a(h, in->compiled->net->segs,
-		  in->compiled->net->n_segs * sizeof(*in->compiled->net->segs));
+	h = fnv1a(h, &net->present, sizeof(net->present));
+	h = fnv1a(h, net->v4, net->n_v4 * sizeof(*net->v4));
+	h = fnv1a(h, net->v6, net->n_v6 * sizeof(*net->v6));
+	h = fnv1a(h, net->classes,
+		  net->n_classes * sizeof(*net->classes));
+	h = fnv1a(h, net->segs, net->n_segs * sizeof(*net->segs));
+	h = fnv1a(h, net->table, sizeof(net->table));
 	return h;
 }
 
 int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
 			size_t why_len)
 {
-	struct stk_config cfg;
 	uint32_t cur, next;
 	int fd, err;
 
@@ -269,11 +309,21 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 	 * Network rules live in LPM tries without generations yet: a reload
 	 * cannot switch them atomically, so it refuses rather than mix.
 	 */
-	if (in->compiled->net->present || stk_pin_link_exists(pin_dir, "stk_connect4")) {
+	if (stk_net_of(in->compiled)->present || stk_pin_link_exists(pin_dir, "stk_connect4")) {
 		err = -EOPNOTSUPP;
 		snprintf(why, why_len, "policies with network rules cannot be reloaded yet: the "
 			 "old policy stays in force; run 'stockade unload' and start the agent "
 			 "again to change them");
+		goto cleanup;
+	}
+	/* Which cgroup is in which scope has no generations: only the rules may change. */
+	err = stk_scope_globs_same(pin_dir, in->compiled);
+	if (err) {
+		snprintf(why, why_len, "%s: the old policy stays in force; run 'stockade unload' "
+			 "and start the agent again to change them",
+			 err == -ESTALE ? "the cgroup globs of the scoped policies changed, which a "
+					  "reload cannot switch atomically yet" :
+					  "reading the pinned cgroup globs failed");
 		goto cleanup;
 	}
 	/* Every set writes its rule maps as the inactive generation. */
@@ -284,8 +334,7 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 					 "the programs with larger maps)" : "");
 		goto cleanup;
 	}
-	config_from(in->compiled, &cfg);
-	err = stk_gen_write_config(fd, next, &cfg);
+	err = write_configs(fd, next, in->compiled);
 	if (!err)
 		err = stk_gen_switch(fd, next);
 	if (err) {
@@ -326,5 +375,6 @@ void stk_enforcer_destroy(struct stk_enforcer *e)
 	stk_cgroup_sock_destroy(e->net);
 	stk_lsm_ops_destroy(e->ops);
 	stk_lsm_guard_destroy(e->guard);
+	stk_scope_set_destroy(e->scope);
 	free(e);
 }

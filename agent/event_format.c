@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "event_format.h"
-#include "cgroup_scope.h"
+#include "container_of.h"
 #include "event_format_ops.h"
 
 const char *stk_hook_name(uint32_t hook)
@@ -129,9 +129,9 @@ static void format_exe(const struct stk_event_hdr *h, struct json_out *j)
 /* What the cgroup path shows: container id and runtime, systemd unit. */
 static void format_scope(const char *cgroup, struct json_out *j)
 {
-	struct stk_cgroup_scope sc;
+	struct stk_container_of sc;
 
-	stk_cgroup_scope(cgroup, &sc);
+	stk_container_of(cgroup, &sc);
 	if (sc.container[0])
 		json_out_strn(j, "container", sc.container, STK_CONTAINER_ID_LEN);
 	if (sc.runtime)

@@ -22,11 +22,16 @@ int stk_gen_active(int config_fd, uint32_t *ret)
 	return 0;
 }
 
-int stk_gen_write_config(int config_fd, uint32_t gen, struct stk_config *cfg)
+int stk_gen_write_config(int config_fd, uint32_t gen, uint32_t scope, struct stk_config *cfg)
 {
+	uint32_t index = scope * STK_CONFIG_SLOTS + gen;
+
+	if (scope >= STK_SCOPE_MAX || gen >= STK_CONFIG_SLOTS)
+		return -EINVAL;
 	cfg->gen = gen;
+	cfg->scope = (__u16)scope;
 	stk_gen_tag_verdict(&cfg->file_default, gen);
-	return bpf_map_update_elem(config_fd, &gen, cfg, 0) ? -errno : 0;
+	return bpf_map_update_elem(config_fd, &index, cfg, 0) ? -errno : 0;
 }
 
 /*
@@ -77,7 +82,7 @@ static int for_each_key(int fd, size_t key_size, uint32_t del_gen, size_t *count
 {
 	char *key = calloc(2, key_size), *next = key + key_size;
 	const size_t gen_off = offsetof(struct stk_inode_key, gen);
-	uint32_t gen;
+	__u16 gen;
 	int err = 0;
 	void *prev = NULL;
 

@@ -48,8 +48,11 @@ static inline void stk_gen_tag_verdict(struct stk_file_verdict *v, uint32_t gen)
 
 /* The active generation (1 or 2), from the selector. */
 int stk_gen_active(int config_fd, uint32_t *ret);
-/* Writes @cfg as generation @gen's settings (sets cfg->gen). */
-int stk_gen_write_config(int config_fd, uint32_t gen, struct stk_config *cfg);
+/*
+ * Writes @cfg as generation @gen's settings for scope @scope (sets
+ * cfg->gen and cfg->scope): config map index scope * STK_CONFIG_SLOTS + gen.
+ */
+int stk_gen_write_config(int config_fd, uint32_t gen, uint32_t scope, struct stk_config *cfg);
 /*
  * Makes @gen the active generation, then returns only once every program
  * invocation that might have read the old selector has finished.

@@ -9,7 +9,7 @@
 
 #include <json-c/json.h>
 
-#include "cgroup_scope.h"
+#include "container_of.h"
 #include "log_record.h"
 #include "policy.h"
 
@@ -69,11 +69,11 @@ static int read_access(struct json_object *o, uint32_t *ret)
 
 const char *stk_log_container_of(const char *cgroup, char *buf, size_t len)
 {
-	struct stk_cgroup_scope sc;
+	struct stk_container_of sc;
 
 	if (len < sizeof(sc.container))
 		return NULL;
-	stk_cgroup_scope(cgroup, &sc);
+	stk_container_of(cgroup, &sc);
 	if (!sc.container[0])
 		return NULL;
 	memcpy(buf, sc.container, sizeof(sc.container));

@@ -30,6 +30,7 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 	struct stk_file_value *v;
 	char *keys, *vals;
 	const char *e = entries;
+	__u16 gen16 = (__u16)gen; /* the key's scope, next to it, is the entry's own */
 	__u32 count = n;
 	size_t i;
 	int err;
@@ -45,8 +46,8 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 	for (i = 0; i < n; i++) {
 		memcpy(keys + i * key_size, e + i * entry_size, key_size);
 		/* Both key types start with a stk_inode_key. */
-		memcpy(keys + i * key_size + offsetof(struct stk_inode_key, gen), &gen,
-		       sizeof(gen));
+		memcpy(keys + i * key_size + offsetof(struct stk_inode_key, gen), &gen16,
+		       sizeof(gen16));
 		memcpy(vals + i * val_size, e + i * entry_size + entry_size - val_size, val_size);
 		/* Both maps hold stk_file_value. */
 		v = (struct stk_file_value *)(vals + i * val_size);
@@ -162,7 +163,7 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 	bpf_map__set_max_entries(f->skel->maps.stk_file_names, room(m->n_names));
 	bpf_map__set_max_entries(f->skel->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
-				  f->skel->maps.stk_config);
+				  f->skel->maps.stk_config, f->skel->maps.stk_cgroup_scopes);
 	if (!err)
 		err = stk_shared_maps_use_agent(shared, f->skel->maps.stk_agent_tasks);
 	if (!err)
@@ -184,7 +185,7 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		goto cleanup;
 	}
 	stk_shared_maps_adopt(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
-			      f->skel->maps.stk_config);
+			      f->skel->maps.stk_config, f->skel->maps.stk_cgroup_scopes);
 	stk_shared_maps_adopt_agent(shared, f->skel->maps.stk_agent_tasks);
 	stk_shared_maps_adopt_audit(shared, f->skel->obj);
 	*ret = f;

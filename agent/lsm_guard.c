@@ -47,9 +47,11 @@ int stk_lsm_guard_load(struct stk_lsm_guard **ret, struct stk_shared_maps *share
 	}
 	bpf_map__set_max_entries(s->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, s->maps.stk_events, s->maps.stk_counters,
-				  s->maps.stk_config);
+				  s->maps.stk_config, s->maps.stk_cgroup_scopes);
 	if (!err)
 		err = stk_shared_maps_use_agent(shared, s->maps.stk_agent_tasks);
+	if (!err)
+		err = stk_shared_maps_use_audit(shared, s->obj);
 	if (err) {
 		snprintf(why, why_len, "sharing maps failed: %s", strerror(-err));
 		goto cleanup;
@@ -60,8 +62,9 @@ int stk_lsm_guard_load(struct stk_lsm_guard **ret, struct stk_shared_maps *share
 		goto cleanup;
 	}
 	stk_shared_maps_adopt(shared, s->maps.stk_events, s->maps.stk_counters,
-			      s->maps.stk_config);
+			      s->maps.stk_config, s->maps.stk_cgroup_scopes);
 	stk_shared_maps_adopt_agent(shared, s->maps.stk_agent_tasks);
+	stk_shared_maps_adopt_audit(shared, s->obj);
 	*ret = g;
 	return 0;
 cleanup:

@@ -40,7 +40,7 @@ static int share(struct bpf_object *obj, const struct stk_shared_maps *s, size_t
 	if (!ev || !cnt || !cfg || !agent)
 		return -ENOENT;
 	bpf_map__set_max_entries(ev, ringbuf_bytes);
-	err = stk_shared_maps_use(s, ev, cnt, cfg);
+	err = stk_shared_maps_use(s, ev, cnt, cfg, map_of(obj, "stk_cgroup_scopes"));
 	if (!err)
 		err = stk_shared_maps_use_agent(s, agent);
 	if (!err)
@@ -52,7 +52,7 @@ static int share(struct bpf_object *obj, const struct stk_shared_maps *s, size_t
 static void adopt(struct bpf_object *obj, struct stk_shared_maps *s)
 {
 	stk_shared_maps_adopt(s, map_of(obj, "stk_events"), map_of(obj, "stk_counters"),
-			      map_of(obj, "stk_config"));
+			      map_of(obj, "stk_config"), map_of(obj, "stk_cgroup_scopes"));
 	stk_shared_maps_adopt_agent(s, map_of(obj, "stk_agent_tasks"));
 	stk_shared_maps_adopt_audit(s, obj);
 }

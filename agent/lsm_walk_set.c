@@ -44,7 +44,8 @@ static int share_maps(struct bpf_object *obj, const struct stk_lsm_file *file,
 	if (!err)
 		err = bpf_map__reuse_fd(names, names_fd);
 	if (!err)
-		err = stk_shared_maps_use(shared, events, counters, config);
+		err = stk_shared_maps_use(shared, events, counters, config,
+					  map(obj, "stk_cgroup_scopes"));
 	if (!err)
 		err = stk_shared_maps_use_audit(shared, obj);
 	return err;
@@ -150,7 +151,7 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 		goto cleanup;
 	}
 	stk_shared_maps_adopt(shared, map(s->obj, "stk_events"), map(s->obj, "stk_counters"),
-			      map(s->obj, "stk_config"));
+			      map(s->obj, "stk_config"), map(s->obj, "stk_cgroup_scopes"));
 	stk_shared_maps_adopt_audit(shared, s->obj);
 	*ret = s;
 	return 0;

@@ -228,8 +228,21 @@ static const char *split_last(const char *path, char *dir, size_t dir_len)
 	return slash + 1;
 }
 
-int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
-		      stk_resolve_warn_fn warn, void *arg)
+static int cmp_path_entry(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct stk_path_entry *)elem)->path);
+}
+
+/* Whether @path is in @host's table, whose missing paths were already reported. */
+static bool reported(const struct stk_compiled *host, const char *path)
+{
+	return host && bsearch(path, host->paths, host->n_paths, sizeof(*host->paths),
+			       cmp_path_entry);
+}
+
+/* The entries of one scope's table @c, keys tagged with @scope. */
+static int resolve_scope(const struct stk_compiled *c, __u16 scope, const struct stk_compiled *host,
+			 struct stk_file_maps *ret, stk_resolve_warn_fn warn, void *arg)
 {
 	struct stk_file_maps m = {};
 	struct stk_mount_devs devs = {};
@@ -275,9 +288,13 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 			}
 		}
 		named = base && !e2;
-		if (e1 && warn)
+		if (e1 && warn && !reported(host, pe->path))
 			warn(pe->path, e1, named, arg);
 	}
+	for (i = 0; i < m.n_inodes; i++)
+		m.inodes[i].key.scope = scope;
+	for (i = 0; i < m.n_names; i++)
+		m.names[i].key.dir.scope = scope;
 
 	/* Every directory holding name keys is flagged, so lookups stay cheap. */
 	n_dirs = 0;
@@ -303,6 +320,50 @@ cleanup:
 	stk_mount_devs_free(&devs);
 	stk_file_maps_free(&m);
 	return err;
+}
+
+/* Appends @src's entries to @dst's; keys of different scopes never merge. */
+static int append_maps(struct stk_file_maps *dst, const struct stk_file_maps *src)
+{
+	struct stk_inode_entry *in;
+	struct stk_name_entry *nn;
+
+	in = realloc(dst->inodes, (dst->n_inodes + src->n_inodes + 1) * sizeof(*in));
+	if (!in)
+		return -ENOMEM;
+	dst->inodes = in;
+	nn = realloc(dst->names, (dst->n_names + src->n_names + 1) * sizeof(*nn));
+	if (!nn)
+		return -ENOMEM;
+	dst->names = nn;
+	memcpy(in + dst->n_inodes, src->inodes, src->n_inodes * sizeof(*in));
+	memcpy(nn + dst->n_names, src->names, src->n_names * sizeof(*nn));
+	dst->n_inodes += src->n_inodes;
+	dst->n_names += src->n_names;
+	return 0;
+}
+
+int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
+		      stk_resolve_warn_fn warn, void *arg)
+{
+	struct stk_file_maps m = {}, one;
+	size_t s;
+	int err;
+
+	err = resolve_scope(c, 0, NULL, &m, warn, arg);
+	for (s = 0; s < c->n_scopes && !err; s++) {
+		err = resolve_scope(c->scopes[s], (__u16)(s + 1), c, &one, warn, arg);
+		if (!err) {
+			err = append_maps(&m, &one);
+			stk_file_maps_free(&one);
+		}
+	}
+	if (err) {
+		stk_file_maps_free(&m);
+		return err;
+	}
+	*ret = m;
+	return 0;
 }
 
 void stk_file_maps_free(struct stk_file_maps *m)

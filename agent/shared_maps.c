@@ -14,7 +14,7 @@
 #include "shared_maps.h"
 
 int stk_shared_maps_use(const struct stk_shared_maps *s, struct bpf_map *events,
-			struct bpf_map *counters, struct bpf_map *config)
+			struct bpf_map *counters, struct bpf_map *config, struct bpf_map *scopes)
 {
 	int err;
 
@@ -25,17 +25,22 @@ int stk_shared_maps_use(const struct stk_shared_maps *s, struct bpf_map *events,
 		err = bpf_map__reuse_fd(counters, s->counters_fd);
 	if (!err)
 		err = bpf_map__reuse_fd(config, s->config_fd);
+	/* A set without its copy of the scopes would judge everyone as the host. */
+	if (!err)
+		err = scopes ? bpf_map__reuse_fd(scopes, s->scopes_fd) : -ENOENT;
 	return err;
 }
 
 void stk_shared_maps_adopt(struct stk_shared_maps *s, struct bpf_map *events,
-			   struct bpf_map *counters, struct bpf_map *config)
+			   struct bpf_map *counters, struct bpf_map *config,
+			   struct bpf_map *scopes)
 {
 	if (s->events_fd >= 0)
 		return;
 	s->events_fd = bpf_map__fd(events);
 	s->counters_fd = bpf_map__fd(counters);
 	s->config_fd = bpf_map__fd(config);
+	s->scopes_fd = scopes ? bpf_map__fd(scopes) : -1;
 }
 
 int stk_shared_maps_use_agent(const struct stk_shared_maps *s, struct bpf_map *agent)

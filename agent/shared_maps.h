@@ -15,6 +15,7 @@ struct stk_shared_maps {
 	int events_fd;   /* -1 until the first set is loaded */
 	int counters_fd;
 	int config_fd;
+	int scopes_fd;   /* stk_cgroup_scopes: read with the config by stk_get_config() */
 	int agent_fd;    /* stk_agent_tasks: -1 until a set that shares it is loaded */
 	int decisions_fd; /* stk_decisions, stk_rate, stk_rate_buckets: -1 until loaded */
 	int rate_fd;
@@ -22,7 +23,7 @@ struct stk_shared_maps {
 };
 
 #define STK_SHARED_MAPS_INIT                                                                   \
-	{ .events_fd = -1, .counters_fd = -1, .config_fd = -1, .agent_fd = -1,                 \
+	{ .events_fd = -1, .counters_fd = -1, .config_fd = -1, .scopes_fd = -1, .agent_fd = -1, \
 	  .decisions_fd = -1, .rate_fd = -1, .buckets_fd = -1 }
 
 /*
@@ -31,10 +32,11 @@ struct stk_shared_maps {
  * Return: 0 or a negative errno.
  */
 int stk_shared_maps_use(const struct stk_shared_maps *s, struct bpf_map *events,
-			struct bpf_map *counters, struct bpf_map *config);
+			struct bpf_map *counters, struct bpf_map *config, struct bpf_map *scopes);
 /* After a set is loaded: remember its maps if they are the first. */
 void stk_shared_maps_adopt(struct stk_shared_maps *s, struct bpf_map *events,
-			   struct bpf_map *counters, struct bpf_map *config);
+			   struct bpf_map *counters, struct bpf_map *config,
+			   struct bpf_map *scopes);
 
 /*
  * The map that marks the agent's own process (stk_agent_tasks in

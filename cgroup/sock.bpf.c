@@ -5,7 +5,9 @@
  *
  * An address's class comes from one LPM trie lookup (the longest rule prefix
  * containing it); the class's port segments for the protocol are searched
- * in at most STK_NET_SEARCH_STEPS steps. See policy/compile_net.c.
+ * in at most STK_NET_SEARCH_STEPS steps. See policy/compile_net.c. The
+ * trie keys start with a table number: the scope of the task's cgroup
+ * (stk_cgroup_scopes, common.bpf.h) names it through stk_net_scopes.
  * Return 1 lets the syscall go on; 0 makes it fail with EPERM.
  */
 #include "common.bpf.h"
@@ -50,14 +52,34 @@ struct {
 	__type(value, struct stk_net_seg);
 } stk_net_segs SEC(".maps");
 
+/* Scope -> network table, or STK_NET_NO_RULES (stk_abi.h). Filled by the agent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STK_SCOPE_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} stk_net_scopes SEC(".maps");
+
 /* One socket operation being judged. */
 struct net_req {
 	__u32 addr[4]; /* as the socket gave it, network order */
 	__u32 family;  /* AF_INET or AF_INET6 */
 	__u32 hook;
+	__u16 table;   /* of the task's scope */
 	__u8 dir;      /* enum stk_net_dir of the rules: CONNECT or BIND */
 	__u8 ev_dir;   /* enum stk_net_dir for the event */
 };
+
+/* The network table of the current task's scope, or STK_NET_NO_RULES. */
+static __always_inline __u32 task_table(void)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+	struct stk_cgroup_scope *cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
+	__u32 scope = cs ? cs->scope % STK_SCOPE_MAX : 0;
+	__u32 *table = bpf_map_lookup_elem(&stk_net_scopes, &scope);
+
+	return table ? *table : 0;
+}
 
 /* The class of the address: the longest rule prefix of its family containing it. */
 static __always_inline __u32 *lookup_class(const struct net_req *rq)
@@ -65,13 +87,15 @@ static __always_inline __u32 *lookup_class(const struct net_req *rq)
 	/* IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 address. */
 	if (rq->family == AF_INET || (rq->addr[0] == 0 && rq->addr[1] == 0 &&
 				      rq->addr[2] == bpf_htonl(0xffff))) {
-		struct stk_net_key4 k = { .prefixlen = 8 + 32, .dir = rq->dir };
+		struct stk_net_key4 k = { .prefixlen = STK_NET_KEY_BITS + 32, .table = rq->table,
+					  .dir = rq->dir };
 		__u32 a = rq->family == AF_INET ? rq->addr[0] : rq->addr[3];
 
 		__builtin_memcpy(k.addr, &a, 4);
 		return bpf_map_lookup_elem(&stk_net_v4, &k);
 	} else {
-		struct stk_net_key6 k = { .prefixlen = 8 + 128, .dir = rq->dir };
+		struct stk_net_key6 k = { .prefixlen = STK_NET_KEY_BITS + 128, .table = rq->table,
+					  .dir = rq->dir };
 
 		__builtin_memcpy(k.addr, rq->addr, 16);
 		return bpf_map_lookup_elem(&stk_net_v6, &k);
@@ -173,59 +197,65 @@ static __always_inline int judge(struct bpf_sock_addr *ctx, struct net_req *rq)
 	return SOCK_ALLOW;
 }
 
-static __always_inline int judge4(struct bpf_sock_addr *ctx, __u8 dir, __u8 ev_dir, __u32 hook)
+/*
+ * judge_addr() - every program's body: the operation @hook on the address
+ * of @ctx, of @family, judged by the @dir rules and reported as @ev_dir.
+ */
+static __always_inline int judge_addr(struct bpf_sock_addr *ctx, __u32 family, __u8 dir,
+				      __u8 ev_dir, __u32 hook)
 {
-	struct net_req rq = { .family = AF_INET, .hook = hook, .dir = dir, .ev_dir = ev_dir };
+	struct net_req rq = { .family = family, .hook = hook, .dir = dir, .ev_dir = ev_dir };
+	__u32 table = task_table();
 
-	rq.addr[0] = ctx->user_ip4;
-	return judge(ctx, &rq);
-}
-
-static __always_inline int judge6(struct bpf_sock_addr *ctx, __u8 dir, __u8 ev_dir, __u32 hook)
-{
-	struct net_req rq = { .family = AF_INET6, .hook = hook, .dir = dir, .ev_dir = ev_dir };
-
-	rq.addr[0] = ctx->user_ip6[0];
-	rq.addr[1] = ctx->user_ip6[1];
-	rq.addr[2] = ctx->user_ip6[2];
-	rq.addr[3] = ctx->user_ip6[3];
+	/* Neither the host nor the task's scope has network rules. */
+	if (table == STK_NET_NO_RULES)
+		return SOCK_ALLOW;
+	rq.table = (__u16)table;
+	if (family == AF_INET) {
+		rq.addr[0] = ctx->user_ip4;
+	} else {
+		rq.addr[0] = ctx->user_ip6[0];
+		rq.addr[1] = ctx->user_ip6[1];
+		rq.addr[2] = ctx->user_ip6[2];
+		rq.addr[3] = ctx->user_ip6[3];
+	}
 	return judge(ctx, &rq);
 }
 
 SEC("cgroup/connect4")
 int stk_connect4(struct bpf_sock_addr *ctx)
 {
-	return judge4(ctx, STK_NET_CONNECT, STK_NET_CONNECT, STK_HOOK_CONNECT4);
+	return judge_addr(ctx, AF_INET, STK_NET_CONNECT, STK_NET_CONNECT, STK_HOOK_CONNECT4);
 }
 
 SEC("cgroup/connect6")
 int stk_connect6(struct bpf_sock_addr *ctx)
 {
-	return judge6(ctx, STK_NET_CONNECT, STK_NET_CONNECT, STK_HOOK_CONNECT6);
+	return judge_addr(ctx, AF_INET6, STK_NET_CONNECT, STK_NET_CONNECT, STK_HOOK_CONNECT6);
 }
 
 SEC("cgroup/sendmsg4")
 int stk_sendmsg4(struct bpf_sock_addr *ctx)
 {
-	return judge4(ctx, STK_NET_CONNECT, STK_NET_SENDMSG, STK_HOOK_SENDMSG4);
+	return judge_addr(ctx, AF_INET, STK_NET_CONNECT, STK_NET_SENDMSG, STK_HOOK_SENDMSG4);
 }
 
 SEC("cgroup/sendmsg6")
 int stk_sendmsg6(struct bpf_sock_addr *ctx)
 {
-	return judge6(ctx, STK_NET_CONNECT, STK_NET_SENDMSG, STK_HOOK_SENDMSG6);
+	return judge_addr(ctx, AF_INET6, STK_NET_CONNECT, STK_NET_SENDMSG, STK_HOOK_SENDMSG6);
 }
 
 SEC("cgroup/bind4")
 int stk_bind4(struct bpf_sock_addr *ctx)
 {
-	return judge4(ctx, STK_NET_BIND, STK_NET_BIND, STK_HOOK_BIND4);
+	return judge_addr(ctx, AF_INET, STK_NET_BIND, STK_NET_BIND, STK_HOOK_BIND4);
 }
 
 SEC("cgroup/bind6")
 int stk_bind6(struct bpf_sock_addr *ctx)
 {
-	return judge6(ctx, STK_NET_BIND, STK_NET_BIND, STK_HOOK_BIND6);
+	return judge_addr(ctx, AF_INET6, STK_NET_BIND, STK_NET_BIND, STK_HOOK_BIND6);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

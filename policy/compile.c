@@ -61,6 +61,7 @@
 #include "network.h"
 #include "ops.h"
 #include "path.h"
+#include "scope.h"
 #include "verdict.h"
 
 /* One path of one rule. */
@@ -133,6 +134,8 @@ void stk_compiled_drop_paths(struct stk_compiled *c)
 	free(c->paths);
 	c->paths = NULL;
 	c->n_paths = 0;
+	for (i = 0; i < c->n_scopes; i++)
+		stk_compiled_drop_paths(c->scopes[i]);
 }
 
 void stk_compiled_free(struct stk_compiled *c)
@@ -147,6 +150,13 @@ void stk_compiled_free(struct stk_compiled *c)
 	/* The names rules[] points to live in the same block. */
 	free(c->rules);
 	stk_net_compiled_free(c->net);
+	stk_net_compiled_free(c->net_scoped);
+	for (i = 0; i < c->n_scopes; i++)
+		stk_compiled_free(c->scopes[i]);
+	free(c->scopes);
+	free(c->scope_policy);
+	free(c->globs);
+	free(c->glob_text);
 	free(c);
 }
 
@@ -357,8 +367,8 @@ static void fold_policy(struct stk_compiled *c, const struct item *items, uint32
 	}
 }
 
-int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compiled **ret,
-		struct stk_diags *diags)
+int stk_compile_flat(struct stk_policy *const *pols, size_t n_pols, struct stk_compiled **ret,
+		     struct stk_diags *diags)
 {
 	struct stk_compiled *c = NULL;
 	struct item *items = NULL;

@@ -87,7 +87,7 @@ static int emit(struct stk_net_compiled *o, int family, int dir, const struct st
 			return -ENOMEM;
 		e = &o->v4[o->n_v4++];
 		memset(e, 0, sizeof(*e));
-		e->key.prefixlen = 8 + it->plen;
+		e->key.prefixlen = STK_NET_KEY_BITS + it->plen;
 		e->key.dir = (uint8_t)dir;
 		memcpy(e->key.addr, it->addr, 4);
 		e->class_id = cls;
@@ -98,7 +98,7 @@ static int emit(struct stk_net_compiled *o, int family, int dir, const struct st
 			return -ENOMEM;
 		e = &o->v6[o->n_v6++];
 		memset(e, 0, sizeof(*e));
-		e->key.prefixlen = 8 + it->plen;
+		e->key.prefixlen = STK_NET_KEY_BITS + it->plen;
 		e->key.dir = (uint8_t)dir;
 		memcpy(e->key.addr, it->addr, 16);
 		e->class_id = cls;

@@ -13,16 +13,25 @@ int stk_explain_net(const struct stk_compiled *c, enum stk_net_dir dir, int fami
 		    const uint8_t *addr, uint16_t port, enum stk_net_proto proto,
 		    struct stk_decision *ret)
 {
+	return stk_explain_net_scope(c, 0, dir, family, addr, port, proto, ret);
+}
+
+int stk_explain_net_scope(const struct stk_compiled *c, unsigned int scope, enum stk_net_dir dir,
+			  int family, const uint8_t *addr, uint16_t port, enum stk_net_proto proto,
+			  struct stk_decision *ret)
+{
 	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
-	const struct stk_net_compiled *n = c ? c->net : NULL;
+	const struct stk_net_compiled *n = c ? stk_net_of(c) : NULL;
 	const struct stk_net_class *cls;
 	long best = -1, best_len = -1;
+	uint32_t table;
 	size_t i, lo, hi, step;
 
 	if (!n || !addr || !ret || (family != 4 && family != 6) || proto >= STK_NPROTO_COUNT ||
-	    (dir != STK_NET_CONNECT && dir != STK_NET_BIND))
+	    (dir != STK_NET_CONNECT && dir != STK_NET_BIND) || scope >= STK_SCOPE_MAX)
 		return -EINVAL;
-	if (!n->present) {
+	table = n->table[scope];
+	if (!n->present || table == STK_NET_NO_RULES) {
 		*ret = (struct stk_decision){ STK_ACT_ALLOW, STK_RULE_NONE };
 		return 0;
 	}
@@ -34,8 +43,8 @@ int stk_explain_net(const struct stk_compiled *c, enum stk_net_dir dir, int fami
 		for (i = 0; i < n->n_v4; i++) {
 			const struct stk_net_key4 *k = &n->v4[i].key;
 
-			if (k->dir == dir && (long)k->prefixlen > best_len &&
-			    stk_net_contains(k->addr, (int)k->prefixlen - 8, addr)) {
+			if (k->table == table && k->dir == dir && (long)k->prefixlen > best_len &&
+			    stk_net_contains(k->addr, (int)k->prefixlen - STK_NET_KEY_BITS, addr)) {
 				best = (long)n->v4[i].class_id;
 				best_len = k->prefixlen;
 			}
@@ -44,8 +53,8 @@ int stk_explain_net(const struct stk_compiled *c, enum stk_net_dir dir, int fami
 		for (i = 0; i < n->n_v6; i++) {
 			const struct stk_net_key6 *k = &n->v6[i].key;
 
-			if (k->dir == dir && (long)k->prefixlen > best_len &&
-			    stk_net_contains(k->addr, (int)k->prefixlen - 8, addr)) {
+			if (k->table == table && k->dir == dir && (long)k->prefixlen > best_len &&
+			    stk_net_contains(k->addr, (int)k->prefixlen - STK_NET_KEY_BITS, addr)) {
 				best = (long)n->v6[i].class_id;
 				best_len = k->prefixlen;
 			}

@@ -41,6 +41,12 @@ struct stk_net_compiled {
 	size_t n_classes;	       /* entries in @classes */
 	struct stk_net_seg *segs;
 	size_t n_segs;
+	/*
+	 * Per scope, the table (the key's table field) that judges it, or
+	 * STK_NET_NO_RULES: stk_net_scopes. All 0 (the host's) unless
+	 * stk_compile() merged the scopes' tables (stk_compiled.net_scoped).
+	 */
+	uint32_t table[STK_SCOPE_MAX];
 };
 
 /*
@@ -62,5 +68,9 @@ void stk_net_compiled_free(struct stk_net_compiled *n);
 int stk_explain_net(const struct stk_compiled *c, enum stk_net_dir dir, int family,
 		    const uint8_t *addr, uint16_t port, enum stk_net_proto proto,
 		    struct stk_decision *ret);
+/* The same for a process in scope @scope (stk_scope_of_path()). */
+int stk_explain_net_scope(const struct stk_compiled *c, unsigned int scope, enum stk_net_dir dir,
+			  int family, const uint8_t *addr, uint16_t port, enum stk_net_proto proto,
+			  struct stk_decision *ret);
 
 #endif /* STK_NETWORK_H */

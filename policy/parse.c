@@ -12,6 +12,7 @@
 #include "network.h"
 #include "ops.h"
 #include "schema.h"
+#include "scope.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -57,8 +58,7 @@ static const struct stk_member top_keys[] = {
 	{ "kernel", stk_parse_kernel, false },
 	{ "sockets", stk_parse_sockets, false },
 	{ "network", stk_parse_network, false },
-	/* Sections of the language that this version does not read yet. */
-	{ "scope", NULL, false },
+	{ "scope", stk_parse_scope, false },
 };
 
 /*
@@ -108,6 +108,7 @@ void stk_policy_free(struct stk_policy *p)
 	free_rules(p->exec.rules, p->exec.n_rules);
 	stk_network_free(&p->network);
 	stk_ops_free(p);
+	stk_scope_free(&p->scope);
 	free(p->name);
 	free(p->file);
 	free(p);

@@ -135,6 +135,14 @@ struct stk_op_section {
 	enum stk_mode mode; /* STK_MODE_INHERIT: the policy's */
 };
 
+/* "scope": the cgroups a scoped policy applies to (none: a host policy). */
+struct stk_scope {
+	char **cgroups; /* globs, relative to the cgroup v2 mount: "/system.slice/x-*.scope" */
+	struct stk_pos *pos;
+	size_t n;
+	struct stk_pos key_pos; /* of the "scope" key */
+};
+
 struct stk_policy {
 	char *file; /* as given to stk_policy_parse */
 	char *name;
@@ -156,6 +164,7 @@ struct stk_policy {
 	struct stk_op_section caps;    /* "capabilities" */
 	struct stk_op_section kernel;  /* "kernel" */
 	struct stk_op_section sockets; /* "sockets" */
+	struct stk_scope scope;	       /* see scope.c */
 };
 
 /*
@@ -206,6 +215,18 @@ struct stk_path_entry {
 };
 
 struct stk_compiled {
+	/*
+	 * Everything below but @scopes and @globs is scope 0: the host
+	 * policies (those without "scope") alone. Scope s >= 1 is the s-th
+	 * scoped policy together with the host policies, at scopes[s - 1];
+	 * its rule numbers index this table's @rules (their own are appended).
+	 */
+	struct stk_compiled **scopes;
+	size_t n_scopes;
+	const struct stk_policy **scope_policy; /* the scoped policy of scope s, at [s - 1] */
+	struct stk_glob_prog *globs; /* every glob of every scope, in policy order */
+	const char **glob_text;	     /* the globs as written */
+	size_t n_globs;
 	struct stk_path_entry *paths; /* sorted by path, in strcmp() order */
 	size_t n_paths;
 	/*
@@ -217,6 +238,12 @@ struct stk_compiled {
 	size_t n_rules;
 	struct stk_file_verdict file_default;
 	struct stk_net_compiled *net; /* see compile_net.c; never NULL after stk_compile */
+	/*
+	 * The network tables of every scope in one (compile_scope.c), when a
+	 * scoped policy has a network section; else NULL: @net serves all.
+	 * stk_net_of() picks the one to load.
+	 */
+	struct stk_net_compiled *net_scoped;
 	/*
 	 * Capabilities, kernel operations, sockets (policy/ops_compile.c): one
 	 * combined verdict each; their rules follow the others in @rules, with
@@ -233,7 +260,12 @@ struct stk_compiled {
 };
 
 /*
- * stk_compile() - combine policies into one path table.
+ * stk_compile() - combine policies into one path table per scope.
+ *
+ * Policies without "scope" (host policies) compile into scope 0; each
+ * scoped policy, with the host policies, into a scope of its own
+ * (stk_compiled.scopes). Two scoped policies with an identical glob are an
+ * error (which one applies would be a tie).
  *
  * Every policy is evaluated on its own (longest match, ties: deny, then
  * audit, then allow; default where nothing matches) and a process must pass
@@ -267,6 +299,39 @@ struct stk_decision {
  */
 int stk_explain_file(const struct stk_compiled *c, const char *path, enum stk_file_access acc,
 		     struct stk_decision *ret);
+
+/* The network tables to load: every scope's (see net_scoped). */
+static inline const struct stk_net_compiled *stk_net_of(const struct stk_compiled *c)
+{
+	return c->net_scoped ? c->net_scoped : c->net;
+}
+
+/*
+ * stk_glob_compile() - the automaton of one cgroup glob (stk_glob.h).
+ * Return: 0, or -EINVAL with a message in @why and the byte offset in
+ * @glob where the problem is in @ret_off.
+ */
+int stk_glob_compile(const char *glob, __u16 scope, struct stk_glob_prog *ret, const char **why,
+		     size_t *ret_off);
+/* Whether the cgroup at @path ("/a/b", relative to the mount) matches @g. */
+bool stk_glob_match(const struct stk_glob_prog *g, const char *path);
+/* The entry of the root cgroup (scope 0, every glob at its start). */
+void stk_scope_root(const struct stk_glob_prog *globs, size_t n_globs,
+		    struct stk_cgroup_scope *ret);
+/*
+ * The entry of child @name of the cgroup whose entry is @parent: the scope
+ * of the lowest-numbered scope whose glob matches the child itself, else
+ * the parent's (the nearer ancestor wins). What the kernel computes on mkdir.
+ */
+void stk_scope_child(const struct stk_glob_prog *globs, size_t n_globs,
+		     const struct stk_cgroup_scope *parent, const char *name,
+		     struct stk_cgroup_scope *ret);
+/*
+ * The scope of the cgroup at @path ("/" or "/a/b"), from the root down;
+ * @ret_flags gets STK_CGS_TIE if a cgroup on the way matched two scopes.
+ */
+unsigned int stk_scope_of_path(const struct stk_compiled *c, const char *path,
+			       unsigned int *ret_flags);
 
 /*
  * stk_tree_at_or_above() - the subtree verdict the kernel's walk finds for

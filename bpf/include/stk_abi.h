@@ -71,10 +71,8 @@ enum stk_file_access {
 struct stk_inode_key {
 	__u64 ino;
 	__u32 dev; /* kernel dev_t (MAJOR << 20 | MINOR) of the superblock */
-	union {
-		__u32 pad;
-		__u32 gen; /* the policy generation the entry belongs to (reload) */
-	};
+	__u16 gen;   /* the policy generation the entry belongs to (reload): 1 or 2 */
+	__u16 scope; /* the scope it belongs to: 0 host, 1.. a scoped policy (stk_config) */
 };
 
 /*
@@ -156,10 +154,59 @@ struct stk_config {
 	__u32 exec_flags; /* STK_EXECF_* */
 	__u32 fileless_rule; /* what a deny_fileless event names (a policy's default) */
 	__u8 fileless_action; /* enum stk_action | STK_ACT_COMPLAIN */
-	__u8 pad2[3];
+	__u8 pad2;
+	__u16 scope; /* the scope these settings are for; the scope of its map keys */
 	struct stk_ops_config ops;
 };
 #define STK_CONFIG_SLOTS 3
+
+/*
+ * Scopes. Scope 0 is the host: the policies without "scope", alone. Scope
+ * s >= 1 is scoped policy s combined with the host policies (a process in
+ * it must pass both), compiled into its own rule keys and settings. The
+ * config map holds STK_CONFIG_SLOTS entries per scope, scope s's at
+ * s * STK_CONFIG_SLOTS + slot; only scope 0's index 0 is the selector, so
+ * one write still switches every scope at once.
+ */
+#define STK_SCOPE_MAX 64
+#define STK_CONFIG_ENTRIES (STK_CONFIG_SLOTS * STK_SCOPE_MAX)
+
+/*
+ * Cgroup globs, matched one character at a time over the cgroup's path
+ * ("/a/b", relative to the cgroup v2 mount) by a bit-parallel automaton
+ * (bpf/include/stk_glob.h). Bit i of a state: the glob's first i elements
+ * matched. An element is a literal character, "*" (any run of characters
+ * but '/') or a "**" component with its slash (an optional '/' and any run of characters,
+ * skipped together), so a glob has at most STK_GLOB_ELEMS elements.
+ */
+#define STK_GLOB_MAX 32
+#define STK_GLOB_ELEMS 63
+
+/* Value of stk_scope_globs at the glob's index: its transition masks. */
+struct stk_glob_prog {
+	__u64 lit[256]; /* elements that consume this character and move on */
+	__u64 star;	/* "*" elements: stay on any character but '/', or are skipped */
+	__u64 any;	/* a "**" component: stays on any character, or is skipped */
+	__u64 skip2;	/* the slash before a "**" component: skipped together with its "**" */
+	__u64 accept;	/* the bit after the last element; 0: no glob at this index */
+	__u16 scope;	/* the scope a cgroup matching the glob starts */
+	__u16 pad[3];
+};
+
+/* stk_cgroup_scope.flags */
+#define STK_CGS_TIE 0x1 /* globs of two scopes match this very cgroup: the lower scope won */
+
+/*
+ * Value of stk_cgroup_scopes, keyed by cgroup id (the cgroup2 directory's
+ * inode number): the scope of processes in that cgroup, and every glob's
+ * automaton state after its path, from which a new child's entry follows.
+ */
+struct stk_cgroup_scope {
+	__u16 scope;
+	__u16 flags; /* STK_CGS_* */
+	__u32 pad;
+	__u64 state[STK_GLOB_MAX];
+};
 
 /* stk_config.exec_flags */
 #define STK_EXECF_DENY_FILELESS 0x1 /* refuse to execute files with no name (i_nlink == 0) */
@@ -373,6 +420,10 @@ _Static_assert(sizeof(struct stk_event_sock) == STK_EVENT_HDR_SIZE + 16, "stk_ev
 _Static_assert(sizeof(struct stk_decision_key) == 16, "stk_decision_key layout");
 _Static_assert(sizeof(struct stk_decision_count) == 16, "stk_decision_count layout");
 _Static_assert(sizeof(struct stk_rate_config) == 16, "stk_rate_config layout");
+_Static_assert(sizeof(struct stk_config) == 56 + sizeof(struct stk_ops_config), "stk_config layout");
+_Static_assert(sizeof(struct stk_glob_prog) == 8 * 261, "stk_glob_prog layout");
+_Static_assert(sizeof(struct stk_cgroup_scope) == 8 + 8 * STK_GLOB_MAX, "stk_cgroup_scope layout");
+_Static_assert(STK_SCOPE_MAX <= 0x10000 && STK_GLOB_ELEMS < 64, "scope limits");
 #endif
 
 /*
@@ -404,23 +455,35 @@ enum stk_net_proto {
 };
 
 /*
- * Keys of the LPM tries stk_net_v4 and stk_net_v6: the direction byte, then
- * the address (network order). prefixlen counts the direction's 8 bits, so
- * a /N rule is stored with prefixlen 8 + N. The value is a class id (__u32).
+ * Keys of the LPM tries stk_net_v4 and stk_net_v6: the network table (a
+ * scope, see stk_net_scopes), the direction byte, then the address (network
+ * order). prefixlen counts the table's and direction's STK_NET_KEY_BITS, so
+ * a /N rule is stored with prefixlen STK_NET_KEY_BITS + N. The value is a
+ * class id (__u32).
  */
+#define STK_NET_KEY_BITS 24
 struct stk_net_key4 {
 	__u32 prefixlen;
+	__u16 table;
 	__u8 dir; /* enum stk_net_dir: CONNECT or BIND */
 	__u8 addr[4];
-	__u8 pad[3];
+	__u8 pad;
 };
 
 struct stk_net_key6 {
 	__u32 prefixlen;
+	__u16 table;
 	__u8 dir;
 	__u8 addr[16];
-	__u8 pad[3];
+	__u8 pad;
 };
+
+/*
+ * Value of stk_net_scopes at a scope: the network table its processes are
+ * judged by (the scope's own when its policy has network rules, else the
+ * host's, 0), or STK_NET_NO_RULES when there is none: allowed unseen.
+ */
+#define STK_NET_NO_RULES 0xffffffffu
 
 /*
  * Value of stk_net_classes at class * STK_NPROTO_COUNT + protocol: where the

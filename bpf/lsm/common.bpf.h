@@ -34,10 +34,23 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, STK_CONFIG_SLOTS);
+	__uint(max_entries, STK_CONFIG_ENTRIES);
 	__type(key, __u32);
 	__type(value, struct stk_config);
 } stk_config SEC(".maps");
+
+/*
+ * Cgroup id -> scope (stk_abi.h). Filled by the agent for the cgroups that
+ * exist when it starts, and by bpf/lsm/scope.bpf.c inside mkdir(2) for
+ * every cgroup created later. Shared by all sets (agent/shared_maps.h).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct stk_cgroup_scope);
+} stk_cgroup_scopes SEC(".maps");
 
 /*
  * The agent's own process, marked by the agent before anything is attached:
@@ -196,14 +209,29 @@ static __always_inline bool stk_event_admit(__u32 hook, __u32 rule, __u8 action)
  */
 static __always_inline struct stk_config *stk_get_config(void)
 {
-	__u32 zero = 0, slot;
-	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero);
+	__u32 zero = 0, slot, index;
+	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero), *cfg;
+	struct stk_cgroup_scope *cs;
+	__u64 cgid;
 
 	if (!sel)
 		return NULL;
 	slot = *(volatile __u32 *)&sel->gen;
 	if (!slot)
 		return sel;
+	/*
+	 * The scope of the task's cgroup right now: a task moved to another
+	 * cgroup is judged by its new place from its next hook on.
+	 */
+	cgid = bpf_get_current_cgroup_id();
+	cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
+	if (cs && cs->scope) {
+		index = (cs->scope % STK_SCOPE_MAX) * STK_CONFIG_SLOTS + (slot & 3);
+		cfg = bpf_map_lookup_elem(&stk_config, &index);
+		/* Written with this generation: else the host's (cannot happen, see reload). */
+		if (cfg && cfg->gen == slot)
+			return cfg;
+	}
 	return bpf_map_lookup_elem(&stk_config, &slot);
 }
 

@@ -54,7 +54,8 @@ struct stk_walk {
 	struct mount *mnt; /* NULL: do not cross mounts (hooks that only see a dentry) */
 	__u32 level;	   /* 0 for the file itself */
 	__u32 found;	   /* 1: verdict holds the decision; 2: walk limit reached */
-	__u32 gen;	   /* of the config read at entry: the only keys this walk sees */
+	__u16 gen;	   /* of the config read at entry: the only keys this walk sees */
+	__u16 scope;	   /* the same */
 	struct stk_file_verdict verdict;
 };
 
@@ -89,22 +90,23 @@ static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_va
 
 /* A negative dentry has no inode: the key reads as ino 0, which no entry has. */
 static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d,
-					     __u32 gen)
+					     const struct stk_walk *w)
 {
 	key->ino = BPF_CORE_READ(d, d_inode, i_ino);
 	key->dev = BPF_CORE_READ(d, d_sb, s_dev);
-	key->gen = gen;
+	key->gen = w->gen;
+	key->scope = w->scope;
 }
 
 /* Looks up "name of @d in directory @parent", if that directory has names. */
 static __always_inline const struct stk_file_value *stk_name_lookup(struct dentry *d,
 								     struct dentry *parent,
-								     __u32 gen)
+								     const struct stk_walk *w)
 {
 	const struct stk_file_value *pval;
 	struct stk_name_key nkey = {};
 
-	stk_inode_key_of(&nkey.dir, parent, gen);
+	stk_inode_key_of(&nkey.dir, parent, w);
 	pval = bpf_map_lookup_elem(&stk_file_inodes, &nkey.dir);
 	if (!pval || !(pval->flags & STK_FVAL_HAS_NAMES))
 		return NULL;
@@ -124,10 +126,10 @@ static long stk_walk_step(__u32 index, void *ctx)
 	struct stk_inode_key key;
 	struct mount *up;
 
-	stk_inode_key_of(&key, d, w->gen);
+	stk_inode_key_of(&key, d, w);
 	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
 		goto found;
-	if (parent != d && stk_take(w, stk_name_lookup(d, parent, w->gen)))
+	if (parent != d && stk_take(w, stk_name_lookup(d, parent, w)))
 		goto found;
 
 	if (parent != d) {
@@ -206,7 +208,8 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, st
 	out->which = 0;
 	if (!cfg)
 		return; /* cannot happen: array maps always have index 0 */
-	w.gen = cfg->gen;
+	w.gen = (__u16)cfg->gen;
+	w.scope = cfg->scope;
 	w.dentry = d;
 	w.mnt = mnt;
 	bpf_loop(STK_WALK_LOOPS, stk_walk_step, &w, 0);

@@ -205,7 +205,8 @@ static __always_inline __u8 pin_kind(const struct stk_guard_config *g, struct in
 	if (key->dev != g->pin_dev)
 		return 0;
 	key->ino = BPF_CORE_READ(inode, i_ino);
-	key->pad = 0;
+	key->gen = 0;
+	key->scope = 0;
 	kind = bpf_map_lookup_elem(&stk_guard_inos, key);
 	return kind ? *kind : 0;
 }

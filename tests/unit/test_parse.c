@@ -127,7 +127,7 @@ static const struct one_case top_cases[] = {
 	{ "{\"name\": \"t\"}", "{", 0, ERR, "missing required key 'stockade'" },
 	{ "{\n \"stockade\": 1}", "{", 0, ERR, "missing required key 'name'" },
 	{ HEAD "\"x\": 1}", "\"x\"", 0, ERR,
-	  "unknown key 'x' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network)" },
+	  "unknown key 'x' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network, scope)" },
 	{ "{\"stockade\": \"1\", \"name\": \"t\"}", "\"1\"", 0, ERR,
 	  "wrong type for 'stockade': expected integer, got string" },
 	{ "{\"stockade\": 1.0, \"name\": \"t\"}", "1.0", 0, ERR,
@@ -171,7 +171,8 @@ static const struct one_case top_cases[] = {
 	  "wrong type for 'kernel': expected object, got integer" },
 	{ HEAD "\"sockets\": 1}", "1}", 0, ERR,
 	  "wrong type for 'sockets': expected object, got integer" },
-	{ HEAD "\"scope\": 1}", "\"scope\"", 0, ERR, "section 'scope' is not supported yet by this version" },
+	{ HEAD "\"scope\": 1}", "1}", 0, ERR,
+	  "wrong type for 'scope': expected object, got integer" },
 	{ HEAD "\"network\": 1}", "1}", 0, ERR,
 	  "wrong type for 'network': expected object, got integer" },
 	{ HEAD "\"name\": \"u\"}", "\"name\"", 1, ERR, "duplicate key 'name' (already at 1:17)" },
@@ -179,7 +180,7 @@ static const struct one_case top_cases[] = {
 	  "invalid JSON: object property name separator ':' expected" },
 	/* Unprintable bytes of user text are escaped in messages. */
 	{ HEAD "\"a\\u001b[31mb\": 1}", "\"a", 0, ERR,
-	  "unknown key 'a\\x1b[31mb' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network)" },
+	  "unknown key 'a\\x1b[31mb' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network, scope)" },
 };
 
 static const struct one_case rule_cases[] = {
@@ -324,7 +325,7 @@ static void many_errors_in_one_pass(void **state)
 	expect_at(&res, 3, ERR, (struct stk_pos){ 2, 10 },
 		  "wrong type for 'exec': expected object, got array");
 	expect_at(&res, 4, ERR, (struct stk_pos){ 2, 14 },
-		  "unknown key 'colour' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network)");
+		  "unknown key 'colour' (allowed: stockade, name, mode, alert, files, exec, capabilities, kernel, sockets, network, scope)");
 	expect_at(&res, 5, ERR, (struct stk_pos){ 3, 23 },
 		  "unknown default 'audit' (expected allow or deny)");
 	expect_at(&res, 6, ERR, (struct stk_pos){ 4, 32 }, "path must be absolute: 'rel'");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * test_cgroup_scope.c - container id, runtime and systemd unit of cgroup
+ * test_container_of.c - container id, runtime and systemd unit of cgroup
  * paths as docker, containerd, CRI-O, podman, the kubelet and systemd name them.
  */
 #include <setjmp.h>
@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "cgroup_scope.h"
+#include "container_of.h"
 
 #define ID64 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID64B "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
@@ -53,13 +53,13 @@ static void table(void **state)
 		{ "", NULL, NULL, NULL },
 		{ NULL, NULL, NULL, NULL },
 	};
-	struct stk_cgroup_scope sc;
+	struct stk_container_of sc;
 	size_t i;
 	char unit[256];
 
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		stk_cgroup_scope(cases[i].cgroup, &sc);
+		stk_container_of(cases[i].cgroup, &sc);
 		assert_string_equal(sc.container, cases[i].container ? cases[i].container : "");
 		if (cases[i].runtime)
 			assert_string_equal(sc.runtime, cases[i].runtime);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * cgroup_scope.c - container and unit of a cgroup path (see cgroup_scope.h).
+ * container_of.c - container and unit of a cgroup path (see container_of.h).
  *
  * Runtimes name their cgroups after the container id: with the systemd
  * cgroup driver a scope unit "<prefix><id>.scope", with the cgroupfs driver
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "cgroup_scope.h"
+#include "container_of.h"
 
 static const struct {
 	const char *prefix;
@@ -73,7 +73,7 @@ static const char *component_id(const char *c, size_t n)
 	return c + n - STK_CONTAINER_ID_LEN - (ends_with(c, n, ".scope") ? 6 : 0);
 }
 
-void stk_cgroup_scope(const char *cgroup, struct stk_cgroup_scope *ret)
+void stk_container_of(const char *cgroup, struct stk_container_of *ret)
 {
 	const char *p = cgroup, *end, *parent = "", *rt;
 	size_t n, parent_len = 0;

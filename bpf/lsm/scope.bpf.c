@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * scope.bpf.c - keeps stk_cgroup_scopes (common.bpf.h) right as cgroups
+ * come and go.
+ *
+ * cgroup_mkdir fires inside mkdir(2) on the cgroup2 filesystem, with
+ * cgroup_mutex held. Nothing can enter the new cgroup before that mutex is
+ * released (writing cgroup.procs and clone3(CLONE_INTO_CGROUP) both take
+ * it), so the entry written here is in place before the first process in
+ * the cgroup runs a hook: no unenforced window. The entry follows from the
+ * parent's by reading "/" and the new name through every glob's automaton
+ * (stk_glob.h, the same code the agent runs for existing cgroups).
+ */
+#include "common.bpf.h"
+#include "stk_glob.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Automata of the globs, by index; unused slots are all zero. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, STK_GLOB_MAX);
+	__type(key, __u32);
+	__type(value, struct stk_glob_prog);
+} stk_scope_globs SEC(".maps");
+
+/* The new cgroup's name, then its entry: too large for the stack. */
+struct stk_scope_scratch {
+	struct stk_cgroup_scope entry;
+	char name[256];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_scope_scratch);
+} stk_scope_scratch SEC(".maps");
+
+/*
+ * Character (index / STK_GLOB_MAX) through glob (index % STK_GLOB_MAX); @ctx
+ * is the number of characters ("/" and the name). The scratch is looked up
+ * here: a map pointer does not survive in the loop's context.
+ */
+static long stk_scope_step(__u32 index, void *ctx)
+{
+	__u32 g = index % STK_GLOB_MAX, at = index / STK_GLOB_MAX, zero = 0;
+	const struct stk_glob_prog *prog = bpf_map_lookup_elem(&stk_scope_globs, &g);
+	struct stk_scope_scratch *s = bpf_map_lookup_elem(&stk_scope_scratch, &zero);
+	unsigned char ch;
+
+	if (!prog || !s || at >= *(__u32 *)ctx)
+		return 1;
+	ch = at == 0 ? '/' : (unsigned char)s->name[(at - 1) & 255];
+	s->entry.state[g & (STK_GLOB_MAX - 1)] =
+		stk_glob_step(prog, s->entry.state[g & (STK_GLOB_MAX - 1)], ch);
+	return 0;
+}
+
+static long stk_scope_vote(__u32 index, void *ctx)
+{
+	__u32 g = index, zero = 0;
+	const struct stk_glob_prog *prog = bpf_map_lookup_elem(&stk_scope_globs, &g);
+	struct stk_scope_scratch *s = bpf_map_lookup_elem(&stk_scope_scratch, &zero);
+
+	(void)ctx;
+	if (!prog || !s)
+		return 1;
+	stk_glob_vote(prog, s->entry.state[g & (STK_GLOB_MAX - 1)], &s->entry.scope,
+		      &s->entry.flags);
+	return 0;
+}
+
+/* Whether @cgrp is in the cgroup v2 hierarchy (the one task cgroup ids name). */
+static __always_inline int stk_on_dfl(struct cgroup *cgrp)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+
+	return BPF_CORE_READ(cgrp, root) == BPF_CORE_READ(task, cgroups, dfl_cgrp, root);
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(stk_cgroup_mkdir, struct cgroup *cgrp, const char *path)
+{
+	struct stk_cgroup_scope *parent;
+	struct stk_scope_scratch *s;
+	__u64 id, parent_id;
+	__u32 zero = 0, len;
+	long n;
+
+	(void)path;
+	if (!stk_on_dfl(cgrp))
+		return 0;
+	id = BPF_CORE_READ(cgrp, kn, id);
+	parent_id = BPF_CORE_READ(cgrp, self.parent, cgroup, kn, id);
+	parent = bpf_map_lookup_elem(&stk_cgroup_scopes, &parent_id);
+	s = bpf_map_lookup_elem(&stk_scope_scratch, &zero);
+	/*
+	 * No parent entry: the agent has not reached the parent yet, and will
+	 * list this cgroup when it does (it lists a directory only after
+	 * writing its entry).
+	 */
+	if (!parent || !s)
+		return 0;
+	s->entry = *parent;
+	n = bpf_probe_read_kernel_str(s->name, sizeof(s->name), BPF_CORE_READ(cgrp, kn, name));
+	if (n <= 0)
+		return 0;
+	len = (__u32)n; /* the NUL's place holds the leading '/' */
+	bpf_loop(len * STK_GLOB_MAX, stk_scope_step, &len, 0);
+	/* The cgroup's own match wins; else it inherits its parent's scope. */
+	s->entry.scope = 0;
+	s->entry.flags = 0;
+	bpf_loop(STK_GLOB_MAX, stk_scope_vote, NULL, 0);
+	if (!s->entry.scope)
+		s->entry.scope = parent->scope;
+	bpf_map_update_elem(&stk_cgroup_scopes, &id, &s->entry, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(stk_cgroup_rmdir, struct cgroup *cgrp, const char *path)
+{
+	__u64 id;
+
+	(void)path;
+	if (!stk_on_dfl(cgrp))
+		return 0;
+	id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_delete_elem(&stk_cgroup_scopes, &id);
+	return 0;
+}
