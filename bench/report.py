@@ -182,7 +182,8 @@ if pipeline:
     nat.append(f"| synthetic records: decode, format, JSON file sink, one thread | {med / 1e6:.2f} M events/s | "
                f"{spread([p / 1e6 for p in pipeline], '{:.2f}')} |")
 for key, label in ((("pipeline", "real"), "real cgroup-program events (denied connects) from the ring buffer, "
-                    "epoll-driven, batched: decode, format, JSON file sink, one thread"),):
+                    "epoll-driven, each wakeup drains the buffer: decode, format, JSON file sink, one thread "
+                    "(events per CPU second of that thread)"),):
     if key in native:
         v = [x[0] for x in native[key]]
         nat.append(f"| {label} | {MED(v) / 1e6:.2f} M events/s | {spread([x / 1e6 for x in v], '{:.2f}')} |")
