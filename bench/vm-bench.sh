@@ -1,19 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# Runs inside the VM (bench/run). Every configuration
-#   bare        no programs
+# Runs inside the VM (bench/run), under qemu -icount: the guest's clock counts
+# emulated instructions, so what else runs on the host does not show in the
+# times and samples need not be interleaved across configurations (which
+# would mean an agent start, about 15 s of emulated verifier work, per
+# sample). Every configuration
+#   bare        no programs (measured first and again last: guest drift shows)
 #   floor       empty programs on every hook stockade uses (stk-bench-floor)
 #   empty       stockade with an empty policy
 #   rules-N     stockade with N rules of each kind (N file rules, N exec rules,
 #               N connect CIDRs and N bind CIDRs), N = 1, 1000, 100000
 #   complain    rules-1000 in complain mode (workloads only)
-# is measured once per round, and the rounds interleave the configurations
-# (each round starts one further along the list) so that drift on a shared,
-# noisy machine falls on all of them alike. bench/report.py takes ratios to
-# bare within each round, then medians over the rounds.
+# takes ROUNDS samples of every measure; bench/report.py takes the ratio of
+# each sample to bare's sample of the same round, then medians over rounds.
 # Prints
 #   SAMPLE <round> <config> <measure> <ns per operation>
-#   LOAD <round> <config> <ready ms> <agent RSS kB>
+#   LOAD 1 <config> <ready ms> <agent RSS kB>
 #   EVENTS <round> <sink> <denied opens> <logged> <ms> <lost>
 set -u
 ROUNDS=${STK_BENCH_ROUNDS:-3}
@@ -39,9 +41,17 @@ measures() { # CONFIG ROUND [workloads-only]
 	echo "SAMPLE $round $cfg create-files $(stk-bench-syscalls files /tmp/bench/files "$FILES")"
 	echo "SAMPLE $round $cfg launch $(stk-bench-syscalls spawn $TRUE "$EXECS")"
 }
-if [ "${1:-}" = measures ]; then
+# ROUNDS samples of every measure in the current configuration.
+rounds() { # CONFIG [workloads-only]
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		measures "$1" $r ${2:-}
+		r=$((r + 1))
+	done
+}
+if [ "${1:-}" = rounds ]; then
 	shift
-	measures "$@"
+	rounds "$@"
 	exit
 fi
 
@@ -67,9 +77,9 @@ stop_agent() {
 	agent=""
 }
 
-with_stockade() { # CONFIG ROUND POLICY [workloads-only]
-	start_agent "$1" "$2" "$3" --audit-log none --no-syslog
-	measures "$1" "$2" ${4:-}
+with_stockade() { # CONFIG POLICY [workloads-only]
+	start_agent "$1" 1 "$2" --audit-log none --no-syslog
+	rounds "$1" ${3:-}
 	stop_agent
 }
 
@@ -129,27 +139,20 @@ for n in $RULES; do
 	configs="$configs rules-$n"
 done
 configs=${STK_BENCH_CONFIGS:-"$configs complain"}
-set -- $configs
-n_cfg=$#
 # A round that is not reported: the first pass of each measure runs cold
 # (page cache, dentries, slab caches) and would count against whoever goes first.
 measures warmup 0 >/dev/null
-round=1
-while [ $round -le "$ROUNDS" ]; do
-	# Rotate the order: round r starts with configuration r.
-	shift_by=$(((round - 1) % n_cfg))
-	order=$(echo $configs | awk -v s=$shift_by '{ for (i = 0; i < NF; i++) printf "%s ", $((i + s) % NF + 1) }')
-	for cfg in $order; do
-		case $cfg in
-		bare) measures bare $round ;;
-		floor) stk-bench-floor sh /src/bench/vm-bench.sh measures floor $round || exit 1 ;;
-		empty) with_stockade empty $round /tmp/policy-0.json ;;
-		complain) with_stockade complain $round /tmp/policy-complain.json workloads-only ;;
-		rules-*) with_stockade $cfg $round /tmp/policy-${cfg#rules-}.json ;;
-		esac
-	done
-	round=$((round + 1))
+for cfg in $configs; do
+	case $cfg in
+	bare) rounds bare ;;
+	floor) stk-bench-floor sh /src/bench/vm-bench.sh rounds floor || exit 1 ;;
+	empty) with_stockade empty /tmp/policy-0.json ;;
+	complain) with_stockade complain /tmp/policy-complain.json workloads-only ;;
+	rules-*) with_stockade $cfg /tmp/policy-${cfg#rules-}.json ;;
+	esac
 done
+# bare again: had the guest drifted (caches, slabs), it shows against the first.
+case " $configs " in *" bare "*) rounds bare-again ;; esac
 round=1
 while [ $round -le "${STK_BENCH_EVENT_ROUNDS:-3}" ]; do
 	for sink in ${STK_BENCH_SINKS:-json syslog}; do
