@@ -57,7 +57,8 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/unit/%,$(wildcard tests/
 HOST_TESTS := $(patsubst tests/host/%.c,$(OUTPUT)/tests/host/%,$(wildcard tests/host/test_*.c))
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
 BENCH_BINS := $(OUTPUT)/bin/stk-bench-floor $(OUTPUT)/bin/stk-bench-syscalls \
-	$(OUTPUT)/bin/stk-bench-pipeline
+	$(OUTPUT)/bin/stk-bench-pipeline $(OUTPUT)/bin/stk-bench-nop $(OUTPUT)/bin/stk-bench-load \
+	$(OUTPUT)/bin/stk-bench-events
 # Small programs the kernel tests run (dynamically linked: see tests/kernel/helpers/).
 KERNEL_HELPERS := $(patsubst tests/kernel/helpers/%.c,$(OUTPUT)/bin/stk-helper-%,$(wildcard tests/kernel/helpers/*.c))
 
@@ -170,6 +171,22 @@ $(OUTPUT)/bin/stk-bench-syscalls: bench/syscalls.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
+
+# The small static binary whose execve the benchmarks time.
+$(OUTPUT)/bin/stk-bench-nop: bench/nop.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $< -o $@
+
+$(OUTPUT)/bin/stk-bench-load: bench/load.c $(LIB) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
+
+$(OUTPUT)/bin/stk-bench-events: bench/events.c $(LIB) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(OUTPUT)/bin/stk-bench-pipeline: bench/pipeline.c $(LIB)
 	$(call msg,CC,$@)

@@ -1,16 +1,62 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * floor.bpf.c - empty programs on the hooks stockade uses: the cost any BPF
- * agent pays before it decides anything. Benchmarks only.
+ * floor.bpf.c - empty programs on every hook stockade uses (the LSM hooks of
+ * bpf/lsm/ and the cgroup socket hooks of cgroup/): the cost any BPF agent
+ * pays before it decides anything. Benchmarks only.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-SEC("lsm/file_open")
-int BPF_PROG(stk_floor_file_open, struct file *file, int ret)
-{
-	return ret;
-}
+/* An LSM program that allows: it sees the hook's arguments and ignores them. */
+#define FLOOR_LSM(hook)                         \
+	SEC("lsm/" #hook)                       \
+	int stk_floor_##hook(void *ctx)         \
+	{                                       \
+		return 0;                       \
+	}
+
+/* A cgroup socket program that allows (1: let the operation go on). */
+#define FLOOR_CG(hook)                          \
+	SEC("cgroup/" #hook)                    \
+	int stk_floor_##hook(void *ctx)         \
+	{                                       \
+		return 1;                       \
+	}
+
+FLOOR_LSM(file_open)
+FLOOR_LSM(bprm_check_security)
+FLOOR_LSM(mmap_file)
+FLOOR_LSM(file_mprotect)
+FLOOR_LSM(path_mknod)
+FLOOR_LSM(path_mkdir)
+FLOOR_LSM(path_symlink)
+FLOOR_LSM(path_unlink)
+FLOOR_LSM(path_rmdir)
+FLOOR_LSM(path_rename)
+FLOOR_LSM(path_link)
+FLOOR_LSM(path_truncate)
+FLOOR_LSM(path_chmod)
+FLOOR_LSM(path_chown)
+FLOOR_LSM(inode_setxattr)
+FLOOR_LSM(inode_removexattr)
+FLOOR_LSM(capable)
+FLOOR_LSM(bpf)
+FLOOR_LSM(kernel_load_data)
+FLOOR_LSM(kernel_read_file)
+FLOOR_LSM(kernel_module_request)
+FLOOR_LSM(sb_mount)
+FLOOR_LSM(sb_remount)
+FLOOR_LSM(sb_umount)
+FLOOR_LSM(move_mount)
+FLOOR_LSM(ptrace_access_check)
+FLOOR_LSM(ptrace_traceme)
+FLOOR_LSM(socket_create)
+
+FLOOR_CG(connect4)
+FLOOR_CG(connect6)
+FLOOR_CG(sendmsg4)
+FLOOR_CG(sendmsg6)
+FLOOR_CG(bind4)
+FLOOR_CG(bind6)

@@ -1,18 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * floor.c - attach the empty programs of floor.bpf.c and run a command
- * under them: stk-bench-floor CMD [ARGS...]. Benchmarks only.
+ * floor.c - attach the empty programs of floor.bpf.c and run a command under
+ * them: stk-bench-floor CMD [ARGS...]. The cgroup programs go on the cgroup
+ * this process runs in (the root cgroup in the bench VM), as the agent's do.
+ * Benchmarks only: run it in the VM, never on a host.
  */
+#include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "floor.skel.h"
 
+#define MAX_CG_LINKS 6
+
+/* The cgroup v2 directory of this process, from /proc/self/cgroup ("0::/path"). */
+static int own_cgroup_fd(void)
+{
+	char line[4096], path[4200];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	int fd = -1;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s", line + 3);
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (f)
+		fclose(f);
+	return fd;
+}
+
 int main(int argc, char **argv)
 {
+	struct bpf_link *cg_links[MAX_CG_LINKS] = { 0 };
 	struct stk_bench_floor_bpf *skel;
-	int st = 1;
+	struct bpf_program *prog;
+	int st = 1, n = 0, cg_fd = -1, i;
 	pid_t pid;
 
 	if (argc < 2) {
@@ -20,10 +47,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	skel = stk_bench_floor_bpf__open_and_load();
+	/* The skeleton attaches the LSM programs; cgroup programs need a cgroup. */
 	if (!skel || stk_bench_floor_bpf__attach(skel)) {
 		fprintf(stderr, "stk-bench-floor: cannot load or attach the empty programs\n");
-		stk_bench_floor_bpf__destroy(skel);
-		return 1;
+		goto out;
+	}
+	cg_fd = own_cgroup_fd();
+	if (cg_fd < 0) {
+		fprintf(stderr, "stk-bench-floor: cannot open this process's cgroup\n");
+		goto out;
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		if (bpf_program__type(prog) != BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
+			continue;
+		if (n == MAX_CG_LINKS || !(cg_links[n++] = bpf_program__attach_cgroup(prog, cg_fd))) {
+			fprintf(stderr, "stk-bench-floor: cannot attach %s\n", bpf_program__name(prog));
+			goto out;
+		}
 	}
 	pid = fork();
 	if (pid == 0) {
@@ -32,6 +72,12 @@ int main(int argc, char **argv)
 	}
 	if (pid > 0)
 		waitpid(pid, &st, 0);
+	st = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+out:
+	for (i = 0; i < n; i++)
+		bpf_link__destroy(cg_links[i]);
+	if (cg_fd >= 0)
+		close(cg_fd);
 	stk_bench_floor_bpf__destroy(skel);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	return st;
 }

@@ -1,56 +1,163 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-# Runs inside the VM (bench/run): open+close cost side by side under
-#   bare (no programs), floor (empty LSM program), stockade with an empty
-#   policy, and stockade with 1, 1000 and 100000 file rules.
-# Prints "RESULT <config> <median_ns> <min_ns> <max_ns> [load_ms] [rss_kb]".
+# Runs inside the VM (bench/run), under qemu -icount: the guest's clock counts
+# emulated instructions, so what else runs on the host does not show in the
+# times and samples need not be interleaved across configurations (which
+# would mean an agent start, about 15 s of emulated verifier work, per
+# sample). Every configuration
+#   bare        no programs (measured first and again last: guest drift shows)
+#   floor       empty programs on every hook stockade uses (stk-bench-floor)
+#   empty       stockade with an empty policy
+#   rules-N     stockade with N rules of each kind (N file rules, N exec rules,
+#               N connect CIDRs and N bind CIDRs), N = 1, 1000, 100000
+#   complain    rules-1000 in complain mode (workloads only)
+# takes ROUNDS samples of every measure; bench/report.py takes the ratio of
+# each sample to bare's sample of the same round, then medians over rounds.
+# Prints
+#   SAMPLE <round> <config> <measure> <ns per operation>
+#   LOAD 1 <config> <ready ms> <agent RSS kB>
+#   EVENTS <round> <sink> <denied opens> <logged> <ms> <lost>
 set -u
-ITER=${STK_BENCH_ITER:-20000}
-REPS=${STK_BENCH_REPS:-7}
+ROUNDS=${STK_BENCH_ROUNDS:-3}
+ITER=${STK_BENCH_ITER:-20000}      # opens, connects, binds per sample
+EXECS=${STK_BENCH_EXECS:-300}      # execs and launches per sample
+FILES=${STK_BENCH_FILES:-2000}     # files created per sample
+EVENTS=${STK_BENCH_EVENTS:-20000}  # denied opens per event-pipeline sample
+RULES=${STK_BENCH_RULES:-"1 1000 100000"}
 TARGET=/tmp/bench/a/b/c/d/file
-mkdir -p /tmp/bench/a/b/c/d /tmp/rules && : > $TARGET
+NOP=$(command -v stk-bench-nop)
+TRUE=/bin/true
 
-policy() { # N -> /tmp/policy-N.json with N deny rules on existing files
-	n=$1
-	stk-bench-syscalls mkfiles /tmp/rules "$n" || exit 1
-	awk -v n="$n" 'BEGIN {
-		printf "{ \"stockade\": 1, \"name\": \"bench\", \"files\": { \"default\": \"allow\", \"rules\": [\n"
-		for (i = 0; i < n; i++)
-			printf "%s{ \"id\": \"r%d\", \"paths\": [\"/tmp/rules/d%d/f%d\"], \"access\": [\"read\"], \"action\": \"deny\" }\n", (i ? "," : ""), i, int(i / 1000), i
-		printf "] } }\n" }' > /tmp/policy-$n.json
+# One sample of every measure, in the current configuration.
+measures() { # CONFIG ROUND [workloads-only]
+	cfg=$1 round=$2
+	if [ -z "${3:-}" ]; then
+		echo "SAMPLE $round $cfg open $(stk-bench-syscalls open $TARGET "$ITER")"
+		echo "SAMPLE $round $cfg exec $(stk-bench-syscalls exec "$NOP" "$EXECS")"
+		echo "SAMPLE $round $cfg connect $(stk-bench-syscalls connect "$ITER")"
+		echo "SAMPLE $round $cfg bind $(stk-bench-syscalls bind "$ITER")"
+	fi
+	rm -rf /tmp/bench/files && mkdir -p /tmp/bench/files
+	echo "SAMPLE $round $cfg create-files $(stk-bench-syscalls files /tmp/bench/files "$FILES")"
+	echo "SAMPLE $round $cfg launch $(stk-bench-syscalls spawn $TRUE "$EXECS")"
 }
-
-measure() { # CONFIG [prefix command...]
-	cfg=$1; shift
-	set -- "$@" stk-bench-syscalls open $TARGET "$ITER" "$REPS"
-	echo "RESULT $cfg $("$@") ${extra:-}"
+# ROUNDS samples of every measure in the current configuration.
+rounds() { # CONFIG [workloads-only]
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		measures "$1" $r ${2:-}
+		r=$((r + 1))
+	done
 }
+if [ "${1:-}" = rounds ]; then
+	shift
+	rounds "$@"
+	exit
+fi
 
-with_stockade() { # CONFIG POLICY
-	cfg=$1; pol=$2
-	err=/tmp/agent-$cfg.err
+agent=""
+start_agent() { # CONFIG ROUND POLICY [stockade run options...]
+	cfg=$1 round=$2 pol=$3
+	shift 3
+	err=/tmp/agent.err
 	rm -f "$err"
-	stockade run --policy "$pol" --audit-log none --no-syslog 2>"$err" &
+	stockade run --policy "$pol" "$@" 2>"$err" &
 	agent=$!
-	until grep -q enforcing "$err" 2>/dev/null; do
-		kill -0 $agent 2>/dev/null || { cat "$err"; exit 1; }
+	until grep -q 'ready in' "$err" 2>/dev/null; do
+		kill -0 $agent 2>/dev/null || { echo "bench: the agent failed ($cfg)"; cat "$err"; exit 1; }
 		sleep 0.05
 	done
 	ms=$(sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' "$err")
-	rss=$(awk '/VmRSS/ { print $2 }' /proc/$agent/status)
-	extra="$ms $rss"
-	measure "$cfg"
-	extra=""
-	kill $agent; wait $agent
+	echo "LOAD $round $cfg $ms $(awk '/VmRSS/ { print $2 }' /proc/$agent/status)"
 }
 
-echo "# kernel $(uname -r), $ITER opens x $REPS runs per config"
+stop_agent() {
+	kill $agent
+	wait $agent
+	agent=""
+}
+
+with_stockade() { # CONFIG POLICY [workloads-only]
+	start_agent "$1" 1 "$2" --audit-log none --no-syslog
+	rounds "$1" ${3:-}
+	stop_agent
+}
+
+now_ms() {
+	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
+}
+
+# Denied opens into the audit log: how many arrive, how fast, how many are lost.
+events() { # ROUND SINK
+	round=$1 sink=$2 log=/tmp/bench/audit.log
+	rm -f $log /tmp/bench/syslog
+	if [ "$sink" = json ]; then
+		start_agent "events-$sink" "$round" /tmp/policy-deny.json --audit-log $log --no-syslog
+	else
+		rm -f /dev/log
+		syslogd -n -O /tmp/bench/syslog & syslogd=$!
+		i=0
+		until [ -e /dev/log ]; do
+			i=$((i + 1))
+			[ $i -lt 200 ] || { echo "bench: syslogd did not start"; exit 1; }
+			sleep 0.05
+		done
+		start_agent "events-$sink" "$round" /tmp/policy-deny.json --audit-log none --syslog
+	fi
+	t0=$(now_ms)
+	stk-bench-syscalls denied /tmp/bench/denied "$EVENTS" >/dev/null
+	# The agent has written everything when the count stops growing.
+	file=$log
+	[ "$sink" = json ] || file=/tmp/bench/syslog
+	last=-1 got=0 t1=$t0
+	while :; do
+		got=$(grep -c '"action":"deny"' $file 2>/dev/null)
+		[ "${got:-0}" -ge "$EVENTS" ] && { t1=$(now_ms); break; }
+		[ "$got" = "$last" ] && break
+		last=$got t1=$(now_ms)
+		sleep 0.5
+	done
+	lost=$(stockade status --json 2>/dev/null | sed -n 's/.*"lost": *\([0-9]*\).*/\1/p')
+	stop_agent
+	[ "$sink" = json ] || { kill $syslogd; wait $syslogd; } 2>/dev/null
+	echo "EVENTS $round $sink $EVENTS $got $((t1 - t0)) ${lost:-?}"
+}
+
+echo "# kernel $(uname -r); $ROUNDS rounds; $ITER opens/connects/binds, $EXECS execs, $FILES files per sample"
+mkdir -p /tmp/bench/a/b/c/d && : > $TARGET && : > /tmp/bench/denied
 echo '{ "stockade": 1, "name": "empty" }' > /tmp/policy-0.json
-measure bare
-measure floor stk-bench-floor
-with_stockade empty /tmp/policy-0.json
-for n in 1 1000 100000; do
-	policy $n
-	with_stockade "rules-$n" /tmp/policy-$n.json
+echo '{ "stockade": 1, "name": "deny", "files": { "rules": [
+  { "id": "denied", "paths": ["/tmp/bench/denied"], "access": ["read"], "action": "deny" } ] } }' \
+	> /tmp/policy-deny.json
+for n in $RULES; do
+	sh /src/bench/gen-policy.sh "$n" /tmp/rules > /tmp/policy-$n.json || exit 1
 done
-measure bare-again
+sh /src/bench/gen-policy.sh 1000 /tmp/rules complain > /tmp/policy-complain.json || exit 1
+
+configs="bare floor empty"
+for n in $RULES; do
+	configs="$configs rules-$n"
+done
+configs=${STK_BENCH_CONFIGS:-"$configs complain"}
+# A round that is not reported: the first pass of each measure runs cold
+# (page cache, dentries, slab caches) and would count against whoever goes first.
+measures warmup 0 >/dev/null
+for cfg in $configs; do
+	case $cfg in
+	bare) rounds bare ;;
+	floor) stk-bench-floor sh /src/bench/vm-bench.sh rounds floor || exit 1 ;;
+	empty) with_stockade empty /tmp/policy-0.json ;;
+	complain) with_stockade complain /tmp/policy-complain.json workloads-only ;;
+	rules-*) with_stockade $cfg /tmp/policy-${cfg#rules-}.json ;;
+	esac
+done
+# bare again: had the guest drifted (caches, slabs), it shows against the first.
+case " $configs " in *" bare "*) rounds bare-again ;; esac
+round=1
+while [ $round -le "${STK_BENCH_EVENT_ROUNDS:-3}" ]; do
+	for sink in ${STK_BENCH_SINKS:-json syslog}; do
+		events $round $sink
+	done
+	round=$((round + 1))
+done
+echo "DONE"
