@@ -644,6 +644,13 @@ static void report_dropped_alerts(struct run_state *st)
 	st->alerts_dropped_reported = st->alerts_dropped;
 }
 
+static int mark_reader(pid_t reader, void *arg)
+{
+	struct run_state *st = arg;
+
+	return stk_enforcer_mark_process(st->enf, reader);
+}
+
 /* The reader: unprivileged, turns events into audit lines until SIGTERM. */
 static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct stk_ids *ids,
 		      bool debug_forbidden, struct ring_buffer *rb)
@@ -651,15 +658,13 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	int err, fd;
 
 	/*
-	 * Marked as the agent while it still may: its syslog must work where a
-	 * policy denies unix sockets (SECURITY.md says what else that exempts).
+	 * The monitor marks the reader as the agent before it goes on: its
+	 * syslog must work where a policy denies unix sockets (SECURITY.md says
+	 * what else that exempts).
 	 */
-	err = stk_enforcer_mark_self(st->enf);
-	if (err) {
-		stk_err("privdrop", "marking the event reader as the agent failed: %s",
-			strerror(-err));
-		return STK_EXIT_FAIL;
-	}
+	err = stk_privsep_reader_wait_go(ps);
+	if (err)
+		return STK_EXIT_FAIL; /* the monitor said why */
 	/* Only the ring buffer: no fd left could change what is enforced. */
 	stk_close_bpf_fds_except(stk_enforcer_events_fd(st->enf));
 	signal(SIGUSR1, on_reopen);
@@ -814,7 +819,11 @@ static int start_reader(struct run_state *st, struct stk_privsep *ps, const stru
 	if (ps->is_reader)
 		_exit(run_reader(st, ps, ids, dbg && !strcmp(dbg, "1"), rb));
 	ring_buffer__free(rb); /* the reader has its own copy of the mapping */
-	if (stk_privsep_wait_ready(ps)) {
+	err = stk_privsep_release_reader(ps, mark_reader, st);
+	if (err)
+		stk_err("privdrop", "marking the event reader as the agent failed: %s",
+			strerror(-err));
+	if (err || stk_privsep_wait_ready(ps)) {
 		waitpid(ps->reader, &wst, 0);
 		stk_err("run", "the event reader failed to start (%s %d)",
 			WIFSIGNALED(wst) ? "signal" : "exit status",

@@ -238,9 +238,9 @@ int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, si
 	return 0;
 }
 
-int stk_enforcer_mark_self(const struct stk_enforcer *e)
+int stk_enforcer_mark_process(const struct stk_enforcer *e, pid_t pid)
 {
-	return stk_shared_maps_mark_agent(&e->shared);
+	return stk_shared_maps_mark_pid(&e->shared, pid);
 }
 
 bool stk_enforcer_adopted(const struct stk_enforcer *e)

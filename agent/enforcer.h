@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "policy.h"
 #include "resolve.h"
@@ -48,11 +49,13 @@ int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t 
  */
 int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, size_t why_len);
 /*
- * Marks the calling process as the agent in the kernel (its exemptions:
+ * Marks process @pid as the agent in the kernel (its exemptions:
  * capabilities, kernel operations, sockets), as load and adopt mark the
- * process that loads. For the event reader, before it drops privileges.
+ * process that loads. The monitor marks its event reader with it: the
+ * reader cannot mark itself, since a policy may deny it the bpf() call
+ * (kernel.deny bpf, or a denied CAP_BPF) until it is marked.
  */
-int stk_enforcer_mark_self(const struct stk_enforcer *e);
+int stk_enforcer_mark_process(const struct stk_enforcer *e, pid_t pid);
 /* Whether @e was adopted from pins rather than loaded. */
 bool stk_enforcer_adopted(const struct stk_enforcer *e);
 /*

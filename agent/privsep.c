@@ -31,7 +31,7 @@ static void monitor_signals(sigset_t *set)
 
 int stk_privsep_fork(struct stk_privsep *ps)
 {
-	int pipefd[2], sv[2], rv[2];
+	int pipefd[2], sv[2], rv[2], go[2];
 	sigset_t set, old;
 	pid_t pid;
 
@@ -50,6 +50,15 @@ int stk_privsep_fork(struct stk_privsep *ps)
 		close(sv[1]);
 		return -errno;
 	}
+	if (pipe2(go, O_CLOEXEC)) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		close(sv[0]);
+		close(sv[1]);
+		close(rv[0]);
+		close(rv[1]);
+		return -errno;
+	}
 	monitor_signals(&set);
 	/* Blocked before the fork: a signal in between is not lost. */
 	sigprocmask(SIG_BLOCK, &set, &old);
@@ -59,6 +68,7 @@ int stk_privsep_fork(struct stk_privsep *ps)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		return -errno;
 	}
+	close(pid == 0 ? go[1] : go[0]);
 	if (pid == 0) {
 		ps->is_reader = true;
 		close(pipefd[0]);
@@ -67,6 +77,7 @@ int stk_privsep_fork(struct stk_privsep *ps)
 		ps->ready_fd = pipefd[1];
 		ps->fd_sock = sv[1];
 		ps->report_sock = rv[1];
+		ps->go_fd = go[0];
 		/* Not SIG_SETMASK to @old: a monitor forking again has them blocked already. */
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		return 0;
@@ -78,7 +89,34 @@ int stk_privsep_fork(struct stk_privsep *ps)
 	ps->ready_fd = pipefd[0];
 	ps->fd_sock = sv[0];
 	ps->report_sock = rv[0];
+	ps->go_fd = go[1];
 	return 0;
+}
+
+int stk_privsep_release_reader(struct stk_privsep *ps, int (*prepare)(pid_t, void *), void *arg)
+{
+	char c = 1;
+	int err = prepare(ps->reader, arg);
+
+	/* On failure the reader reads EOF and gives up. */
+	if (!err && write(ps->go_fd, &c, 1) != 1)
+		err = -errno;
+	close(ps->go_fd);
+	ps->go_fd = -1;
+	return err;
+}
+
+int stk_privsep_reader_wait_go(struct stk_privsep *ps)
+{
+	ssize_t n;
+	char c;
+
+	do
+		n = read(ps->go_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(ps->go_fd);
+	ps->go_fd = -1;
+	return n == 1 ? 0 : -EPIPE;
 }
 
 static bool is_bpf_fd(int dfd, const char *name)

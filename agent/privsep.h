@@ -24,6 +24,7 @@ struct stk_privsep {
 	int ready_fd;  /* monitor: read end; reader: write end */
 	int fd_sock;   /* passes reopened log fds from the monitor to the reader */
 	int report_sock; /* monitor to reader: counter reports for the log (report.h) */
+	int go_fd;     /* reader: waits on it until the monitor has marked it; monitor: -1 */
 };
 
 /*
@@ -31,6 +32,14 @@ struct stk_privsep {
  * reader they are unblocked again; ps->is_reader tells which side returned.
  */
 int stk_privsep_fork(struct stk_privsep *ps);
+/*
+ * stk_privsep_release_reader() - monitor: runs @prepare(@reader, @arg) (e.g.
+ * marking the reader in the kernel), then lets the reader go on, or kills it
+ * if @prepare failed. Return: what @prepare returned.
+ */
+int stk_privsep_release_reader(struct stk_privsep *ps, int (*prepare)(pid_t, void *), void *arg);
+/* Reader: waits until the monitor released it. -EPIPE if it was not. */
+int stk_privsep_reader_wait_go(struct stk_privsep *ps);
 
 /* Reader: closes every BPF object fd except @keep_fd (program, map, link, BTF). */
 int stk_close_bpf_fds_except(int keep_fd);

@@ -56,13 +56,18 @@ void stk_shared_maps_adopt_agent(struct stk_shared_maps *s, struct bpf_map *agen
 
 int stk_shared_maps_mark_agent(const struct stk_shared_maps *s)
 {
+	return stk_shared_maps_mark_pid(s, getpid());
+}
+
+int stk_shared_maps_mark_pid(const struct stk_shared_maps *s, pid_t pid)
+{
 	__u32 mark = STK_AGENT_MARK;
 	int pidfd, err = 0;
 
 	if (s->agent_fd < 0)
 		return 0;
 	/* Task storage is keyed by pidfd: it names this process, not a pid number. */
-	pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd < 0)
 		return -errno;
 	if (bpf_map_update_elem(s->agent_fd, &pidfd, &mark, BPF_ANY))

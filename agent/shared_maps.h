@@ -53,6 +53,8 @@ void stk_shared_maps_adopt_agent(struct stk_shared_maps *s, struct bpf_map *agen
  * Return: 0 or a negative errno.
  */
 int stk_shared_maps_mark_agent(const struct stk_shared_maps *s);
+/* The same for the process @pid (the agent's event reader, forked by it). */
+int stk_shared_maps_mark_pid(const struct stk_shared_maps *s, pid_t pid);
 
 struct bpf_object;
 /*
