@@ -24,7 +24,8 @@
 
 #include "ktest.h"
 
-#define AGENT_START_TIMEOUT_MS 120000 /* TCG is slow; verification takes a while */
+/* TCG is slow; verification takes a while. A test loading much more may raise it. */
+long long kt_agent_start_timeout_ms = 120000;
 
 /* Agents still running, so a failed test cannot leave one enforcing. */
 static pid_t live_agents[16];
@@ -189,7 +190,7 @@ void kt_agent_start(struct ktest_agent *a, const char *policy, const char *const
 		_exit(127);
 	}
 	remember(a->pid, 0);
-	deadline = kt_now_ms() + AGENT_START_TIMEOUT_MS;
+	deadline = kt_now_ms() + kt_agent_start_timeout_ms;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t r;

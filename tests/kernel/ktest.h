@@ -38,6 +38,8 @@ long long kt_now_ms(void);
  * READY=1 through NOTIFY_SOCKET. Fails the test if it exits first.
  */
 void kt_agent_start(struct ktest_agent *a, const char *policy, const char *const *extra);
+/* How long kt_agent_start() waits for READY=1 (120 s unless a test raises it). */
+extern long long kt_agent_start_timeout_ms;
 /* Stops every agent a test started and did not stop (for teardown). */
 void kt_agent_reap_all(void);
 /* SIGTERM and wait; returns the exit status (or 128+signal). */

@@ -6,6 +6,7 @@
  * mountpoint, as the path hooks do: the agent gives the mounted root's
  * key the verdict found above the mountpoint (agent/resolve.c). A file
  * system mounted at two places gets the stricter of the two.
+ * trusted.* xattrs: tmpfs has user.* ones only from 6.6 on.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -79,17 +80,17 @@ static void rules_above_a_mountpoint_apply(void **state)
 	(void)state;
 	start(&a);
 	/* In the rule's own file system, as before. */
-	assert_int_equal(err_of(setxattr(DIR "/locked/direct", "user.x", "1", 1, 0)), EPERM);
+	assert_int_equal(err_of(setxattr(DIR "/locked/direct", "trusted.x", "1", 1, 0)), EPERM);
 	/* Below the mountpoint: the dentry-only walk ends at the tmpfs root. */
-	assert_int_equal(err_of(setxattr(MNT "/f", "user.x", "1", 1, 0)), EPERM);
-	assert_int_equal(err_of(removexattr(MNT "/sub/g", "user.x")), EPERM);
+	assert_int_equal(err_of(setxattr(MNT "/f", "trusted.x", "1", 1, 0)), EPERM);
+	assert_int_equal(err_of(removexattr(MNT "/sub/g", "trusted.x")), EPERM);
 	assert_int_equal(err_of(utimes(MNT "/sub/g", NULL)), EPERM);
-	assert_int_equal(err_of(setxattr(MNT, "user.x", "1", 1, 0)), EPERM);
+	assert_int_equal(err_of(setxattr(MNT, "trusted.x", "1", 1, 0)), EPERM);
 	/* The path hooks agree. */
 	assert_int_equal(err_of(chmod(MNT "/f", 0600)), EPERM);
 	/* Only attr is denied; elsewhere attributes change. */
 	assert_int_equal(kt_open(MNT "/f", O_RDWR), 0);
-	assert_int_equal(err_of(setxattr(OTHER "/h", "user.x", "1", 1, 0)), 0);
+	assert_int_equal(err_of(setxattr(OTHER "/h", "trusted.x", "1", 1, 0)), 0);
 	assert_int_equal(err_of(utimes(OTHER "/h", NULL)), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
@@ -102,10 +103,10 @@ static void a_second_mount_gets_the_stricter_verdict(void **state)
 	/* Made before the agent starts: it sees both mounts of the tmpfs. */
 	assert_int_equal(mount(MNT, BIND, NULL, MS_BIND, NULL), 0);
 	start(&a);
-	assert_int_equal(err_of(setxattr(BIND "/f", "user.x", "1", 1, 0)), EPERM);
+	assert_int_equal(err_of(setxattr(BIND "/f", "trusted.x", "1", 1, 0)), EPERM);
 	assert_int_equal(err_of(utimes(BIND "/sub/g", NULL)), EPERM);
 	assert_int_equal(err_of(chmod(BIND "/f", 0600)), EPERM);
-	assert_int_equal(err_of(setxattr(OTHER "/h", "user.x", "1", 1, 0)), 0);
+	assert_int_equal(err_of(setxattr(OTHER "/h", "trusted.x", "1", 1, 0)), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
