@@ -105,6 +105,7 @@ struct run_state {
 	double policy_load_seconds;
 	int alert_fd; /* the alert launcher's socket (reader only), or -1 */
 	uint64_t alerts, alerts_dropped, alerts_dropped_reported;
+	long long alerts_reported_ms;
 	struct stk_alert_threshold threshold;
 	uint64_t convert_failed;
 	char ocsf[4 * STK_PATH_MAX + 8192];
@@ -635,10 +636,15 @@ static uint64_t seq_base(uint64_t seq)
 	return us > seq ? us : seq;
 }
 
+/* At most once a minute: a storm must not become a storm of warnings. */
 static void report_dropped_alerts(struct run_state *st)
 {
-	if (st->alerts_dropped == st->alerts_dropped_reported)
+	long long now = mono_ms();
+
+	if (st->alerts_dropped == st->alerts_dropped_reported ||
+	    (st->alerts_reported_ms && now - st->alerts_reported_ms < 60000))
 		return;
+	st->alerts_reported_ms = now;
 	stk_warn("alert", "%llu alert commands dropped: the launcher is behind",
 		 (unsigned long long)(st->alerts_dropped - st->alerts_dropped_reported));
 	st->alerts_dropped_reported = st->alerts_dropped;
