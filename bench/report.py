@@ -199,7 +199,7 @@ nat = []
 if pipeline:
     pipeline.sort()
     med = MED(pipeline)
-    nat.append(f"| synthetic records: decode, format, JSON file sink, one thread | {med / 1e6:.2f} M events/s | "
+    nat.append(f"| synthetic records: decode, format, JSON file sink, one thread (per CPU second) | {med / 1e6:.2f} M events/s | "
                f"{spread([p / 1e6 for p in pipeline], '{:.2f}')} |")
 for key, label in ((("pipeline", "real"), "real cgroup-program events (denied connects) from the ring buffer, "
                     "epoll-driven, each wakeup drains the buffer: decode, format, JSON file sink, one thread "
