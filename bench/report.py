@@ -43,7 +43,7 @@ missing += [f"{c}/{m}" for c in cfgs - {"complain"} for m in ("open", "exec", "c
             if (c, m) not in samples]
 if not samples or "bare" not in cfgs or (missing and not partial):
     sys.exit(f"report.py: incomplete measures: {' '.join(missing) or 'no samples'}")
-SYSCALLS = [("open", "open+close of a file 5 directories deep", "file rules"),
+SYSCALLS = [("open", "open+close of /tmp/bench/a/b/c/d/file (six directories below /)", "file rules"),
             ("exec", "execve of a small static binary (posix_spawn+wait)", "exec rules"),
             ("connect", "connect() of a UDP socket to 127.0.0.1", "connect CIDR rules"),
             ("bind", "socket+bind(127.0.0.1:0)+close, UDP", "bind CIDR rules")]
