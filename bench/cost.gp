@@ -9,7 +9,8 @@ set logscale x 10
 set xrange [0.5:200000]
 set xlabel "rules of each kind"
 set ylabel "added cost / floor's added cost"
-set yrange [0:*]
+set logscale y 2
+set yrange [0.5:*]
 set key top left
 set grid
 plot datafile using 1:2 with linespoints lw 2 title "open+close", \
