@@ -258,6 +258,31 @@ int kt_stockade(const char *const *argv, char *err_out, size_t err_len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+int kt_stockade_out(const char *const *argv, char *out, size_t len)
+{
+	int pipefd[2], st;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		fail_msg("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		execvp("stockade", (char **)argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (got < len - 1 && (n = read(pipefd[0], out + got, len - 1 - got)) > 0)
+		got += n;
+	out[got] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int kt_open_as(const char *path, int flags, const char *comm, int uid, pid_t *ret_pid)
 {
 	int pipefd[2], err = 0, st;

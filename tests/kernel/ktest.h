@@ -46,6 +46,8 @@ void kt_agent_reap_all(void);
 int kt_agent_stop(struct ktest_agent *a);
 /* Runs stockade with @argv (NULL-terminated), returns its exit status and stderr. */
 int kt_stockade(const char *const *argv, char *err_out, size_t err_len);
+/* Runs stockade with @argv, returns its exit status and its stdout in @out. */
+int kt_stockade_out(const char *const *argv, char *out, size_t len);
 
 /*
  * Opens @path with @flags in a child process named @comm (optionally as

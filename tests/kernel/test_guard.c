@@ -127,31 +127,6 @@ static bool file_has(const char *path, const char *text)
 	return strstr(buf, text) != NULL;
 }
 
-/* Runs stockade with @argv, returns its exit status and its stdout in @out. */
-static int stockade_out(const char *const *argv, char *out, size_t len)
-{
-	int pipefd[2], st;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	if (pid == 0) {
-		dup2(pipefd[1], 1);
-		close(pipefd[0]);
-		execvp("stockade", (char **)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while (got < len - 1 && (n = read(pipefd[0], out + got, len - 1 - got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 struct our_ids {
 	__u32 link_id;
 	__u32 prog_id;
@@ -172,7 +147,7 @@ static void find_our_ids(struct our_ids *ids)
 	LIBBPF_OPTS(bpf_obj_get_opts, ro, .file_flags = BPF_F_RDONLY);
 	int fd;
 
-	assert_int_equal(stockade_out(argv, out, sizeof(out)), 0);
+	assert_int_equal(kt_stockade_out(argv, out, sizeof(out)), 0);
 	o = json_tokener_parse(out);
 	assert_non_null(o);
 	assert_true(json_object_object_get_ex(o, "links", &links));

@@ -86,31 +86,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Runs stockade with @argv, returns its exit status and its stdout in @out. */
-static int stockade_out(const char *const *argv, char *out, size_t len)
-{
-	int pipefd[2], st;
-	size_t got = 0;
-	ssize_t n;
-	pid_t pid;
-
-	assert_int_equal(pipe(pipefd), 0);
-	pid = fork();
-	if (pid == 0) {
-		dup2(pipefd[1], 1);
-		close(pipefd[0]);
-		execvp("stockade", (char **)argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while (got < len - 1 && (n = read(pipefd[0], out + got, len - 1 - got)) > 0)
-		got += n;
-	out[got] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &st, 0);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-}
-
 static void proc_status(pid_t pid, const char *key, char *val, size_t len);
 
 static bool status_bool(const char *key)
@@ -447,18 +422,18 @@ static void status_reports_and_unload_removes_everything(void **state)
 	int st;
 
 	(void)state;
-	assert_int_equal(stockade_out(status, out, sizeof(out)), 1);
+	assert_int_equal(kt_stockade_out(status, out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "nothing is loaded"));
 
 	kt_agent_start(&a, TDIR "/policy.json", (const char *const[]){ "--persist", NULL });
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), EPERM);
 	assert_int_equal(kt_open(TDIR "/etc/conf", O_WRONLY), EPERM);
 
-	assert_int_equal(stockade_out(status, out, sizeof(out)), 0);
+	assert_int_equal(kt_stockade_out(status, out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "hook file_open"));
 	assert_non_null(strstr(out, "hard (" TDIR "/policy.json): 2 rules"));
 
-	assert_int_equal(stockade_out(status_json, out, sizeof(out)), 0);
+	assert_int_equal(kt_stockade_out(status_json, out, sizeof(out)), 0);
 	o = json_tokener_parse(out);
 	assert_non_null(o);
 	assert_true(kt_bool(o, "loaded"));
@@ -485,16 +460,16 @@ static void status_reports_and_unload_removes_everything(void **state)
 	json_object_put(o);
 
 	/* unload stops the agent (which, with --persist, leaves the pins) and removes them. */
-	assert_int_equal(stockade_out(unload, out, sizeof(out)), 0);
+	assert_int_equal(kt_stockade_out(unload, out, sizeof(out)), 0);
 	assert_int_equal(waitpid(a.pid, &st, 0), a.pid);
 	a.pid = 0;
 	assert_false(exists(PIN_DIR));
 	assert_false(exists(STATUS_FILE));
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), 0);
 	assert_int_equal(kt_open(TDIR "/etc/conf", O_WRONLY), 0);
-	assert_int_equal(stockade_out(status, out, sizeof(out)), 1);
+	assert_int_equal(kt_stockade_out(status, out, sizeof(out)), 1);
 	/* Idempotent: nothing left is not an error. */
-	assert_int_equal(stockade_out(unload, out, sizeof(out)), 0);
+	assert_int_equal(kt_stockade_out(unload, out, sizeof(out)), 0);
 }
 
 static void unload_without_agent_removes_pins(void **state)
