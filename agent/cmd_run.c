@@ -49,39 +49,9 @@
 #include "policy_load.h"
 #include "policy_perm.h"
 #include "resolve.h"
+#include "run_opts.h"
 
-#define RINGBUF_DEFAULT (4u << 20)
-#define MAX_POLICY_ARGS 64
 #define STOP_DRAIN_MAX 65536
-
-/* What a sink writes: the native JSON of docs/audit.md, key=value, or OCSF. */
-enum sink_format {
-	FMT_JSON = 0,
-	FMT_KV = 1,
-	FMT_OCSF = 2,
-};
-
-struct run_opts {
-	char *policies[MAX_POLICY_ARGS];
-	size_t n_policies;
-	const char *audit_log;
-	bool syslog;
-	size_t ringbuf_bytes;
-	const char *pin_dir;
-	const char *user;
-	bool persist;
-	struct stk_rate_config rate; /* interval_ns 0: no rate limit */
-	const char *metrics_file;
-	int syslog_facility;
-	enum sink_format audit_format, syslog_format;
-	struct stk_alert_cmd_opts alert_cmd; /* path NULL: no alert command */
-	uint32_t alert_count, alert_seconds; /* --alert-threshold N/M; 0: none */
-	unsigned int canary_interval; /* seconds between repeated canaries; 0: none */
-	struct stk_guard_opts guard;
-};
-
-/* systemd 255 and later exec services through this helper. */
-#define SYSTEMD_EXECUTOR "/usr/lib/systemd/systemd-executor"
 
 struct run_state {
 	struct stk_policy_set *set;
@@ -131,198 +101,6 @@ static void on_forbidden(int sig)
 static void on_stop(int sig)
 {
 	stop_signal = sig;
-}
-
-static void usage(FILE *f)
-{
-	fprintf(f,
-		"usage: stockade run --policy FILE|DIR [--policy ...] [--audit-log FILE|none]\n"
-		"                    [--syslog|--no-syslog] [--ringbuf-size BYTES] [--pin-dir DIR]\n"
-		"                    [--user USER] [--persist] [--rate-limit N[/s|/m]]\n"
-		"                    [--rate-burst B] [--metrics-file PATH] [--syslog-facility NAME]\n"
-		"                    [--alert-command PATH] [--alert-rate N] [--alert-threshold N/M]\n"
-		"                    [--audit-format json|ocsf] [--syslog-format json|kv|ocsf]\n"
-		"                    [--canary-interval SECONDS] [--protect [--launcher-pid PID]\n"
-		"                    [--launcher-via PATH]] [-v]\n");
-}
-
-/* A sink format's name; key=value only where @kv_ok (syslog). */
-static int parse_format(const char *name, const char *opt, bool kv_ok, enum sink_format *ret)
-{
-	if (!strcmp(name, "json")) {
-		*ret = FMT_JSON;
-		return 0;
-	}
-	if (!strcmp(name, "ocsf")) {
-		*ret = FMT_OCSF;
-		return 0;
-	}
-	if (kv_ok && !strcmp(name, "kv")) {
-		*ret = FMT_KV;
-		return 0;
-	}
-	stk_err("run", "unknown %s '%s' (%s)", opt, name,
-		kv_ok ? "json, kv or ocsf" : "json or ocsf");
-	return -EINVAL;
-}
-
-static int parse_opts(int argc, char **argv, struct run_opts *o)
-{
-	static const struct option opts[] = {
-		{ "policy", required_argument, NULL, 'p' },
-		{ "audit-log", required_argument, NULL, 'l' },
-		{ "syslog", no_argument, NULL, 's' },
-		{ "no-syslog", no_argument, NULL, 'S' },
-		{ "ringbuf-size", required_argument, NULL, 'r' },
-		{ "pin-dir", required_argument, NULL, 'P' },
-		{ "user", required_argument, NULL, 'u' },
-		{ "persist", no_argument, NULL, 'K' },
-		{ "rate-limit", required_argument, NULL, 'R' },
-		{ "rate-burst", required_argument, NULL, 'B' },
-		{ "metrics-file", required_argument, NULL, 'M' },
-		{ "syslog-facility", required_argument, NULL, 'F' },
-		{ "alert-command", required_argument, NULL, 'A' },
-		{ "alert-rate", required_argument, NULL, 'a' },
-		{ "alert-threshold", required_argument, NULL, 'T' },
-		{ "audit-format", required_argument, NULL, 'O' },
-		{ "syslog-format", required_argument, NULL, 'Y' },
-		{ "canary-interval", required_argument, NULL, 'C' },
-		{ "protect", no_argument, NULL, 'G' },
-		{ "launcher-pid", required_argument, NULL, 'L' },
-		{ "launcher-via", required_argument, NULL, 'X' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	char *end;
-	int opt, err;
-	bool burst_set = false;
-	uint64_t interval;
-
-	o->audit_log = STK_AUDIT_LOG_DEFAULT;
-	o->syslog = true;
-	o->ringbuf_bytes = RINGBUF_DEFAULT;
-	o->pin_dir = STK_PIN_DIR_DEFAULT;
-	o->user = STK_USER_DEFAULT;
-	o->syslog_facility = STK_SYSLOG_FACILITY_DEFAULT;
-	o->alert_cmd.per_min = 10;
-	o->alert_cmd.max_running = 4;
-	o->alert_cmd.timeout_s = 30;
-	o->canary_interval = STK_CANARY_INTERVAL_DEFAULT;
-	o->guard.launcher_pid = 1;
-	o->guard.via_exe = access(SYSTEMD_EXECUTOR, X_OK) == 0 ? SYSTEMD_EXECUTOR : NULL;
-	while ((opt = getopt_long(argc, argv, "p:l:vh", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'p':
-			if (o->n_policies == MAX_POLICY_ARGS)
-				return -E2BIG;
-			o->policies[o->n_policies++] = optarg;
-			break;
-		case 'l':
-			o->audit_log = strcmp(optarg, "none") ? optarg : NULL;
-			break;
-		case 's':
-			o->syslog = true;
-			break;
-		case 'S':
-			o->syslog = false;
-			break;
-		case 'r':
-			o->ringbuf_bytes = strtoul(optarg, &end, 0);
-			/* The kernel wants a power of two of at least a page. */
-			if (*end || o->ringbuf_bytes < 4096 ||
-			    (o->ringbuf_bytes & (o->ringbuf_bytes - 1)))
-				return -EINVAL;
-			break;
-		case 'P':
-			o->pin_dir = optarg;
-			break;
-		case 'u':
-			o->user = optarg;
-			break;
-		case 'K':
-			o->persist = true;
-			break;
-		case 'R':
-			err = stk_parse_rate(optarg, &interval);
-			if (err)
-				return err;
-			o->rate.interval_ns = interval;
-			if (!burst_set)
-				o->rate.burst = stk_rate_default_burst(o->rate.interval_ns);
-			break;
-		case 'B':
-			o->rate.burst = strtoull(optarg, &end, 10);
-			if (*end || !*optarg || o->rate.burst > 1000000)
-				return -EINVAL;
-			burst_set = true;
-			break;
-		case 'M':
-			o->metrics_file = optarg;
-			break;
-		case 'F':
-			o->syslog_facility = stk_syslog_facility(optarg);
-			if (o->syslog_facility < 0) {
-				stk_err("run", "unknown syslog facility '%s' (authpriv, auth, daemon, "
-					"user, local0 .. local7, ...)", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'A':
-			o->alert_cmd.path = optarg;
-			break;
-		case 'O':
-			if (parse_format(optarg, "--audit-format", false, &o->audit_format))
-				return -EINVAL;
-			break;
-		case 'Y':
-			if (parse_format(optarg, "--syslog-format", true, &o->syslog_format))
-				return -EINVAL;
-			break;
-		case 'a':
-			o->alert_cmd.per_min = strtoul(optarg, &end, 10);
-			if (*end || !o->alert_cmd.per_min || o->alert_cmd.per_min > 100000) {
-				stk_err("run", "--alert-rate wants alert commands per minute, 1 .. 100000");
-				return -EINVAL;
-			}
-			break;
-		case 'T':
-			if (stk_alert_threshold_parse(optarg, &o->alert_count, &o->alert_seconds)) {
-				stk_err("run", "--alert-threshold wants N/M: N denials (1 .. 1000000) "
-					"in M seconds (1 .. 1000000), got '%s'", optarg);
-				return -EINVAL;
-			}
-			break;
-		case 'C':
-			errno = 0;
-			o->canary_interval = strtoul(optarg, &end, 10);
-			if (*end || !*optarg || errno || o->canary_interval > 86400)
-				return -EINVAL;
-			break;
-		case 'G':
-			o->guard.protect = true;
-			break;
-		case 'L':
-			o->guard.launcher_pid = (pid_t)strtol(optarg, &end, 10);
-			if (*end || o->guard.launcher_pid < 1)
-				return -EINVAL;
-			break;
-		case 'X':
-			o->guard.via_exe = optarg;
-			break;
-		case 'v':
-			stk_log_init(1);
-			break;
-		case 'h':
-			usage(stdout);
-			exit(STK_EXIT_OK);
-		default:
-			return -EINVAL;
-		}
-	}
-	if (optind != argc || !o->n_policies)
-		return -EINVAL;
-	return 0;
 }
 
 static int64_t boot_to_real_ns(void)
@@ -935,8 +713,8 @@ int stk_cmd_run(int argc, char **argv)
 		return STK_EXIT_FAIL;
 	st->alert_fd = -1;
 	st->opts = &o;
-	if (parse_opts(argc, argv, &o)) {
-		usage(stderr);
+	if (stk_run_parse_opts(argc, argv, &o)) {
+		stk_run_usage(stderr);
 		status = STK_EXIT_USAGE;
 		goto cleanup;
 	}
