@@ -16,7 +16,6 @@
 #include <bpf/libbpf.h>
 
 #include "cgroup_sock.h"
-#include "generation.h"
 #include "net_gen.h"
 #include "sock.skel.h"
 
@@ -71,8 +70,7 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 				    bpf_map__fd(k->maps.stk_net_classes),
 				    bpf_map__fd(k->maps.stk_net_segs),
 				    bpf_map__fd(k->maps.stk_net_scopes) };
-	/* The enforcer switches to the first generation once every set is written. */
-	err = stk_net_gen_fill(&fds, n, STK_GEN_FIRST);
+	err = stk_net_gen_first(&fds, n);
 	if (err) {
 		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));
 		goto cleanup;

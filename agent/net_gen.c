@@ -102,8 +102,9 @@ static int fill_arrays(const struct stk_net_fds *fds, const struct stk_net_compi
 			return -errno;
 	}
 	for (i = 0; i < STK_SCOPE_MAX; i++) {
-		__u32 table = n->table[i] == STK_NET_NO_RULES ? STK_NET_NO_RULES :
-			      gen_table((__u16)n->table[i], gen);
+		/* Without a network section the tables are 0 but empty: nothing to judge by. */
+		__u32 table = !n->present || n->table[i] == STK_NET_NO_RULES ?
+			      STK_NET_NO_RULES : gen_table((__u16)n->table[i], gen);
 
 		idx = i * STK_CONFIG_SLOTS + gen;
 		if (bpf_map_update_elem(fds->scopes, &idx, &table, BPF_ANY))
@@ -143,6 +144,26 @@ int stk_net_gen_fill(const struct stk_net_fds *fds, const struct stk_net_compile
 		err = fill_tries(fds, n, gen, class_base);
 	if (!err)
 		err = fill_arrays(fds, n, gen, class_base, seg_base);
+	return err;
+}
+
+int stk_net_gen_first(const struct stk_net_fds *fds, const struct stk_net_compiled *n)
+{
+	__u32 i, from, to, table;
+	int err = stk_net_gen_fill(fds, n, STK_GEN_FIRST);
+
+	/*
+	 * Slot 0 is what the programs use while the selector is 0, as for the
+	 * settings (stk_get_config()): the loaded policy, for loaders that
+	 * never switch (tests, benchmarks). A reload never goes back to it.
+	 */
+	for (i = 0; i < STK_SCOPE_MAX && !err; i++) {
+		from = i * STK_CONFIG_SLOTS + STK_GEN_FIRST;
+		to = i * STK_CONFIG_SLOTS;
+		if (bpf_map_lookup_elem(fds->scopes, &from, &table) ||
+		    bpf_map_update_elem(fds->scopes, &to, &table, BPF_ANY))
+			err = -errno;
+	}
 	return err;
 }
 

@@ -29,6 +29,8 @@ uint32_t stk_net_gen_room(size_t n);
 /* Writes @n as generation @gen into empty slots of the maps (-E2BIG: no room). */
 int stk_net_gen_fill(const struct stk_net_fds *fds, const struct stk_net_compiled *n,
 		     uint32_t gen);
+/* Writes @n as the first generation, also in force while the selector is 0. */
+int stk_net_gen_first(const struct stk_net_fds *fds, const struct stk_net_compiled *n);
 /* Opens the pinned maps; -ENOENT when the network programs are not loaded. */
 int stk_net_gen_open(const char *pin_dir, struct stk_net_fds *fds);
 void stk_net_gen_close(struct stk_net_fds *fds);
