@@ -285,6 +285,46 @@ static void reload_adding_network_rules_is_refused(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/* More CIDRs than the maps have room for: refused, the old policy whole, later reloads fine. */
+static void reload_too_big_for_the_network_maps_is_refused(void **state)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	struct ktest_agent a;
+	char err[4096], *big;
+	size_t len = 0, cap = 64 * 1024;
+
+	(void)state;
+	put_policy(policy_a);
+	kt_agent_start(&a, POLICY, NULL);
+	/* The maps hold 2 * entries + 256 per generation: 600 /32s cannot fit. */
+	big = malloc(cap);
+	assert_non_null(big);
+	len += snprintf(big + len, cap - len,
+			"{ \"stockade\": 1, \"name\": \"netgen\", \"mode\": \"enforce\",\n"
+			"  \"network\": { \"connect\": { \"default\": \"allow\", \"rules\": [\n"
+			"    { \"id\": \"many\", \"action\": \"deny\", \"cidrs\": [");
+	for (int i = 0; i < 600; i++)
+		len += snprintf(big + len, cap - len, "%s\"10.1.%d.%d/32\"", i ? ", " : "",
+				i / 200, i % 200 + 1);
+	snprintf(big + len, cap - len, "] } ] } } }\n");
+	put_policy(big);
+	free(big);
+	assert_int_not_equal(kt_stockade(reload, err, sizeof(err)), 0);
+	if (!strstr(err, "maps are full"))
+		fail_msg("unexpected message: %s", err);
+	assert_int_equal(probe_connect(PORT_A), 1);
+	assert_int_equal(probe_connect(PORT_B), 0);
+	assert_int_equal(probe_open(FILE_A), 1);
+	/* What the refused reload wrote is gone: B fits and is in force at once. */
+	put_policy(policy_b);
+	assert_int_equal(kt_stockade(reload, err, sizeof(err)), 0);
+	assert_int_equal(probe_connect(PORT_A), 0);
+	assert_int_equal(probe_connect(PORT_B), 1);
+	assert_int_equal(probe_open(FILE_A), 0);
+	assert_int_equal(probe_open(FILE_B), 1);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +332,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(reload_removes_and_restores_network_rules, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(reload_too_big_for_the_network_maps_is_refused,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(reloads_switch_network_and_file_rules_together,
 						setup, teardown),
 	};
