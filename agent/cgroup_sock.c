@@ -16,39 +16,12 @@
 #include <bpf/libbpf.h>
 
 #include "cgroup_sock.h"
+#include "net_gen.h"
 #include "sock.skel.h"
 
 struct stk_cgroup_sock {
 	struct stk_cg_sock_bpf *skel;
 };
-
-/* Entries are (key, value) with the value last, @val_size bytes. */
-static int fill(int fd, const void *entries, size_t n, size_t entry_size, size_t val_size)
-{
-	const char *e = entries;
-	size_t i;
-
-	for (i = 0; i < n; i++, e += entry_size)
-		if (bpf_map_update_elem(fd, e, e + entry_size - val_size, BPF_ANY))
-			return -errno;
-	return 0;
-}
-
-static int fill_array(int fd, const void *vals, size_t n, size_t val_size)
-{
-	const char *v = vals;
-	__u32 i;
-
-	for (i = 0; i < n; i++)
-		if (bpf_map_update_elem(fd, &i, v + i * val_size, BPF_ANY))
-			return -errno;
-	return 0;
-}
-
-static size_t at_least_1(size_t n)
-{
-	return n ? n : 1;
-}
 
 int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
 			 struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
@@ -56,6 +29,7 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 {
 	struct stk_cgroup_sock *s;
 	struct stk_cg_sock_bpf *k;
+	struct stk_net_fds fds;
 	int err;
 
 	s = calloc(1, sizeof(*s));
@@ -67,11 +41,15 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 		snprintf(why, why_len, "opening the network BPF object failed: %s", strerror(-err));
 		goto cleanup;
 	}
-	/* A map's size is fixed at creation: make room for exactly this policy. */
-	bpf_map__set_max_entries(k->maps.stk_net_v4, at_least_1(n->n_v4));
-	bpf_map__set_max_entries(k->maps.stk_net_v6, at_least_1(n->n_v6));
-	bpf_map__set_max_entries(k->maps.stk_net_classes, at_least_1(n->n_classes));
-	bpf_map__set_max_entries(k->maps.stk_net_segs, at_least_1(n->n_segs));
+	/*
+	 * A map's size is fixed at creation: room for this policy and a reload
+	 * next to it (net_gen.h). The tries do not preallocate; the arrays
+	 * cost 8 bytes an entry.
+	 */
+	bpf_map__set_max_entries(k->maps.stk_net_v4, stk_net_gen_room(n->n_v4));
+	bpf_map__set_max_entries(k->maps.stk_net_v6, stk_net_gen_room(n->n_v6));
+	bpf_map__set_max_entries(k->maps.stk_net_classes, stk_net_gen_room(n->n_classes));
+	bpf_map__set_max_entries(k->maps.stk_net_segs, stk_net_gen_room(n->n_segs));
 	bpf_map__set_max_entries(k->maps.stk_events, ringbuf_bytes);
 	err = stk_shared_maps_use(shared, k->maps.stk_events, k->maps.stk_counters,
 				  k->maps.stk_config, k->maps.stk_cgroup_scopes);
@@ -88,20 +66,11 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 			 "(run with -v to see the verifier's log)", strerror(-err));
 		goto cleanup;
 	}
-	err = fill(bpf_map__fd(k->maps.stk_net_v4), n->v4, n->n_v4, sizeof(*n->v4),
-		   sizeof(n->v4->class_id));
-	if (!err)
-		err = fill(bpf_map__fd(k->maps.stk_net_v6), n->v6, n->n_v6, sizeof(*n->v6),
-			   sizeof(n->v6->class_id));
-	if (!err)
-		err = fill_array(bpf_map__fd(k->maps.stk_net_classes), n->classes, n->n_classes,
-				 sizeof(*n->classes));
-	if (!err)
-		err = fill_array(bpf_map__fd(k->maps.stk_net_segs), n->segs, n->n_segs,
-				 sizeof(*n->segs));
-	if (!err)
-		err = fill_array(bpf_map__fd(k->maps.stk_net_scopes), n->table, STK_SCOPE_MAX,
-				 sizeof(*n->table));
+	fds = (struct stk_net_fds){ bpf_map__fd(k->maps.stk_net_v4), bpf_map__fd(k->maps.stk_net_v6),
+				    bpf_map__fd(k->maps.stk_net_classes),
+				    bpf_map__fd(k->maps.stk_net_segs),
+				    bpf_map__fd(k->maps.stk_net_scopes) };
+	err = stk_net_gen_first(&fds, n);
 	if (err) {
 		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));
 		goto cleanup;

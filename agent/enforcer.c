@@ -20,6 +20,7 @@
 #include "lsm_guard.h"
 #include "lsm_ops.h"
 #include "lsm_walk_set.h"
+#include "net_gen.h"
 #include "pin.h"
 #include "scope_set.h"
 #include "shared_maps.h"
@@ -289,6 +290,7 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
 			size_t why_len)
 {
+	struct stk_net_fds net = { -1, -1, -1, -1, -1 };
 	uint32_t cur, next;
 	int fd, err;
 
@@ -305,17 +307,6 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 		goto cleanup;
 	}
 	next = stk_gen_other(cur);
-	/*
-	 * Network rules live in LPM tries without generations yet: a reload
-	 * cannot switch them atomically, so it refuses rather than mix.
-	 */
-	if (stk_net_of(in->compiled)->present || stk_pin_link_exists(pin_dir, "stk_connect4")) {
-		err = -EOPNOTSUPP;
-		snprintf(why, why_len, "policies with network rules cannot be reloaded yet: the "
-			 "old policy stays in force; run 'stockade unload' and start the agent "
-			 "again to change them");
-		goto cleanup;
-	}
 	/* Which cgroup is in which scope has no generations: only the rules may change. */
 	err = stk_scope_globs_same(pin_dir, in->compiled);
 	if (err) {
@@ -326,6 +317,25 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 					  "reading the pinned cgroup globs failed");
 		goto cleanup;
 	}
+	/*
+	 * The network programs are loaded only for policies with network
+	 * rules: a reload cannot attach them without changing what the
+	 * running agent owns and pins, so it refuses to add the first rules.
+	 */
+	err = stk_net_gen_open(pin_dir, &net);
+	if (err == -ENOENT && !stk_net_of(in->compiled)->present) {
+		err = 0;
+	} else if (err == -ENOENT) {
+		err = -EOPNOTSUPP;
+		snprintf(why, why_len, "the policies in force have no network rules, so the network "
+			 "programs are not loaded and a reload cannot add network rules: the old "
+			 "policy stays in force; run 'stockade unload' and start the agent again");
+		goto cleanup;
+	} else if (err) {
+		snprintf(why, why_len, "opening the pinned network maps failed: %s",
+			 strerror(-err));
+		goto cleanup;
+	}
 	/* Every set writes its rule maps as the inactive generation. */
 	err = stk_lsm_file_refill(pin_dir, in->file_maps, next);
 	if (err) {
@@ -334,18 +344,34 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 					 "the programs with larger maps)" : "");
 		goto cleanup;
 	}
+	if (net.v4 >= 0)
+		err = stk_net_gen_fill(&net, stk_net_of(in->compiled), next);
+	if (err) {
+		snprintf(why, why_len, "writing the new network rules failed: %s%s",
+			 strerror(-err),
+			 err == -E2BIG ? " (the maps are full: restart the agent, which replaces "
+					 "the programs with larger maps)" :
+			 err == -EPROTO ? " (the network programs were loaded by an older agent: "
+					  "restart the agent)" : "");
+		stk_net_gen_forget(&net, next);
+		stk_lsm_file_forget(pin_dir, next);
+		goto cleanup;
+	}
 	err = write_configs(fd, next, in->compiled);
 	if (!err)
 		err = stk_gen_switch(fd, next);
 	if (err) {
 		snprintf(why, why_len, "switching to the new policy failed: %s", strerror(-err));
 		stk_lsm_file_forget(pin_dir, next);
+		if (net.v4 >= 0)
+			stk_net_gen_forget(&net, next);
 		goto cleanup;
 	}
 	/* The new policy is in force: a failure now only leaves garbage, said in @why. */
-	if (stk_lsm_file_forget(pin_dir, cur))
+	if (stk_lsm_file_forget(pin_dir, cur) || (net.v4 >= 0 && stk_net_gen_forget(&net, cur)))
 		snprintf(why, why_len, "removing the old generation's rules failed");
 cleanup:
+	stk_net_gen_close(&net);
 	close(fd);
 	return err;
 }

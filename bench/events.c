@@ -34,6 +34,7 @@
 #include "cgroup_path.h"
 #include "cgroup_sock.h"
 #include "event_format.h"
+#include "generation.h"
 #include "json_out.h"
 #include "persist.h"
 #include "policy.h"
@@ -82,7 +83,15 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct reader *r = ctx;
 	struct json_out j;
+	struct stk_event_net ev;
 
+	/* Rules come tagged with their generation: the reader's own_rule() untags a copy. */
+	if (size == sizeof(ev)) {
+		memcpy(&ev, data, size);
+		if (ev.hdr.rule != STK_RULE_NONE)
+			ev.hdr.rule &= STK_GEN_RULE_MASK;
+		data = &ev;
+	}
 	json_out_init(&j, r->line, sizeof(r->line));
 	if (stk_event_format(&r->fmt, ++r->seq, data, size, &j) ||
 	    stk_audit_write(r->audit, j.buf, j.len, true))

@@ -52,10 +52,13 @@ struct {
 	__type(value, struct stk_net_seg);
 } stk_net_segs SEC(".maps");
 
-/* Scope -> network table, or STK_NET_NO_RULES (stk_abi.h). Filled by the agent. */
+/*
+ * (Scope, generation) -> network table, or STK_NET_NO_RULES (stk_abi.h).
+ * Filled by the agent.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, STK_SCOPE_MAX);
+	__uint(max_entries, STK_CONFIG_ENTRIES);
 	__type(key, __u32);
 	__type(value, __u32);
 } stk_net_scopes SEC(".maps");
@@ -70,15 +73,26 @@ struct net_req {
 	__u8 ev_dir;   /* enum stk_net_dir for the event */
 };
 
-/* The network table of the current task's scope, or STK_NET_NO_RULES. */
+/*
+ * The network table of the current task's scope in the generation in
+ * force, or STK_NET_NO_RULES. The selector is read once: the table names
+ * that generation's entries only, which a reload removes only after the
+ * switch and a grace period (agent/generation.c), so one decision never
+ * mixes two policies, and it agrees with the LSM programs' stk_get_config().
+ */
 static __always_inline __u32 task_table(void)
 {
 	__u64 cgid = bpf_get_current_cgroup_id();
 	struct stk_cgroup_scope *cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
-	__u32 scope = cs ? cs->scope % STK_SCOPE_MAX : 0;
-	__u32 *table = bpf_map_lookup_elem(&stk_net_scopes, &scope);
+	__u32 zero = 0, index, *table;
+	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero);
 
-	return table ? *table : 0;
+	if (!sel)
+		return STK_NET_NO_RULES;
+	index = (cs ? cs->scope % STK_SCOPE_MAX : 0) * STK_CONFIG_SLOTS +
+		(*(volatile __u32 *)&sel->gen % STK_CONFIG_SLOTS);
+	table = bpf_map_lookup_elem(&stk_net_scopes, &index);
+	return table ? *table : STK_NET_NO_RULES;
 }
 
 /* The class of the address: the longest rule prefix of its family containing it. */

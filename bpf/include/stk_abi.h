@@ -460,8 +460,13 @@ enum stk_net_proto {
  * order). prefixlen counts the table's and direction's STK_NET_KEY_BITS, so
  * a /N rule is stored with prefixlen STK_NET_KEY_BITS + N. The value is a
  * class id (__u32).
+ * The table's top bits are the policy generation (1 or 2) the entry
+ * belongs to, so a reload writes the other generation's entries beside the
+ * ones in force; the class ids and segment indexes of generation g point
+ * into the g-th half of stk_net_classes and stk_net_segs (agent/net_gen.c).
  */
 #define STK_NET_KEY_BITS 24
+#define STK_NET_TABLE_GEN_SHIFT 14
 struct stk_net_key4 {
 	__u32 prefixlen;
 	__u16 table;
@@ -479,8 +484,9 @@ struct stk_net_key6 {
 };
 
 /*
- * Value of stk_net_scopes at a scope: the network table its processes are
- * judged by (the scope's own when its policy has network rules, else the
+ * Value of stk_net_scopes at scope * STK_CONFIG_SLOTS + generation (the
+ * slot the stk_config selector names, like the settings): the network
+ * table, generation bits included, its processes are judged by (the scope's own when its policy has network rules, else the
  * host's, 0), or STK_NET_NO_RULES when there is none: allowed unseen.
  */
 #define STK_NET_NO_RULES 0xffffffffu
@@ -516,6 +522,7 @@ struct stk_event_net {
 
 #ifndef __bpf__
 _Static_assert(sizeof(struct stk_net_key4) == 12, "stk_net_key4 layout");
+_Static_assert(STK_SCOPE_MAX < (1 << STK_NET_TABLE_GEN_SHIFT), "network tables and generations");
 _Static_assert(sizeof(struct stk_net_key6) == 24, "stk_net_key6 layout");
 _Static_assert(sizeof(struct stk_net_seg) == 8, "stk_net_seg layout");
 _Static_assert(sizeof(struct stk_event_net) == STK_EVENT_HDR_SIZE + 32, "stk_event_net layout");

@@ -28,6 +28,7 @@
 
 #include "cgroup_path.h"
 #include "cgroup_sock.h"
+#include "generation.h"
 #include "event_format.h"
 #include "network.h"
 #include "policy.h"
@@ -217,6 +218,9 @@ static struct stk_compiled *compile_text(const char *text, struct stk_policy **r
 
 static const char *rule_id(const struct stk_compiled *c, uint32_t rule)
 {
+	/* The agent tags rules with their generation (agent/net_gen.c): as the reader, untag. */
+	if (rule != STK_RULE_NONE)
+		rule &= STK_GEN_RULE_MASK;
 	return rule < c->n_rules ? c->rules[rule].id : "(none)";
 }
 
