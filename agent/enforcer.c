@@ -289,6 +289,7 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
 			size_t why_len)
 {
+	char mount[4096] = "/sys/fs/cgroup";
 	uint32_t cur, next;
 	int fd, err;
 
@@ -316,16 +317,14 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 			 "again to change them");
 		goto cleanup;
 	}
-	/* Which cgroup is in which scope has no generations: only the rules may change. */
-	err = stk_scope_globs_same(pin_dir, in->compiled);
-	if (err) {
-		snprintf(why, why_len, "%s: the old policy stays in force; run 'stockade unload' "
-			 "and start the agent again to change them",
-			 err == -ESTALE ? "the cgroup globs of the scoped policies changed, which a "
-					  "reload cannot switch atomically yet" :
-					  "reading the pinned cgroup globs failed");
+	/* Which cgroup is in which scope: generation @next's half of every entry. */
+	err = stk_cgroup2_mount(mount, sizeof(mount));
+	if (err && err != -ENOENT)
+		snprintf(why, why_len, "finding the cgroup v2 mount failed: %s", strerror(-err));
+	else
+		err = stk_scope_reload(pin_dir, mount, next, in->compiled, why, why_len);
+	if (err)
 		goto cleanup;
-	}
 	/* Every set writes its rule maps as the inactive generation. */
 	err = stk_lsm_file_refill(pin_dir, in->file_maps, next);
 	if (err) {

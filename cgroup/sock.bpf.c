@@ -73,9 +73,9 @@ struct net_req {
 /* The network table of the current task's scope, or STK_NET_NO_RULES. */
 static __always_inline __u32 task_table(void)
 {
-	__u64 cgid = bpf_get_current_cgroup_id();
-	struct stk_cgroup_scope *cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
-	__u32 scope = cs ? cs->scope % STK_SCOPE_MAX : 0;
+	__u32 zero = 0;
+	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero);
+	__u32 scope = sel ? stk_current_scope(*(volatile __u32 *)&sel->gen) : 0;
 	__u32 *table = bpf_map_lookup_elem(&stk_net_scopes, &scope);
 
 	return table ? *table : 0;
