@@ -291,6 +291,7 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 			size_t why_len)
 {
 	struct stk_net_fds net = { -1, -1, -1, -1, -1 };
+	char mount[4096] = "/sys/fs/cgroup";
 	uint32_t cur, next;
 	int fd, err;
 
@@ -307,16 +308,6 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 		goto cleanup;
 	}
 	next = stk_gen_other(cur);
-	/* Which cgroup is in which scope has no generations: only the rules may change. */
-	err = stk_scope_globs_same(pin_dir, in->compiled);
-	if (err) {
-		snprintf(why, why_len, "%s: the old policy stays in force; run 'stockade unload' "
-			 "and start the agent again to change them",
-			 err == -ESTALE ? "the cgroup globs of the scoped policies changed, which a "
-					  "reload cannot switch atomically yet" :
-					  "reading the pinned cgroup globs failed");
-		goto cleanup;
-	}
 	/*
 	 * The network programs are loaded only for policies with network
 	 * rules: a reload cannot attach them without changing what the
@@ -336,6 +327,14 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 			 strerror(-err));
 		goto cleanup;
 	}
+	/* Which cgroup is in which scope: generation @next's half of every entry. */
+	err = stk_cgroup2_mount(mount, sizeof(mount));
+	if (err && err != -ENOENT)
+		snprintf(why, why_len, "finding the cgroup v2 mount failed: %s", strerror(-err));
+	else
+		err = stk_scope_reload(pin_dir, mount, next, in->compiled, why, why_len);
+	if (err)
+		goto cleanup;
 	/* Every set writes its rule maps as the inactive generation. */
 	err = stk_lsm_file_refill(pin_dir, in->file_maps, next);
 	if (err) {

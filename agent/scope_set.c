@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "generation.h"
 #include "kernel_check.h"
 #include "log.h"
 #include "pin.h"
@@ -26,14 +27,21 @@ struct stk_scope_set {
 	const struct stk_compiled *globs; /* the policy loaded: its globs, for the walk */
 };
 
-/* The globs in their map slots; slots past the last stay zero (unused). */
-static int fill_globs(int fd, const struct stk_compiled *c)
+/*
+ * Generation @slot's globs in their map entries; entries past the last are
+ * zeroed (unused), as a slot may hold an older generation's globs.
+ */
+static int fill_globs(int fd, uint32_t slot, const struct stk_compiled *c)
 {
-	uint32_t i;
+	struct stk_glob_prog none;
+	uint32_t i, key;
 
-	for (i = 0; i < c->n_globs && i < STK_GLOB_MAX; i++)
-		if (bpf_map_update_elem(fd, &i, &c->globs[i], 0))
+	memset(&none, 0, sizeof(none));
+	for (i = 0; i < STK_GLOB_MAX; i++) {
+		key = (slot - 1) * STK_GLOB_MAX + i;
+		if (bpf_map_update_elem(fd, &key, i < c->n_globs ? &c->globs[i] : &none, 0))
 			return -errno;
+	}
 	return 0;
 }
 
@@ -66,7 +74,7 @@ int stk_scope_set_load(struct stk_scope_set **ret, const struct stk_compiled *c,
 		stk_kernel_load_error(err, why, why_len);
 		goto cleanup;
 	}
-	err = fill_globs(bpf_map__fd(k->maps.stk_scope_globs), c);
+	err = fill_globs(bpf_map__fd(k->maps.stk_scope_globs), STK_GEN_FIRST, c);
 	if (err) {
 		snprintf(why, why_len, "writing the cgroup globs failed: %s", strerror(-err));
 		goto cleanup;
@@ -83,7 +91,10 @@ cleanup:
 
 struct walk {
 	int fd;
-	const struct stk_compiled *c;
+	const struct stk_glob_prog *globs[2]; /* of each generation slot (slot - 1) */
+	size_t n_globs[2];
+	uint32_t slot;			/* the generation whose ties are reported */
+	const struct stk_compiled *c;	/* its policy, for the names */
 	char path[4096]; /* relative to the mount: "" for the root, "/a/b" below */
 	int err;
 };
@@ -98,29 +109,31 @@ static void warn_tie(const struct walk *w, unsigned int scope)
 }
 
 /* Writes the entry of the cgroup at @dirfd (with @e), then of its children. */
-static void walk_dir(struct walk *w, int dirfd, const struct stk_cgroup_scope *e, int depth)
+static void walk_dir(struct walk *w, int dirfd, const struct stk_cgroup_gens *e, int depth)
 {
-	struct stk_cgroup_scope child;
+	const struct stk_cgroup_scope *mine = &e->gen[w->slot - 1];
+	struct stk_cgroup_gens child;
 	size_t len = strlen(w->path);
 	struct dirent *de;
 	struct stat st;
 	uint64_t id;
 	DIR *d;
-	int fd;
+	int fd, h;
 
 	if (fstat(dirfd, &st)) {
 		close(dirfd);
 		return; /* removed meanwhile */
 	}
 	id = st.st_ino;
+	/* The whole entry at once: a program reads the old entry or this one. */
 	if (bpf_map_update_elem(w->fd, &id, e, 0)) {
 		if (!w->err)
 			w->err = -errno;
 		close(dirfd);
 		return;
 	}
-	if (e->flags & STK_CGS_TIE)
-		warn_tie(w, e->scope);
+	if (mine->flags & STK_CGS_TIE)
+		warn_tie(w, mine->scope);
 	/* Listed only now that the entry is in: a child made from here on is the tracer's. */
 	d = fdopendir(dirfd);
 	if (!d) {
@@ -135,7 +148,9 @@ static void walk_dir(struct walk *w, int dirfd, const struct stk_cgroup_scope *e
 		fd = openat(dirfd, de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		stk_scope_child(w->c->globs, w->c->n_globs, e, de->d_name, &child);
+		for (h = 0; h < 2; h++)
+			stk_scope_child(w->globs[h], w->n_globs[h], &e->gen[h], de->d_name,
+					&child.gen[h]);
 		snprintf(w->path + len, sizeof(w->path) - len, "/%s", de->d_name);
 		walk_dir(w, fd, &child, depth + 1);
 		w->path[len] = '\0';
@@ -143,23 +158,34 @@ static void walk_dir(struct walk *w, int dirfd, const struct stk_cgroup_scope *e
 	closedir(d);
 }
 
-int stk_scope_walk(int fd, const char *mount, const struct stk_compiled *c)
+int stk_scope_walk(int fd, const char *mount, uint32_t slot, const struct stk_compiled *c,
+		   const struct stk_glob_prog *other, size_t n_other)
 {
-	struct stk_cgroup_scope root;
+	struct stk_cgroup_gens root;
 	struct walk *w = calloc(1, sizeof(*w));
-	int dirfd, err;
+	int dirfd, err, h;
 
 	if (!w)
 		return -ENOMEM;
+	if (slot != 1 && slot != 2) {
+		free(w);
+		return -EINVAL;
+	}
 	w->fd = fd;
+	w->slot = slot;
 	w->c = c;
+	w->globs[slot - 1] = c->globs;
+	w->n_globs[slot - 1] = c->n_globs;
+	w->globs[2 - slot] = other;
+	w->n_globs[2 - slot] = n_other;
 	dirfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dirfd < 0) {
 		err = -errno;
 		free(w);
 		return err;
 	}
-	stk_scope_root(c->globs, c->n_globs, &root);
+	for (h = 0; h < 2; h++)
+		stk_scope_root(w->globs[h], w->n_globs[h], &root.gen[h]);
 	walk_dir(w, dirfd, &root, 0);
 	err = w->err;
 	free(w);
@@ -177,7 +203,8 @@ int stk_scope_set_attach(struct stk_scope_set *s, const char *mount, char *why, 
 	/* Without scoped policies every cgroup is the host's: no entry needed. */
 	if (!s->globs->n_globs)
 		return 0;
-	err = stk_scope_walk(bpf_map__fd(s->skel->maps.stk_cgroup_scopes), mount, s->globs);
+	err = stk_scope_walk(bpf_map__fd(s->skel->maps.stk_cgroup_scopes), mount, STK_GEN_FIRST,
+			     s->globs, NULL, 0);
 	if (err)
 		snprintf(why, why_len, "writing the scope of the cgroups under %s failed: %s%s",
 			 mount, strerror(-err),
@@ -198,29 +225,71 @@ void stk_scope_set_destroy(struct stk_scope_set *s)
 	free(s);
 }
 
-int stk_scope_globs_same(const char *pin_dir, const struct stk_compiled *c)
+/* Generation @slot's globs as pinned, into @globs (STK_GLOB_MAX); their count in @n. */
+static int read_globs(int fd, uint32_t slot, struct stk_glob_prog *globs, size_t *n)
 {
-	struct stk_glob_prog *have = malloc(sizeof(*have)), none;
-	int fd = stk_pin_open_map(pin_dir, "stk_scope_globs", 0), err = 0;
-	uint32_t i;
+	uint32_t i, key;
 
-	if (fd < 0) {
-		free(have);
-		/* Pins from before scopes existed: only a policy without scopes fits. */
-		return fd == -ENOENT ? (c->n_globs ? -ESTALE : 0) : fd;
+	*n = 0;
+	for (i = 0; i < STK_GLOB_MAX; i++) {
+		key = (slot - 1) * STK_GLOB_MAX + i;
+		if (bpf_map_lookup_elem(fd, &key, &globs[i]))
+			return -errno;
+		if (globs[i].accept)
+			*n = i + 1;
 	}
-	if (!have) {
-		close(fd);
-		return -ENOMEM;
+	return 0;
+}
+
+int stk_scope_reload(const char *pin_dir, const char *mount, uint32_t next,
+		     const struct stk_compiled *c, char *why, size_t why_len)
+{
+	struct stk_glob_prog *cur = calloc(STK_GLOB_MAX, sizeof(*cur));
+	int globs_fd = stk_pin_open_map(pin_dir, "stk_scope_globs", 0);
+	int scopes_fd = stk_pin_open_map(pin_dir, "stk_cgroup_scopes", 0);
+	struct bpf_map_info info;
+	uint32_t info_len = sizeof(info);
+	size_t n_cur = 0;
+	int err = !cur ? -ENOMEM : globs_fd < 0 ? globs_fd : scopes_fd < 0 ? scopes_fd : 0;
+
+	if (err) {
+		snprintf(why, why_len, "opening the pinned cgroup scope maps failed: %s",
+			 strerror(-err));
+		goto cleanup;
 	}
-	memset(&none, 0, sizeof(none));
-	for (i = 0; i < STK_GLOB_MAX && !err; i++) {
-		if (bpf_map_lookup_elem(fd, &i, have))
-			err = -errno;
-		else if (memcmp(have, i < c->n_globs ? &c->globs[i] : &none, sizeof(*have)))
-			err = -ESTALE;
+	/* Pins of an agent whose scopes had no generations: another layout. */
+	memset(&info, 0, sizeof(info));
+	err = bpf_obj_get_info_by_fd(globs_fd, &info, &info_len) ? -errno : 0;
+	if (!err && info.max_entries < 2 * STK_GLOB_MAX)
+		err = -ESTALE;
+	if (!err)
+		err = read_globs(globs_fd, stk_gen_other(next), cur, &n_cur);
+	if (err) {
+		snprintf(why, why_len, "%s", err == -ESTALE ?
+			 "the pinned programs keep cgroup scopes without generations: run "
+			 "'stockade unload' and start the agent again" :
+			 "reading the pinned cgroup globs failed");
+		goto cleanup;
 	}
-	close(fd);
-	free(have);
+	/* The new globs first: a cgroup made during the walk gets its new half from them. */
+	err = fill_globs(globs_fd, next, c);
+	if (err) {
+		snprintf(why, why_len, "writing the new cgroup globs failed: %s", strerror(-err));
+		goto cleanup;
+	}
+	/* No globs in either generation: every cgroup is the host's, entry or not. */
+	if (!n_cur && !c->n_globs)
+		goto cleanup;
+	err = stk_scope_walk(scopes_fd, mount, next, c, cur, n_cur);
+	if (err)
+		snprintf(why, why_len, "writing the new scope of the cgroups under %s failed: %s%s",
+			 mount, strerror(-err),
+			 err == -E2BIG ? " (more cgroups than stk_cgroup_scopes holds)" : "");
+cleanup:
+	if (globs_fd >= 0)
+		close(globs_fd);
+	if (scopes_fd >= 0)
+		close(scopes_fd);
+	free(cur);
 	return err;
 }

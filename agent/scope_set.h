@@ -12,6 +12,7 @@
 #define STK_SCOPE_SET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy.h"
 #include "shared_maps.h"
@@ -28,16 +29,22 @@ void stk_scope_set_destroy(struct stk_scope_set *s);
 
 /*
  * stk_scope_walk() - writes the entry of every cgroup under @mount into the
- * stk_cgroup_scopes map @fd, from @c's globs. Cgroups matching the globs of
- * two scopes are logged (the lower scope applies). Return: 0 or -errno.
+ * stk_cgroup_scopes map @fd: generation @slot's half from @c's globs, the
+ * other half from @other (@n_other globs). Each entry is written whole.
+ * Cgroups matching the globs of two of @c's scopes are logged (the lower
+ * scope applies). Return: 0 or -errno.
  */
-int stk_scope_walk(int fd, const char *mount, const struct stk_compiled *c);
+int stk_scope_walk(int fd, const char *mount, uint32_t slot, const struct stk_compiled *c,
+		   const struct stk_glob_prog *other, size_t n_other);
 
 /*
- * Whether the globs pinned under @pin_dir are @c's: a reload can switch the
- * rules of the scopes, not which cgroup is in which scope.
- * Return: 0 when they are, -ESTALE when not, another -errno on failure.
+ * stk_scope_reload() - makes @c's globs generation @next's scope assignment
+ * in the maps pinned under @pin_dir: writes them to @next's glob slot, then
+ * fills @next's half of the entry of every cgroup under @mount (the active
+ * half is rewritten unchanged). Nothing switches: the selector write that
+ * switches the rules switches this too. Return: 0 or -errno, said in @why.
  */
-int stk_scope_globs_same(const char *pin_dir, const struct stk_compiled *c);
+int stk_scope_reload(const char *pin_dir, const char *mount, uint32_t next,
+		     const struct stk_compiled *c, char *why, size_t why_len);
 
 #endif /* STK_SCOPE_SET_H */

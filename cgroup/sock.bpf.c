@@ -82,15 +82,14 @@ struct net_req {
  */
 static __always_inline __u32 task_table(void)
 {
-	__u64 cgid = bpf_get_current_cgroup_id();
-	struct stk_cgroup_scope *cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
-	__u32 zero = 0, index, *table;
+	__u32 zero = 0, slot, index, *table;
 	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero);
 
 	if (!sel)
 		return STK_NET_NO_RULES;
-	index = (cs ? cs->scope % STK_SCOPE_MAX : 0) * STK_CONFIG_SLOTS +
-		(*(volatile __u32 *)&sel->gen % STK_CONFIG_SLOTS);
+	slot = *(volatile __u32 *)&sel->gen;
+	/* The scope and the table of the one generation this decision uses. */
+	index = stk_current_scope(slot) * STK_CONFIG_SLOTS + (slot % STK_CONFIG_SLOTS);
 	table = bpf_map_lookup_elem(&stk_net_scopes, &index);
 	return table ? *table : STK_NET_NO_RULES;
 }

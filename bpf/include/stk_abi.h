@@ -182,7 +182,10 @@ struct stk_config {
 #define STK_GLOB_MAX 32
 #define STK_GLOB_ELEMS 63
 
-/* Value of stk_scope_globs at the glob's index: its transition masks. */
+/*
+ * Value of stk_scope_globs at (slot - 1) * STK_GLOB_MAX + the glob's index:
+ * its transition masks.
+ */
 struct stk_glob_prog {
 	__u64 lit[256]; /* elements that consume this character and move on */
 	__u64 star;	/* "*" elements: stay on any character but '/', or are skipped */
@@ -197,8 +200,9 @@ struct stk_glob_prog {
 #define STK_CGS_TIE 0x1 /* globs of two scopes match this very cgroup: the lower scope won */
 
 /*
- * Value of stk_cgroup_scopes, keyed by cgroup id (the cgroup2 directory's
- * inode number): the scope of processes in that cgroup, and every glob's
+ * One generation's half of a stk_cgroup_scopes value (struct
+ * stk_cgroup_gens, keyed by cgroup id, the cgroup2 directory's inode
+ * number): the scope of processes in that cgroup, and every glob's
  * automaton state after its path, from which a new child's entry follows.
  */
 struct stk_cgroup_scope {
@@ -206,6 +210,17 @@ struct stk_cgroup_scope {
 	__u16 flags; /* STK_CGS_* */
 	__u32 pad;
 	__u64 state[STK_GLOB_MAX];
+};
+
+/*
+ * The scope assignment has generations like the rules: gen[slot - 1] is
+ * the cgroup's scope under generation slot's globs (stk_scope_globs holds
+ * STK_GLOB_MAX globs per slot, slot 1's first). A reload fills the
+ * inactive half of every entry, then the selector's one write switches
+ * which half stk_get_config() reads, together with the rules.
+ */
+struct stk_cgroup_gens {
+	struct stk_cgroup_scope gen[2];
 };
 
 /* stk_config.exec_flags */
@@ -423,6 +438,7 @@ _Static_assert(sizeof(struct stk_rate_config) == 16, "stk_rate_config layout");
 _Static_assert(sizeof(struct stk_config) == 56 + sizeof(struct stk_ops_config), "stk_config layout");
 _Static_assert(sizeof(struct stk_glob_prog) == 8 * 261, "stk_glob_prog layout");
 _Static_assert(sizeof(struct stk_cgroup_scope) == 8 + 8 * STK_GLOB_MAX, "stk_cgroup_scope layout");
+_Static_assert(sizeof(struct stk_cgroup_gens) == 2 * (8 + 8 * STK_GLOB_MAX), "stk_cgroup_gens layout");
 _Static_assert(STK_SCOPE_MAX <= 0x10000 && STK_GLOB_ELEMS < 64, "scope limits");
 #endif
 

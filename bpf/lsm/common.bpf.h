@@ -49,7 +49,7 @@ struct {
 	__uint(max_entries, 65536);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u64);
-	__type(value, struct stk_cgroup_scope);
+	__type(value, struct stk_cgroup_gens);
 } stk_cgroup_scopes SEC(".maps");
 
 /*
@@ -207,26 +207,36 @@ static __always_inline bool stk_event_admit(__u32 hook, __u32 rule, __u8 action)
  * invocation may look up. Call once per invocation and keep the pointer:
  * a reload never rewrites the active slot (stk_abi.h).
  */
+/*
+ * The scope of the task's cgroup right now under generation @slot (1 or 2,
+ * read from the selector once by the caller): a task moved to another
+ * cgroup is judged by its new place from its next hook on. 0 (the host)
+ * for a cgroup without an entry.
+ */
+static __always_inline __u32 stk_current_scope(__u32 slot)
+{
+	__u64 cgid = bpf_get_current_cgroup_id();
+	struct stk_cgroup_gens *cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
+
+	if (!cs || (slot != 1 && slot != 2))
+		return 0;
+	return cs->gen[(slot - 1) & 1].scope % STK_SCOPE_MAX;
+}
+
 static __always_inline struct stk_config *stk_get_config(void)
 {
 	__u32 zero = 0, slot, index;
 	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero), *cfg;
-	struct stk_cgroup_scope *cs;
-	__u64 cgid;
+	__u32 scope;
 
 	if (!sel)
 		return NULL;
 	slot = *(volatile __u32 *)&sel->gen;
 	if (!slot)
 		return sel;
-	/*
-	 * The scope of the task's cgroup right now: a task moved to another
-	 * cgroup is judged by its new place from its next hook on.
-	 */
-	cgid = bpf_get_current_cgroup_id();
-	cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
-	if (cs && cs->scope) {
-		index = (cs->scope % STK_SCOPE_MAX) * STK_CONFIG_SLOTS + (slot & 3);
+	scope = stk_current_scope(slot);
+	if (scope) {
+		index = scope * STK_CONFIG_SLOTS + (slot & 3);
 		cfg = bpf_map_lookup_elem(&stk_config, &index);
 		/* Written with this generation: else the host's (cannot happen, see reload). */
 		if (cfg && cfg->gen == slot)

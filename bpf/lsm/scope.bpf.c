@@ -16,17 +16,20 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/* Automata of the globs, by index; unused slots are all zero. */
+/*
+ * Automata of the globs of both generation slots: slot 1's at 0..
+ * STK_GLOB_MAX - 1, slot 2's after (stk_abi.h); unused entries are all zero.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, STK_GLOB_MAX);
+	__uint(max_entries, 2 * STK_GLOB_MAX);
 	__type(key, __u32);
 	__type(value, struct stk_glob_prog);
 } stk_scope_globs SEC(".maps");
 
 /* The new cgroup's name, then its entry: too large for the stack. */
 struct stk_scope_scratch {
-	struct stk_cgroup_scope entry;
+	struct stk_cgroup_gens entry;
 	char name[256];
 };
 
@@ -37,37 +40,48 @@ struct {
 	__type(value, struct stk_scope_scratch);
 } stk_scope_scratch SEC(".maps");
 
+/* What the loops below work on: one generation's half of the entry. */
+struct stk_scope_loop {
+	__u32 len;  /* characters: "/" and the name */
+	__u32 half; /* generation slot - 1 */
+};
+
 /*
- * Character (index / STK_GLOB_MAX) through glob (index % STK_GLOB_MAX); @ctx
- * is the number of characters ("/" and the name). The scratch is looked up
- * here: a map pointer does not survive in the loop's context.
+ * Character (index / STK_GLOB_MAX) through glob (index % STK_GLOB_MAX) of
+ * the half's globs. The scratch is looked up here: a map pointer does not
+ * survive in the loop's context.
  */
 static long stk_scope_step(__u32 index, void *ctx)
 {
-	__u32 g = index % STK_GLOB_MAX, at = index / STK_GLOB_MAX, zero = 0;
-	const struct stk_glob_prog *prog = bpf_map_lookup_elem(&stk_scope_globs, &g);
+	const struct stk_scope_loop *l = ctx;
+	__u32 g = index % STK_GLOB_MAX, at = index / STK_GLOB_MAX, zero = 0, h = l->half & 1;
+	__u32 key = h * STK_GLOB_MAX + g;
+	const struct stk_glob_prog *prog = bpf_map_lookup_elem(&stk_scope_globs, &key);
 	struct stk_scope_scratch *s = bpf_map_lookup_elem(&stk_scope_scratch, &zero);
+	struct stk_cgroup_scope *e;
 	unsigned char ch;
 
-	if (!prog || !s || at >= *(__u32 *)ctx)
+	if (!prog || !s || at >= l->len)
 		return 1;
+	e = &s->entry.gen[h];
 	ch = at == 0 ? '/' : (unsigned char)s->name[(at - 1) & 255];
-	s->entry.state[g & (STK_GLOB_MAX - 1)] =
-		stk_glob_step(prog, s->entry.state[g & (STK_GLOB_MAX - 1)], ch);
+	e->state[g & (STK_GLOB_MAX - 1)] = stk_glob_step(prog, e->state[g & (STK_GLOB_MAX - 1)], ch);
 	return 0;
 }
 
 static long stk_scope_vote(__u32 index, void *ctx)
 {
-	__u32 g = index, zero = 0;
-	const struct stk_glob_prog *prog = bpf_map_lookup_elem(&stk_scope_globs, &g);
+	const struct stk_scope_loop *l = ctx;
+	__u32 g = index, zero = 0, h = l->half & 1;
+	__u32 key = h * STK_GLOB_MAX + (g & (STK_GLOB_MAX - 1));
+	const struct stk_glob_prog *prog = bpf_map_lookup_elem(&stk_scope_globs, &key);
 	struct stk_scope_scratch *s = bpf_map_lookup_elem(&stk_scope_scratch, &zero);
+	struct stk_cgroup_scope *e;
 
-	(void)ctx;
 	if (!prog || !s)
 		return 1;
-	stk_glob_vote(prog, s->entry.state[g & (STK_GLOB_MAX - 1)], &s->entry.scope,
-		      &s->entry.flags);
+	e = &s->entry.gen[h];
+	stk_glob_vote(prog, e->state[g & (STK_GLOB_MAX - 1)], &e->scope, &e->flags);
 	return 0;
 }
 
@@ -79,13 +93,22 @@ static __always_inline int stk_on_dfl(struct cgroup *cgrp)
 	return BPF_CORE_READ(cgrp, root) == BPF_CORE_READ(task, cgroups, dfl_cgrp, root);
 }
 
+/*
+ * Both halves, each from the parent's same half and its slot's globs: the
+ * inactive half may be one a reload is filling right now. Then the new
+ * globs are in (the reload writes them first) and the parent's half is
+ * either already written by the reload's walk or not yet, in which case
+ * the walk, which lists a directory only after writing its entry, will
+ * write this cgroup again.
+ */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(stk_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
-	struct stk_cgroup_scope *parent;
+	struct stk_cgroup_gens *parent;
 	struct stk_scope_scratch *s;
+	struct stk_scope_loop l;
 	__u64 id, parent_id;
-	__u32 zero = 0, len;
+	__u32 zero = 0, h;
 	long n;
 
 	(void)path;
@@ -106,14 +129,17 @@ int BPF_PROG(stk_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	n = bpf_probe_read_kernel_str(s->name, sizeof(s->name), BPF_CORE_READ(cgrp, kn, name));
 	if (n <= 0)
 		return 0;
-	len = (__u32)n; /* the NUL's place holds the leading '/' */
-	bpf_loop(len * STK_GLOB_MAX, stk_scope_step, &len, 0);
-	/* The cgroup's own match wins; else it inherits its parent's scope. */
-	s->entry.scope = 0;
-	s->entry.flags = 0;
-	bpf_loop(STK_GLOB_MAX, stk_scope_vote, NULL, 0);
-	if (!s->entry.scope)
-		s->entry.scope = parent->scope;
+	l.len = (__u32)n; /* the NUL's place holds the leading '/' */
+	for (h = 0; h < 2; h++) {
+		l.half = h;
+		bpf_loop(l.len * STK_GLOB_MAX, stk_scope_step, &l, 0);
+		/* The cgroup's own match wins; else it inherits its parent's scope. */
+		s->entry.gen[h].scope = 0;
+		s->entry.gen[h].flags = 0;
+		bpf_loop(STK_GLOB_MAX, stk_scope_vote, &l, 0);
+		if (!s->entry.gen[h].scope)
+			s->entry.gen[h].scope = parent->gen[h].scope;
+	}
 	bpf_map_update_elem(&stk_cgroup_scopes, &id, &s->entry, BPF_ANY);
 	return 0;
 }
