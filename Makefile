@@ -172,11 +172,13 @@ $(OUTPUT)/bin/stk-bench-syscalls: bench/syscalls.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< -o $@
 
-# The small static binary whose execve the benchmarks time.
+# The small static binary whose execve the benchmarks time. Never
+# sanitized (SANITIZE=1): the sanitizers cannot link statically, and it does
+# nothing to check.
 $(OUTPUT)/bin/stk-bench-nop: bench/nop.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -static $(LDFLAGS) $< -o $@
+	$(Q)$(CC) $(filter-out -fsanitize=% -fno-omit-frame-pointer,$(CFLAGS)) -static $< -o $@
 
 $(OUTPUT)/bin/stk-bench-load: bench/load.c $(LIB) $(SKELS)
 	$(call msg,CC,$@)
