@@ -106,17 +106,23 @@ int stk_privsep_release_reader(struct stk_privsep *ps, int (*prepare)(pid_t, voi
 	return err;
 }
 
-int stk_privsep_reader_wait_go(struct stk_privsep *ps)
+/* Reads the one byte a pipe carries, then closes it: whether it came (not EOF). */
+static bool read_token(int *fd)
 {
 	ssize_t n;
 	char c;
 
 	do
-		n = read(ps->go_fd, &c, 1);
+		n = read(*fd, &c, 1);
 	while (n < 0 && errno == EINTR);
-	close(ps->go_fd);
-	ps->go_fd = -1;
-	return n == 1 ? 0 : -EPIPE;
+	close(*fd);
+	*fd = -1;
+	return n == 1;
+}
+
+int stk_privsep_reader_wait_go(struct stk_privsep *ps)
+{
+	return read_token(&ps->go_fd) ? 0 : -EPIPE;
 }
 
 static bool is_bpf_fd(int dfd, const char *name)
@@ -240,15 +246,7 @@ long stk_privsep_recv_report(struct stk_privsep *ps, void *buf, size_t len)
 
 int stk_privsep_wait_ready(struct stk_privsep *ps)
 {
-	char c;
-	ssize_t n;
-
-	do
-		n = read(ps->ready_fd, &c, 1);
-	while (n < 0 && errno == EINTR);
-	close(ps->ready_fd);
-	ps->ready_fd = -1;
-	return n == 1 ? 0 : -ECHILD;
+	return read_token(&ps->ready_fd) ? 0 : -ECHILD;
 }
 
 static void reopen_log(struct stk_privsep *ps, const struct stk_monitor_ops *ops)
