@@ -258,6 +258,28 @@ int kt_stockade(const char *const *argv, char *err_out, size_t err_len)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+void kt_wait_reloads(const char *status_file, long long n)
+{
+	struct json_object *o, *v;
+	long long got = -1;
+
+	for (int i = 0; i < 6000; i++) {
+		o = json_object_from_file(status_file);
+		if (o && json_object_object_get_ex(o, "reloads", &v))
+			got = json_object_get_int64(v);
+		if (got >= n) {
+			assert_true(json_object_object_get_ex(o, "last_reload", &v));
+			if (strcmp(json_object_get_string(v), "ok"))
+				fail_msg("reload %lld failed: %s", n, json_object_get_string(v));
+			json_object_put(o);
+			return;
+		}
+		json_object_put(o);
+		usleep(10000);
+	}
+	fail_msg("reload %lld did not happen (%lld so far)", n, got);
+}
+
 int kt_stockade_out(const char *const *argv, char *out, size_t len)
 {
 	int pipefd[2], st;

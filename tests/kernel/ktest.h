@@ -46,6 +46,11 @@ void kt_agent_reap_all(void);
 int kt_agent_stop(struct ktest_agent *a);
 /* Runs stockade with @argv (NULL-terminated), returns its exit status and stderr. */
 int kt_stockade(const char *const *argv, char *err_out, size_t err_len);
+/*
+ * Waits (up to 60 s) until the agent's status file @status_file counts @n
+ * reloads, and fails the test unless the last one was "ok".
+ */
+void kt_wait_reloads(const char *status_file, long long n);
 /* Runs stockade with @argv, returns its exit status and its stdout in @out. */
 int kt_stockade_out(const char *const *argv, char *out, size_t len);
 

@@ -565,28 +565,6 @@ static void put_policy(const char *text)
 	assert_int_equal(rename(RPOLICY ".tmp", RPOLICY), 0);
 }
 
-static void wait_reloads(long long n)
-{
-	struct json_object *o, *v;
-	long long got = -1;
-
-	for (int i = 0; i < 6000; i++) {
-		o = json_object_from_file(STATUS_FILE);
-		if (o && json_object_object_get_ex(o, "reloads", &v))
-			got = json_object_get_int64(v);
-		if (got >= n) {
-			assert_true(json_object_object_get_ex(o, "last_reload", &v));
-			if (strcmp(json_object_get_string(v), "ok"))
-				fail_msg("reload %lld failed: %s", n, json_object_get_string(v));
-			json_object_put(o);
-			return;
-		}
-		json_object_put(o);
-		usleep(10000);
-	}
-	fail_msg("reload %lld did not happen (%lld so far)", n, got);
-}
-
 static void reload_setup_files(void)
 {
 	kt_write(RDIR "/x", "x\n");
@@ -617,7 +595,7 @@ static void two_hundred_reloads_never_mix_policies(void **state)
 	for (int i = 1; i <= 200; i++) {
 		put_policy(i % 2 ? policy_b : policy_a);
 		assert_int_equal(kill(a.pid, SIGHUP), 0);
-		wait_reloads(i);
+		kt_wait_reloads(STATUS_FILE, i);
 		if (i == 1)
 			assert_int_equal(kt_open(RDIR "/w", O_RDONLY), 0);
 	}

@@ -168,28 +168,6 @@ static void probe_loop(void)
 	_exit(0);
 }
 
-static void wait_reloads(long long n)
-{
-	struct json_object *o, *v;
-	long long got = -1;
-
-	for (int i = 0; i < 6000; i++) {
-		o = json_object_from_file(STATUS_FILE);
-		if (o && json_object_object_get_ex(o, "reloads", &v))
-			got = json_object_get_int64(v);
-		if (got >= n) {
-			assert_true(json_object_object_get_ex(o, "last_reload", &v));
-			if (strcmp(json_object_get_string(v), "ok"))
-				fail_msg("reload %lld failed: %s", n, json_object_get_string(v));
-			json_object_put(o);
-			return;
-		}
-		json_object_put(o);
-		usleep(10000);
-	}
-	fail_msg("reload %lld did not happen (%lld so far)", n, got);
-}
-
 static void reloads_switch_network_and_file_rules_together(void **state)
 {
 	struct ktest_agent a;
@@ -209,7 +187,7 @@ static void reloads_switch_network_and_file_rules_together(void **state)
 		put_policy(i % 2 ? policy_b : policy_a);
 		__atomic_store_n(&sh->seq, 2 * i - 1, __ATOMIC_SEQ_CST);
 		assert_int_equal(kill(a.pid, SIGHUP), 0);
-		wait_reloads(i);
+		kt_wait_reloads(STATUS_FILE, i);
 		__atomic_store_n(&sh->seq, 2 * i, __ATOMIC_SEQ_CST);
 		/* Let the prober do whole rounds in this generation too. */
 		usleep(20000);
