@@ -136,8 +136,10 @@ int stk_log_rec_parse(const char *line, size_t len, struct stk_log_rec *ret, cha
 	} else if (r.type && !strcmp(r.type, "suppressed")) {
 		r.count = (uint64_t)opt_int(o, "suppressed", &bad);
 	} else if (r.type) {
+		/* r.type lives in the JSON object: format before freeing it. */
+		fail(err, err_len, -EINVAL, "unknown \"type\" %s", r.type);
 		stk_log_rec_clear(&r);
-		return fail(err, err_len, -EINVAL, "unknown \"type\" %s", r.type);
+		return -EINVAL;
 	}
 	if (!r.action)
 		r.action = opt_str(o, "action", &bad);
