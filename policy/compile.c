@@ -138,6 +138,41 @@ void stk_compiled_drop_paths(struct stk_compiled *c)
 		stk_compiled_drop_paths(c->scopes[i]);
 }
 
+int stk_compiled_append_rules(struct stk_compiled *c, const struct stk_rule_ref *add, size_t n_add)
+{
+	size_t n = c->n_rules + n_add, bytes = n * sizeof(*c->rules), i, o = 0;
+	struct stk_rule_ref *v;
+	const char *last_pol = NULL, *copy_pol = NULL;
+	char *str;
+
+	for (i = 0; i < n; i++) {
+		const struct stk_rule_ref *r = i < c->n_rules ? &c->rules[i] : &add[i - c->n_rules];
+
+		bytes += strlen(r->policy) + strlen(r->id) + 2;
+	}
+	v = malloc(bytes ? bytes : 1);
+	if (!v)
+		return -ENOMEM;
+	str = (char *)(v + n);
+	for (i = 0; i < n; i++) {
+		const struct stk_rule_ref *r = i < c->n_rules ? &c->rules[i] : &add[i - c->n_rules];
+
+		if (r->policy != last_pol) {
+			copy_pol = str;
+			str = stpcpy(str, r->policy) + 1;
+			last_pol = r->policy;
+		}
+		v[o].policy = copy_pol;
+		v[o].alert = r->alert;
+		v[o++].id = str;
+		str = stpcpy(str, r->id) + 1;
+	}
+	free(c->rules);
+	c->rules = v;
+	c->n_rules = n;
+	return 0;
+}
+
 void stk_compiled_free(struct stk_compiled *c)
 {
 	size_t i;

@@ -253,42 +253,6 @@ static int collect(struct stk_policy *const *net_pols, size_t n_pols, const uint
 	return 0;
 }
 
-/* Rebuilds c->rules with @add appended; strings are copied into the new block. */
-static int append_rules(struct stk_compiled *c, const struct stk_rule_ref *add, size_t n_add)
-{
-	size_t n = c->n_rules + n_add, bytes = n * sizeof(*c->rules), i, o = 0;
-	struct stk_rule_ref *v;
-	const char *last_pol = NULL, *copy_pol = NULL;
-	char *str;
-
-	for (i = 0; i < n; i++) {
-		const struct stk_rule_ref *r = i < c->n_rules ? &c->rules[i] : &add[i - c->n_rules];
-
-		bytes += strlen(r->policy) + strlen(r->id) + 2;
-	}
-	v = malloc(bytes ? bytes : 1);
-	if (!v)
-		return -ENOMEM;
-	str = (char *)(v + n);
-	for (i = 0; i < n; i++) {
-		const struct stk_rule_ref *r = i < c->n_rules ? &c->rules[i] : &add[i - c->n_rules];
-
-		if (r->policy != last_pol) {
-			copy_pol = str;
-			str = stpcpy(str, r->policy) + 1;
-			last_pol = r->policy;
-		}
-		v[o].policy = copy_pol;
-		v[o].alert = r->alert;
-		v[o++].id = str;
-		str = stpcpy(str, r->id) + 1;
-	}
-	free(c->rules);
-	c->rules = v;
-	c->n_rules = n;
-	return 0;
-}
-
 int stk_compile_net(struct stk_policy *const *pols, size_t n_pols, struct stk_compiled *c,
 		    struct stk_diags *diags)
 {
@@ -373,7 +337,7 @@ int stk_compile_net(struct stk_policy *const *pols, size_t n_pols, struct stk_co
 				goto cleanup;
 		}
 	}
-	err = append_rules(c, add, n_add);
+	err = stk_compiled_append_rules(c, add, n_add);
 cleanup:
 	if (defaults)
 		for (i = 0; i < n_net * STK_NET_NDIRS; i++)

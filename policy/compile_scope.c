@@ -135,36 +135,6 @@ static int merge_net(struct stk_compiled *c)
 	return 0;
 }
 
-/* Appends @s's rule table to @c's (one block again, strings copied). */
-static int append_rules(struct stk_compiled *c, const struct stk_compiled *s)
-{
-	size_t n = c->n_rules + s->n_rules, bytes = n * sizeof(struct stk_rule_ref), i;
-	struct stk_rule_ref *v;
-	char *str;
-
-	for (i = 0; i < c->n_rules; i++)
-		bytes += strlen(c->rules[i].policy) + strlen(c->rules[i].id) + 2;
-	for (i = 0; i < s->n_rules; i++)
-		bytes += strlen(s->rules[i].policy) + strlen(s->rules[i].id) + 2;
-	v = malloc(bytes ? bytes : 1);
-	if (!v)
-		return -ENOMEM;
-	str = (char *)(v + n);
-	for (i = 0; i < n; i++) {
-		const struct stk_rule_ref *r = i < c->n_rules ? &c->rules[i] :
-							       &s->rules[i - c->n_rules];
-
-		v[i].policy = str;
-		str = stpcpy(str, r->policy) + 1;
-		v[i].id = str;
-		str = stpcpy(str, r->id) + 1;
-	}
-	free(c->rules);
-	c->rules = v;
-	c->n_rules = n;
-	return 0;
-}
-
 /* Identical globs in two scoped policies: which one applies would be a tie. */
 static int check_ties(struct stk_policy *const *scoped, size_t n, struct stk_diags *diags)
 {
@@ -286,7 +256,7 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 		c->scopes[c->n_scopes] = s;
 		c->scope_policy[c->n_scopes++] = scoped[i];
 		rebase_compiled(s, (uint32_t)c->n_rules);
-		r = append_rules(c, s);
+		r = stk_compiled_append_rules(c, s->rules, s->n_rules);
 		if (!r && c->n_rules >= (1u << 30))
 			r = -E2BIG;
 		if (r)

@@ -279,6 +279,13 @@ int stk_compile(struct stk_policy *const *pols, size_t n_pols, struct stk_compil
 		struct stk_diags *diags);
 void stk_compiled_free(struct stk_compiled *c);
 /*
+ * Rebuilds @c's rule table with @add appended, as one block again (the
+ * strings copied in after the array, so one free() releases it; a policy
+ * name shared by neighbours is stored once). Every field is copied:
+ * rule numbers in events index this table.
+ */
+int stk_compiled_append_rules(struct stk_compiled *c, const struct stk_rule_ref *add, size_t n_add);
+/*
  * Frees the path table once it is in the kernel; the rule names events need
  * and the defaults stay.
  */

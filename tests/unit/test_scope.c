@@ -339,6 +339,43 @@ static void compile_per_scope(void **state)
 	stk_diags_free(&d);
 }
 
+/* Joining the scopes' rule tables keeps every field of each rule, "alert" too. */
+static void scoped_rules_keep_their_alert_mark(void **state)
+{
+	struct stk_policy *p[3];
+	struct stk_compiled *c = NULL;
+	struct stk_diags d = {};
+	size_t i, marked = 0;
+
+	(void)state;
+	p[0] = pol("{\"stockade\": 1, \"name\": \"host\", \"files\": {\"rules\": ["
+		   "{\"id\": \"h\", \"paths\": [\"/etc/shadow\"], \"access\": [\"read\"], "
+		   "\"action\": \"deny\"}]}}");
+	p[1] = pol("{\"stockade\": 1, \"name\": \"web\", \"scope\": {\"cgroups\": [\"/web\"]},"
+		   " \"files\": {\"rules\": [{\"id\": \"loud\", \"paths\": [\"/srv/\"], "
+		   "\"access\": [\"write\"], \"action\": \"deny\", \"alert\": true},"
+		   " {\"id\": \"quiet\", \"paths\": [\"/opt/\"], \"access\": [\"write\"], "
+		   "\"action\": \"deny\"}]}}");
+	p[2] = pol("{\"stockade\": 1, \"name\": \"db\", \"alert\": true, "
+		   "\"scope\": {\"cgroups\": [\"/db\"]}, \"exec\": {\"rules\": [{\"id\": \"x\", "
+		   "\"paths\": [\"/usr/bin/\"], \"action\": \"deny\"}]}}");
+	assert_int_equal(stk_compile(p, 3, &c, &d), 0);
+	for (i = 0; i < c->n_rules; i++) {
+		const struct stk_rule_ref *r = &c->rules[i];
+		bool want = !strcmp(r->policy, "db") ||
+			    (!strcmp(r->policy, "web") && !strcmp(r->id, "loud"));
+
+		if (r->alert != want)
+			fail_msg("rule %s/%s: alert %d, want %d", r->policy, r->id, r->alert, want);
+		marked += want;
+	}
+	assert_true(marked >= 2); /* web's "loud" and db's "x" at least */
+	stk_compiled_free(c);
+	for (i = 0; i < 3; i++)
+		stk_policy_free(p[i]);
+	stk_diags_free(&d);
+}
+
 static void compile_errors(void **state)
 {
 	struct stk_policy *p[2];
@@ -435,6 +472,7 @@ int main(void)
 		cmocka_unit_test(child_scopes),
 		cmocka_unit_test(nearer_ancestor_wins),
 		cmocka_unit_test(compile_per_scope),
+		cmocka_unit_test(scoped_rules_keep_their_alert_mark),
 		cmocka_unit_test(compile_errors),
 		cmocka_unit_test(network_per_scope),
 	};
