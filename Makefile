@@ -32,8 +32,10 @@ INCLUDES := -I$(OUTPUT)/bpf -Ibpf/include -Ipolicy -Iagent -Icgroup
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -DSTK_VERSION='"$(VERSION)"' $(INCLUDES)
 ifeq ($(SANITIZE),1)
-CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer
-LDFLAGS += -fsanitize=address,undefined
+# Undefined behaviour stops the program, as memory errors do: a report
+# nobody reads would let the test pass.
+CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=undefined
 endif
 LIBS := -lbpf -lelf -lz -ljson-c -lcap -lseccomp
 

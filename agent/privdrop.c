@@ -146,20 +146,46 @@ static const char *const reader_syscalls[] = {
 	"connect", "sendto", "sendmsg", "recvmsg", "getrandom", "getuid", "geteuid",
 };
 
-int stk_seccomp_reader(void)
+/*
+ * Sanitized test builds only (make SANITIZE=1): what the ASan/UBSan runtime
+ * needs to print a report (it reads /proc/self/exe and checks dumpability),
+ * so a memory error or undefined behaviour in the reader shows as a report
+ * rather than as an unexplained SIGSYS. Release builds never allow these.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+static const char *const sanitizer_syscalls[] = {
+	"readlink", "readlinkat", "prctl", "sched_yield", "getrlimit", "prlimit64", "uname",
+};
+#define N_SANITIZER_SYSCALLS (sizeof(sanitizer_syscalls) / sizeof(sanitizer_syscalls[0]))
+#else
+static const char *const *const sanitizer_syscalls = NULL;
+#define N_SANITIZER_SYSCALLS 0
+#endif
+
+static int allow_all(scmp_filter_ctx ctx, const char *const *names, size_t n)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	size_t i;
 	int nr, err = 0;
 
-	if (!ctx)
-		return -ENOMEM;
-	for (i = 0; i < sizeof(reader_syscalls) / sizeof(reader_syscalls[0]) && !err; i++) {
-		nr = seccomp_syscall_resolve_name(reader_syscalls[i]);
+	for (i = 0; i < n && !err; i++) {
+		nr = seccomp_syscall_resolve_name(names[i]);
 		if (nr == __NR_SCMP_ERROR)
 			continue; /* not on this architecture */
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 	}
+	return err;
+}
+
+int stk_seccomp_reader(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	int err;
+
+	if (!ctx)
+		return -ENOMEM;
+	err = allow_all(ctx, reader_syscalls, sizeof(reader_syscalls) / sizeof(reader_syscalls[0]));
+	if (!err)
+		err = allow_all(ctx, sanitizer_syscalls, N_SANITIZER_SYSCALLS);
 	/* syslog reconnects after a journald restart: unix sockets only. */
 	if (!err)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
