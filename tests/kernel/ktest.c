@@ -133,6 +133,18 @@ long long kt_now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+int kt_repeats(int n)
+{
+	const char *pct = getenv("STK_TEST_REPEAT_PCT");
+	int r = n;
+
+	if (pct && atoi(pct) > 0 && atoi(pct) < 100)
+		r = (int)((long)n * atoi(pct) / 100);
+	if (n % 2 == 0 && r % 2)
+		r++;
+	return r < 2 ? 2 : r;
+}
+
 static void dump_file(const char *what, const char *path)
 {
 	char buf[4096];

@@ -31,6 +31,13 @@ void kt_rm(const char *path);
 void kt_copy(const char *src, const char *dst, mode_t mode);
 /* CLOCK_MONOTONIC in milliseconds, for deadlines and timings. */
 long long kt_now_ms(void);
+/*
+ * How many rounds a repeated stress (reloads under probing) runs: @n, or
+ * STK_TEST_REPEAT_PCT percent of it (the sanitized pass looks for memory
+ * errors, not rare races, and runs ten times slower); at least 2, and even
+ * when @n is, so a test that alternates ends where it began.
+ */
+int kt_repeats(int n);
 
 /*
  * Starts "stockade run --policy @policy --audit-log <tmp>" plus @extra

@@ -593,7 +593,7 @@ static void probers_see_whole_generations(void **state)
 	char err[4096];
 	long long deadline;
 	long before[2];
-	int i, st;
+	int i, st, reloads = kt_repeats(50);
 
 	(void)state;
 	n = mmap(NULL, 2 * sizeof(*n), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -610,7 +610,7 @@ static void probers_see_whole_generations(void **state)
 	assert_true(pid[1] >= 0);
 	if (pid[1] == 0)
 		prober(CG "/other", DIR "/db-secret", DIR "/web-secret", &n[1]);
-	for (i = 0; i < 50; i++) {
+	for (i = 0; i < reloads; i++) {
 		before[0] = __atomic_load_n(&n[0].runs, __ATOMIC_RELAXED);
 		before[1] = __atomic_load_n(&n[1].runs, __ATOMIC_RELAXED);
 		put_swapping_policies((i + 1) % 2);
@@ -631,11 +631,11 @@ static void probers_see_whole_generations(void **state)
 	assert_true(WIFSIGNALED(st)); /* not exited: it entered its cgroup */
 	assert_int_equal(waitpid(pid[1], &st, 0), pid[1]);
 	assert_true(WIFSIGNALED(st));
-	fprintf(stderr, "probes during 50 reloads: %ld and %ld, wrong %ld and %ld\n", n[0].runs,
-		n[1].runs, n[0].wrong, n[1].wrong);
+	fprintf(stderr, "probes during %d reloads: %ld and %ld, wrong %ld and %ld\n", reloads,
+		n[0].runs, n[1].runs, n[0].wrong, n[1].wrong);
 	assert_int_equal(n[0].wrong, 0);
 	assert_int_equal(n[1].wrong, 0);
-	assert_true(n[0].runs >= 50 && n[1].runs >= 50);
+	assert_true(n[0].runs >= reloads && n[1].runs >= reloads);
 	munmap(n, 2 * sizeof(*n));
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
