@@ -42,10 +42,42 @@ static void remember(pid_t pid, pid_t old)
 	}
 }
 
+/* Helper children (probers) a failed test would leave running. */
+static pid_t live_children[16];
+
+void kt_track_child(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(live_children) / sizeof(live_children[0]); i++) {
+		if (live_children[i] == 0) {
+			live_children[i] = pid;
+			return;
+		}
+	}
+}
+
+void kt_untrack_child(pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(live_children) / sizeof(live_children[0]); i++)
+		if (live_children[i] == pid)
+			live_children[i] = 0;
+}
+
 void kt_agent_reap_all(void)
 {
 	size_t i;
 	int st;
+
+	for (i = 0; i < sizeof(live_children) / sizeof(live_children[0]); i++) {
+		if (live_children[i] > 0) {
+			kill(live_children[i], SIGKILL);
+			waitpid(live_children[i], &st, 0);
+			live_children[i] = 0;
+		}
+	}
 
 	for (i = 0; i < sizeof(live_agents) / sizeof(live_agents[0]); i++) {
 		if (live_agents[i] > 0) {

@@ -47,8 +47,14 @@ int kt_repeats(int n);
 void kt_agent_start(struct ktest_agent *a, const char *policy, const char *const *extra);
 /* How long kt_agent_start() waits for READY=1 (120 s unless a test raises it). */
 extern long long kt_agent_start_timeout_ms;
-/* Stops every agent a test started and did not stop (for teardown). */
+/*
+ * Stops every agent a test started and did not stop, and kills the children
+ * it tracks (for teardown): a failed assertion must not leave a prober
+ * spinning through the tests after it.
+ */
 void kt_agent_reap_all(void);
+void kt_track_child(pid_t pid);
+void kt_untrack_child(pid_t pid);
 /* SIGTERM and wait; returns the exit status (or 128+signal). */
 int kt_agent_stop(struct ktest_agent *a);
 /* Runs stockade with @argv (NULL-terminated), returns its exit status and stderr. */
