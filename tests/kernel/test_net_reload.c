@@ -441,8 +441,13 @@ static void back_to_cgroup2(void)
 
 static int teardown_ns(void **state)
 {
+	static const char *const unload[] = { "stockade", "unload", NULL };
+	char err[4096];
+
 	kt_agent_reap_all();
 	back_to_cgroup2();
+	/* What a failed test left pinned (--persist) must not meet the next one. */
+	kt_stockade(unload, err, sizeof(err));
 	return teardown(state);
 }
 
@@ -506,6 +511,61 @@ static void without_cgroup2_network_rules_are_refused(void **state)
 	back_to_cgroup2();
 }
 
+/* Whether file @path contains @text. */
+static bool file_has(const char *path, const char *text)
+{
+	static char buf[1 << 16];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+/*
+ * Pins left without network programs (made while there was no cgroup v2
+ * mount, or by an older agent) are not adopted as they are: the next agent
+ * replaces them, so a reload can add network rules again.
+ */
+static void pins_without_network_programs_are_replaced(void **state)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	static const char *const unload[] = { "stockade", "unload", NULL };
+	static const char *const persist[] = { "--persist", NULL };
+	int tcp = listen_local(SOCK_STREAM, PORT_C);
+	struct ktest_agent a;
+	char err[4096];
+	pid_t pid;
+
+	(void)state;
+	put_policy(files_only);
+	leave_cgroup2();
+	kt_agent_start(&a, POLICY, persist);
+	assert_int_equal(kt_agent_stop(&a), 0);
+	back_to_cgroup2();
+	/* Left pinned: the file rule, and no network program. */
+	assert_false(status_has_link("stk_connect4"));
+	assert_int_equal(probe_open(FILE_B), 1);
+
+	kt_agent_start(&a, POLICY, NULL);
+	if (!file_has(a.stderr_path, "have no network programs"))
+		fail_msg("the pins were not replaced (see %s)", a.stderr_path);
+	assert_true(status_has_link("stk_connect4"));
+	assert_int_equal(probe_open(FILE_B), 1);
+	put_policy(files_and_net);
+	if (kt_stockade(reload, err, sizeof(err)))
+		fail_msg("reload adding network rules failed: %s", err);
+	assert_int_equal(net_probe(SOCK_STREAM, PORT_C, "nr-tcp-replaced", &pid), EPERM);
+	expect_net_event(&a, "nr-tcp-replaced", pid, "connect4", PORT_C, "tcp", "no-tcp-c");
+	assert_int_equal(kt_agent_stop(&a), 0);
+	kt_stockade(unload, err, sizeof(err));
+	close(tcp);
+}
+
 /* More CIDRs than the maps have room for: refused, the old policy whole, later reloads fine. */
 static void reload_too_big_for_the_network_maps_is_refused(void **state)
 {
@@ -552,6 +612,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(reload_adds_network_rules_to_a_policy_without_them,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(without_cgroup2_network_rules_are_refused, setup,
+						teardown_ns),
+		cmocka_unit_test_setup_teardown(pins_without_network_programs_are_replaced, setup,
 						teardown_ns),
 		cmocka_unit_test_setup_teardown(reload_removes_and_restores_network_rules, setup,
 						teardown),
