@@ -329,6 +329,26 @@ static void expect_net_event(const struct ktest_agent *a, const char *comm, pid_
 	json_object_put(ev);
 }
 
+/* Puts @text in force with "stockade reload"; fails the test if it is refused. */
+static void reload_to(const char *text)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	char err[4096];
+
+	put_policy(text);
+	if (kt_stockade(reload, err, sizeof(err)))
+		fail_msg("reload failed: %s", err);
+}
+
+/* A connect to PORT_C by a child named @comm is refused by files_and_net, and logged. */
+static void expect_connect_denied(const struct ktest_agent *a, const char *comm)
+{
+	pid_t pid;
+
+	assert_int_equal(net_probe(SOCK_STREAM, PORT_C, comm, &pid), EPERM);
+	expect_net_event(a, comm, pid, "connect4", PORT_C, "tcp", "no-tcp-c");
+}
+
 /* Whether "stockade status --json" lists a link named @name. */
 static bool status_has_link(const char *name)
 {
@@ -359,10 +379,8 @@ static bool status_has_link(const char *name)
  */
 static void reload_adds_network_rules_to_a_policy_without_them(void **state)
 {
-	static const char *const reload[] = { "stockade", "reload", NULL };
 	int tcp = listen_local(SOCK_STREAM, PORT_C), udp = listen_local(SOCK_DGRAM, PORT_U);
 	struct ktest_agent a;
-	char err[4096];
 	pid_t pid;
 
 	(void)state;
@@ -374,20 +392,15 @@ static void reload_adds_network_rules_to_a_policy_without_them(void **state)
 	assert_int_equal(net_probe(SOCK_DGRAM, PORT_U, "nr-udp-before", NULL), 0);
 	assert_int_equal(probe_open(FILE_B), 1);
 
-	put_policy(files_and_net);
-	if (kt_stockade(reload, err, sizeof(err)))
-		fail_msg("reload adding network rules failed: %s", err);
-	assert_int_equal(net_probe(SOCK_STREAM, PORT_C, "nr-tcp-denied", &pid), EPERM);
-	expect_net_event(&a, "nr-tcp-denied", pid, "connect4", PORT_C, "tcp", "no-tcp-c");
+	reload_to(files_and_net);
+	expect_connect_denied(&a, "nr-tcp-denied");
 	assert_int_equal(net_probe(SOCK_DGRAM, PORT_U, "nr-udp-denied", &pid), EPERM);
 	expect_net_event(&a, "nr-udp-denied", pid, "sendmsg4", PORT_U, "udp", "no-udp-u");
-	/* Only what the rules name: the other protocol on each port still goes. */
+	/* Only what the rules name: UDP to the TCP rule's port still goes. */
 	assert_int_equal(net_probe(SOCK_DGRAM, PORT_C, "nr-udp-c", NULL), 0);
 	assert_int_equal(probe_open(FILE_B), 1);
 
-	put_policy(files_only);
-	if (kt_stockade(reload, err, sizeof(err)))
-		fail_msg("reload removing the network rules failed: %s", err);
+	reload_to(files_only);
 	assert_int_equal(net_probe(SOCK_STREAM, PORT_C, "nr-tcp-after", NULL), 0);
 	assert_int_equal(net_probe(SOCK_DGRAM, PORT_U, "nr-udp-after", NULL), 0);
 	assert_int_equal(probe_open(FILE_B), 1);
@@ -533,13 +546,11 @@ static bool file_has(const char *path, const char *text)
  */
 static void pins_without_network_programs_are_replaced(void **state)
 {
-	static const char *const reload[] = { "stockade", "reload", NULL };
 	static const char *const unload[] = { "stockade", "unload", NULL };
 	static const char *const persist[] = { "--persist", NULL };
 	int tcp = listen_local(SOCK_STREAM, PORT_C);
 	struct ktest_agent a;
 	char err[4096];
-	pid_t pid;
 
 	(void)state;
 	put_policy(files_only);
@@ -556,11 +567,8 @@ static void pins_without_network_programs_are_replaced(void **state)
 		fail_msg("the pins were not replaced (see %s)", a.stderr_path);
 	assert_true(status_has_link("stk_connect4"));
 	assert_int_equal(probe_open(FILE_B), 1);
-	put_policy(files_and_net);
-	if (kt_stockade(reload, err, sizeof(err)))
-		fail_msg("reload adding network rules failed: %s", err);
-	assert_int_equal(net_probe(SOCK_STREAM, PORT_C, "nr-tcp-replaced", &pid), EPERM);
-	expect_net_event(&a, "nr-tcp-replaced", pid, "connect4", PORT_C, "tcp", "no-tcp-c");
+	reload_to(files_and_net);
+	expect_connect_denied(&a, "nr-tcp-replaced");
 	assert_int_equal(kt_agent_stop(&a), 0);
 	kt_stockade(unload, err, sizeof(err));
 	close(tcp);
