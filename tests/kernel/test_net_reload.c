@@ -349,15 +349,18 @@ static void expect_connect_denied(const struct ktest_agent *a, const char *comm)
 	expect_net_event(a, comm, pid, "connect4", PORT_C, "tcp", "no-tcp-c");
 }
 
-/* Whether "stockade status --json" lists a link named @name. */
-static bool status_has_link(const char *name)
+/*
+ * The hook "stockade status --json" gives for the link named @name, "" if
+ * it lists none (the buffer is static).
+ */
+static const char *status_link_hook(const char *name)
 {
 	static const char *const status[] = { "stockade", "status", "--json", NULL };
-	static char out[1 << 16];
+	static char out[1 << 16], hook[64];
 	struct json_object *o, *links, *l, *v;
-	bool found = false;
 	size_t i;
 
+	hook[0] = '\0';
 	assert_int_equal(kt_stockade_out(status, out, sizeof(out)), 0);
 	o = json_tokener_parse(out);
 	assert_non_null(o);
@@ -366,10 +369,15 @@ static bool status_has_link(const char *name)
 		l = json_object_array_get_idx(links, i);
 		if (json_object_object_get_ex(l, "name", &v) &&
 		    !strcmp(json_object_get_string(v), name))
-			found = true;
+			snprintf(hook, sizeof(hook), "%s", kt_str(l, "hook"));
 	}
 	json_object_put(o);
-	return found;
+	return hook;
+}
+
+static bool status_has_link(const char *name)
+{
+	return status_link_hook(name)[0] != '\0';
 }
 
 /*
@@ -386,8 +394,9 @@ static void reload_adds_network_rules_to_a_policy_without_them(void **state)
 	(void)state;
 	put_policy(files_only);
 	kt_agent_start(&a, POLICY, NULL);
-	assert_true(status_has_link("stk_connect4"));
-	assert_true(status_has_link("stk_sendmsg4"));
+	/* Attached without rules; status names the cgroup hook. */
+	assert_string_equal(status_link_hook("stk_connect4"), "cgroup_inet4_connect");
+	assert_string_equal(status_link_hook("stk_sendmsg4"), "cgroup_udp4_sendmsg");
 	assert_int_equal(net_probe(SOCK_STREAM, PORT_C, "nr-tcp-before", NULL), 0);
 	assert_int_equal(net_probe(SOCK_DGRAM, PORT_U, "nr-udp-before", NULL), 0);
 	assert_int_equal(probe_open(FILE_B), 1);
