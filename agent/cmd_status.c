@@ -61,7 +61,11 @@ static int add_link(const char *name, int fd, void *arg)
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "link_id", json_object_new_int64(li.id));
 	json_object_object_add(o, "prog_id", json_object_new_int64(li.prog_id));
-	pfd = bpf_prog_get_fd_by_id(li.prog_id);
+	/* Network programs hang on a cgroup: their hook is the attach type. */
+	if (li.type == BPF_LINK_TYPE_CGROUP && libbpf_bpf_attach_type_str(li.cgroup.attach_type))
+		json_object_object_add(o, "hook", json_object_new_string(libbpf_bpf_attach_type_str(
+							  li.cgroup.attach_type)));
+	pfd = li.type == BPF_LINK_TYPE_CGROUP ? -1 : bpf_prog_get_fd_by_id(li.prog_id);
 	len = sizeof(pi);
 	if (pfd >= 0 && bpf_obj_get_info_by_fd(pfd, &pi, &len) == 0)
 		json_object_object_add(o, "hook",

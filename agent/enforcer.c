@@ -30,7 +30,7 @@ struct stk_enforcer {
 	struct stk_lsm_file *file;
 	struct stk_lsm_walk_set *file_ops; /* bpf/lsm/file_ops.bpf.c */
 	struct stk_lsm_walk_set *exec;	    /* bpf/lsm/exec.bpf.c */
-	struct stk_cgroup_sock *net; /* NULL when no policy has network rules */
+	struct stk_cgroup_sock *net; /* NULL only without a cgroup v2 mount */
 	char net_cgroup[4096];
 	struct stk_lsm_ops *ops;
 	struct stk_lsm_guard *guard; /* self-protection: attached idle, stk_guard_setup() arms it */
@@ -64,6 +64,34 @@ static int write_configs(int fd, uint32_t gen, const struct stk_compiled *c)
 	return err;
 }
 
+/*
+ * The network programs are loaded whenever there is a cgroup v2 hierarchy to
+ * attach them to, with network rules or without (then every scope's table
+ * is STK_NET_NO_RULES and they judge nothing): so a reload can add rules
+ * in the one selector write, like any other change (docs/design.md).
+ */
+static int net_load(struct stk_enforcer *e, const struct stk_enforcer_input *in, char *why,
+		    size_t why_len)
+{
+	const struct stk_net_compiled *n = stk_net_of(in->compiled);
+	int err = 0;
+
+	if (in->net_cgroup)
+		snprintf(e->net_cgroup, sizeof(e->net_cgroup), "%s", in->net_cgroup);
+	else
+		err = stk_cgroup2_mount(e->net_cgroup, sizeof(e->net_cgroup));
+	if (err == -ENOENT && !n->present)
+		return 0;
+	if (err && n->present)
+		snprintf(why, why_len, "no cgroup v2 mount for the network rules: %s",
+			 strerror(-err));
+	else if (err)
+		snprintf(why, why_len, "finding the cgroup v2 mount failed: %s", strerror(-err));
+	if (err)
+		return err;
+	return stk_cgroup_sock_load(&e->net, n, &e->shared, in->ringbuf_bytes, why, why_len);
+}
+
 int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input *in, char *why,
 		      size_t why_len)
 {
@@ -87,19 +115,10 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 		err = stk_lsm_walk_set_load(&e->exec, "stk_exec", elf, size, e->file, &e->shared,
 					    why, why_len);
 	}
+	if (!err)
+		err = net_load(e, in, why, why_len);
 	if (err)
 		goto cleanup;
-	if (stk_net_of(in->compiled)->present) {
-		err = stk_cgroup_sock_load(&e->net, stk_net_of(in->compiled), &e->shared,
-					   in->ringbuf_bytes, why, why_len);
-		if (!err && in->net_cgroup)
-			snprintf(e->net_cgroup, sizeof(e->net_cgroup), "%s", in->net_cgroup);
-		else if (!err && (err = stk_cgroup2_mount(e->net_cgroup, sizeof(e->net_cgroup))))
-			snprintf(why, why_len, "no cgroup v2 mount for the network rules: %s",
-				 strerror(-err));
-		if (err)
-			goto cleanup;
-	}
 	err = stk_lsm_ops_load(&e->ops, &in->compiled->ops, &e->shared, in->ringbuf_bytes, why,
 			       why_len);
 	if (!err)
@@ -239,6 +258,19 @@ int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, si
 	return 0;
 }
 
+bool stk_enforcer_lacks_net(const char *pin_dir)
+{
+	struct stk_net_fds net = { -1, -1, -1, -1, -1 };
+	char mount[4096];
+
+	if (stk_cgroup2_mount(mount, sizeof(mount)))
+		return false;
+	if (stk_net_gen_open(pin_dir, &net) == -ENOENT)
+		return true;
+	stk_net_gen_close(&net);
+	return false;
+}
+
 int stk_enforcer_mark_process(const struct stk_enforcer *e, pid_t pid)
 {
 	return stk_shared_maps_mark_pid(&e->shared, pid);
@@ -293,7 +325,7 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 	struct stk_net_fds net = { -1, -1, -1, -1, -1 };
 	char mount[4096] = "/sys/fs/cgroup";
 	uint32_t cur, next;
-	int fd, err;
+	int fd, cg2, err;
 
 	fd = stk_pin_open_map(pin_dir, "stk_config", 0);
 	if (fd < 0) {
@@ -308,19 +340,30 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 		goto cleanup;
 	}
 	next = stk_gen_other(cur);
+	cg2 = stk_cgroup2_mount(mount, sizeof(mount));
+	if (cg2 && cg2 != -ENOENT) {
+		err = cg2;
+		snprintf(why, why_len, "finding the cgroup v2 mount failed: %s", strerror(-err));
+		goto cleanup;
+	}
 	/*
-	 * The network programs are loaded only for policies with network
-	 * rules: a reload cannot attach them without changing what the
-	 * running agent owns and pins, so it refuses to add the first rules.
+	 * The network programs are pinned whenever the agent found a cgroup
+	 * v2 mount at start (net_load()). Without them, network rules have
+	 * nothing to go into; say why.
 	 */
 	err = stk_net_gen_open(pin_dir, &net);
 	if (err == -ENOENT && !stk_net_of(in->compiled)->present) {
 		err = 0;
 	} else if (err == -ENOENT) {
 		err = -EOPNOTSUPP;
-		snprintf(why, why_len, "the policies in force have no network rules, so the network "
-			 "programs are not loaded and a reload cannot add network rules: the old "
-			 "policy stays in force; run 'stockade unload' and start the agent again");
+		if (cg2 == -ENOENT)
+			snprintf(why, why_len, "network rules need a cgroup v2 mount and this host "
+				 "has none: the old policy stays in force");
+		else
+			snprintf(why, why_len, "the programs pinned under %s have no network "
+				 "programs (loaded while there was no cgroup v2 mount): the old "
+				 "policy stays in force; restart the agent, which loads them",
+				 pin_dir);
 		goto cleanup;
 	} else if (err) {
 		snprintf(why, why_len, "opening the pinned network maps failed: %s",
@@ -328,11 +371,7 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 		goto cleanup;
 	}
 	/* Which cgroup is in which scope: generation @next's half of every entry. */
-	err = stk_cgroup2_mount(mount, sizeof(mount));
-	if (err && err != -ENOENT)
-		snprintf(why, why_len, "finding the cgroup v2 mount failed: %s", strerror(-err));
-	else
-		err = stk_scope_reload(pin_dir, mount, next, in->compiled, why, why_len);
+	err = stk_scope_reload(pin_dir, mount, next, in->compiled, why, why_len);
 	if (err)
 		goto cleanup;
 	/* Every set writes its rule maps as the inactive generation. */

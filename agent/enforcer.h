@@ -49,6 +49,12 @@ int stk_enforcer_pin(struct stk_enforcer *e, const char *dir, char *why, size_t 
  */
 int stk_enforcer_adopt(struct stk_enforcer **ret, const char *dir, char *why, size_t why_len);
 /*
+ * Whether the programs pinned under @dir lack the network set although this
+ * host has a cgroup v2 mount (pinned without one, or by an older agent that
+ * loaded it only for network rules): such pins cannot take network rules.
+ */
+bool stk_enforcer_lacks_net(const char *pin_dir);
+/*
  * Marks process @pid as the agent in the kernel (its exemptions:
  * capabilities, kernel operations, sockets), as load and adopt mark the
  * process that loads. The monitor marks its event reader with it: the

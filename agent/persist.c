@@ -106,6 +106,16 @@ int stk_persist_start(struct stk_enforcer **ret, const struct stk_enforcer_input
 	}
 	if (err)
 		return err;
+	/*
+	 * Pins without the network programs (made while there was no cgroup v2
+	 * mount) could take no network rules at a later reload: replace them,
+	 * so that every agent holds them when the host has the mount.
+	 */
+	if (stk_enforcer_lacks_net(pin_dir)) {
+		stk_info("persist", "the programs pinned under %s have no network programs: "
+				    "replacing them without a gap", pin_dir);
+		goto replace;
+	}
 	if (state_read(pin_dir, &state) == 0 && state.digest == stk_enforcer_digest(in)) {
 		stk_info("persist", "adopted the programs pinned under %s (loaded %llu s ago)",
 			 pin_dir, (unsigned long long)(time(NULL) - state.loaded_realtime_s));
@@ -120,12 +130,13 @@ int stk_persist_start(struct stk_enforcer **ret, const struct stk_enforcer_input
 		*ret = old;
 		return 0;
 	}
-	/*
-	 * It does not fit their maps. Make before break: the new programs are
-	 * attached (held by our fds) before the old pins go, then pinned.
-	 */
 	stk_info("persist", "the policy pinned under %s differs and cannot be switched in "
 			    "place (%s): replacing the programs without a gap", pin_dir, why);
+replace:
+	/*
+	 * Make before break: the new programs are attached (held by our fds)
+	 * before the old pins go, then pinned.
+	 */
 	why[0] = '\0';
 	err = load_attach_pin(&e, in, pin_dir, false, why, why_len);
 	if (err)
