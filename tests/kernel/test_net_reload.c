@@ -195,6 +195,7 @@ static void reloads_switch_network_and_file_rules_together(void **state)
 	struct ktest_agent a;
 	pid_t prober;
 	int st;
+	long reloads = kt_repeats(RELOADS); /* even, as RELOADS */
 
 	(void)state;
 	put_policy(policy_a);
@@ -205,7 +206,8 @@ static void reloads_switch_network_and_file_rules_together(void **state)
 	assert_true(prober >= 0);
 	if (prober == 0)
 		probe_loop();
-	for (long i = 1; i <= RELOADS; i++) {
+	kt_track_child(prober);
+	for (long i = 1; i <= reloads; i++) {
 		put_policy(i % 2 ? policy_b : policy_a);
 		__atomic_store_n(&sh->seq, 2 * i - 1, __ATOMIC_SEQ_CST);
 		assert_int_equal(kill(a.pid, SIGHUP), 0);
@@ -216,6 +218,7 @@ static void reloads_switch_network_and_file_rules_together(void **state)
 	}
 	__atomic_store_n(&sh->stop, 1, __ATOMIC_SEQ_CST);
 	assert_int_equal(waitpid(prober, &st, 0), prober);
+	kt_untrack_child(prober);
 	print_message("# %ld rounds, %ld within one generation (A %ld, B %ld), %ld mixed, "
 		      "%ld bad%s%s\n", sh->rounds, sh->checked, sh->seen[0], sh->seen[1], sh->mixed,
 		      sh->bad, sh->first_bad[0] ? "; first: " : "", sh->first_bad);
@@ -223,7 +226,7 @@ static void reloads_switch_network_and_file_rules_together(void **state)
 	assert_int_equal(sh->mixed, 0);
 	/* Both policies were really judged by, many times. */
 	assert_true(sh->seen[0] >= 20 && sh->seen[1] >= 20);
-	/* RELOADS is even: A is in force again, network and files. */
+	/* An even number of reloads: A is in force again, network and files. */
 	assert_int_equal(probe_connect(PORT_A), 1);
 	assert_int_equal(probe_connect(PORT_B), 0);
 	assert_int_equal(probe_open(FILE_A), 1);
