@@ -49,6 +49,11 @@ struct {
 	__type(value, struct stk_event_file);
 } stk_file_scratch SEC(".maps");
 
+/* stk_walk.carried: what the step before already knows of w->dentry's inode entry. */
+#define STK_CARRIED_NONE 0 /* nothing: this step looks it up */
+#define STK_CARRIED_MISS 1 /* looked up: no entry, or none with a tree verdict */
+#define STK_CARRIED_TREE 2 /* looked up: its tree verdict is in next_tree */
+
 struct stk_walk {
 	struct dentry *dentry;
 	struct mount *mnt; /* NULL: do not cross mounts (hooks that only see a dentry) */
@@ -56,6 +61,9 @@ struct stk_walk {
 	__u32 found;	   /* 1: verdict holds the decision; 2: walk limit reached */
 	__u16 gen;	   /* of the config read at entry: the only keys this walk sees */
 	__u16 scope;	   /* the same */
+	__u32 dev;	   /* of dentry's superblock, when carried: its parents share it */
+	__u32 carried;	   /* STK_CARRIED_* */
+	struct stk_file_verdict next_tree;
 	struct stk_file_verdict verdict;
 };
 
@@ -88,34 +96,46 @@ static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_va
 	return 0;
 }
 
-/* A negative dentry has no inode: the key reads as ino 0, which no entry has. */
-static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d,
+/*
+ * A negative dentry has no inode: the key reads as ino 0, which no entry has.
+ * @dev is that of @d's superblock.
+ */
+static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d, __u32 dev,
 					     const struct stk_walk *w)
 {
 	key->ino = BPF_CORE_READ(d, d_inode, i_ino);
-	key->dev = BPF_CORE_READ(d, d_sb, s_dev);
+	key->dev = dev;
 	key->gen = w->gen;
 	key->scope = w->scope;
 }
 
-/* Looks up "name of @d in directory @parent", if that directory has names. */
-static __always_inline const struct stk_file_value *stk_name_lookup(struct dentry *d,
-								     struct dentry *parent,
-								     const struct stk_walk *w)
+/*
+ * Looks up "name of @d in directory @dir", @dir's own entry being @dval: only
+ * a directory flagged as holding names has any.
+ */
+static __always_inline const struct stk_file_value *
+stk_name_lookup(struct dentry *d, const struct stk_inode_key *dir, const struct stk_file_value *dval)
 {
-	const struct stk_file_value *pval;
 	struct stk_name_key nkey = {};
 
-	stk_inode_key_of(&nkey.dir, parent, w);
-	pval = bpf_map_lookup_elem(&stk_file_inodes, &nkey.dir);
-	if (!pval || !(pval->flags & STK_FVAL_HAS_NAMES))
+	if (!dval || !(dval->flags & STK_FVAL_HAS_NAMES))
 		return NULL;
+	nkey.dir = *dir;
 	if (bpf_probe_read_kernel_str(nkey.name, sizeof(nkey.name), BPF_CORE_READ(d, d_name.name)) < 0)
 		return NULL;
 	return bpf_map_lookup_elem(&stk_file_names, &nkey);
 }
 
-/* One step of the ancestry walk; returns 1 to stop. Run by bpf_loop(). */
+/*
+ * One step of the ancestry walk; returns 1 to stop. Run by bpf_loop().
+ *
+ * Each ancestor's inode entry is looked up once: the step at a dentry looks
+ * its parent up (for the parent's names flag) and hands what it found to the
+ * next step, which starts at that parent. Only the first step and the first
+ * after crossing into a parent mount (a dentry of another superblock) look
+ * their own dentry up. The parent shares the dentry's superblock, so the
+ * superblock's dev is read once per superblock as well.
+ */
 static long stk_walk_step(__u32 index, void *ctx)
 {
 	struct stk_walk *w = ctx;
@@ -123,17 +143,33 @@ static long stk_walk_step(__u32 index, void *ctx)
 	struct dentry *d = w->dentry;
 	struct mount *mnt = w->mnt;
 	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	const struct stk_file_value *pval;
 	struct stk_inode_key key;
 	struct mount *up;
 
-	stk_inode_key_of(&key, d, w);
-	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
+	if (w->carried == STK_CARRIED_NONE) {
+		w->dev = BPF_CORE_READ(d, d_sb, s_dev);
+		stk_inode_key_of(&key, d, w->dev, w);
+		if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
+			goto found;
+	} else if (w->carried == STK_CARRIED_TREE) {
+		/* Carried only to a parent: level >= 1, where only the tree part applies. */
+		w->verdict = w->next_tree;
 		goto found;
-	if (parent != d && stk_take(w, stk_name_lookup(d, parent, w)))
-		goto found;
+	}
 
 	if (parent != d) {
+		stk_inode_key_of(&key, parent, w->dev, w);
+		pval = bpf_map_lookup_elem(&stk_file_inodes, &key);
+		if (stk_take(w, stk_name_lookup(d, &key, pval)))
+			goto found;
 		w->dentry = parent;
+		if (pval && stk_verdict_present(&pval->tree)) {
+			w->next_tree = pval->tree;
+			w->carried = STK_CARRIED_TREE;
+		} else {
+			w->carried = STK_CARRIED_MISS;
+		}
 	} else {
 		/* Root of this superblock: continue at the mountpoint above. */
 		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
@@ -141,6 +177,7 @@ static long stk_walk_step(__u32 index, void *ctx)
 			return 1; /* the top: nothing matched */
 		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
 		w->mnt = up;
+		w->carried = STK_CARRIED_NONE; /* another superblock: its own key */
 	}
 	w->level++;
 	if (index == STK_WALK_LOOPS - 1)
