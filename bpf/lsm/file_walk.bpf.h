@@ -63,9 +63,44 @@ struct stk_walk {
 	__u16 scope;	   /* the same */
 	__u32 dev;	   /* of dentry's superblock, when carried: its parents share it */
 	__u32 carried;	   /* STK_CARRIED_* */
+	struct dentry *parent;	   /* dentry's d_parent, when carried */
+	const unsigned char *name; /* dentry's d_name.name, when carried */
 	struct stk_file_verdict next_tree;
 	struct stk_file_verdict verdict;
 };
+
+/* What the walk reads of a dentry. */
+struct stk_dentry_head {
+	struct dentry *parent;
+	const unsigned char *name;
+	struct inode *inode;
+};
+
+/*
+ * Reads d_parent, d_name.name and d_inode of @d: in one read where they lie
+ * in one 32-byte span as in every kernel we run on (d_parent, then the qstr
+ * d_name, then d_inode), else one read each. The offsets are constants
+ * patched in at load time (CO-RE): the verifier sees one branch only.
+ */
+static __always_inline void stk_dentry_head_of(struct dentry *d, struct stk_dentry_head *h)
+{
+	__u32 parent_at = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 name_at = bpf_core_field_offset(struct dentry, d_name.name);
+	__u32 inode_at = bpf_core_field_offset(struct dentry, d_inode);
+	__u64 span[4];
+
+	if (name_at == parent_at + 16 && inode_at == parent_at + 24) {
+		/* Zero-filled if it fails, as BPF_CORE_READ's reads are. */
+		bpf_probe_read_kernel(span, sizeof(span), (void *)d + parent_at);
+		h->parent = (struct dentry *)span[0];
+		h->name = (const unsigned char *)span[2];
+		h->inode = (struct inode *)span[3];
+	} else {
+		h->parent = BPF_CORE_READ(d, d_parent);
+		h->name = BPF_CORE_READ(d, d_name.name);
+		h->inode = BPF_CORE_READ(d, d_inode);
+	}
+}
 
 static __always_inline int stk_verdict_present(const struct stk_file_verdict *v)
 {
@@ -97,31 +132,32 @@ static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_va
 }
 
 /*
- * A negative dentry has no inode: the key reads as ino 0, which no entry has.
- * @dev is that of @d's superblock.
+ * The key of @inode, of the superblock with @dev. A negative dentry has no
+ * inode: the key reads as ino 0, which no entry has.
  */
-static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d, __u32 dev,
-					     const struct stk_walk *w)
+static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct inode *inode,
+					     __u32 dev, const struct stk_walk *w)
 {
-	key->ino = BPF_CORE_READ(d, d_inode, i_ino);
+	key->ino = BPF_CORE_READ(inode, i_ino);
 	key->dev = dev;
 	key->gen = w->gen;
 	key->scope = w->scope;
 }
 
 /*
- * Looks up "name of @d in directory @dir", @dir's own entry being @dval: only
- * a directory flagged as holding names has any.
+ * Looks up "entry @name in directory @dir", @dir's own entry being @dval:
+ * only a directory flagged as holding names has any.
  */
 static __always_inline const struct stk_file_value *
-stk_name_lookup(struct dentry *d, const struct stk_inode_key *dir, const struct stk_file_value *dval)
+stk_name_lookup(const unsigned char *name, const struct stk_inode_key *dir,
+		const struct stk_file_value *dval)
 {
 	struct stk_name_key nkey = {};
 
 	if (!dval || !(dval->flags & STK_FVAL_HAS_NAMES))
 		return NULL;
 	nkey.dir = *dir;
-	if (bpf_probe_read_kernel_str(nkey.name, sizeof(nkey.name), BPF_CORE_READ(d, d_name.name)) < 0)
+	if (bpf_probe_read_kernel_str(nkey.name, sizeof(nkey.name), name) < 0)
 		return NULL;
 	return bpf_map_lookup_elem(&stk_file_names, &nkey);
 }
@@ -129,12 +165,13 @@ stk_name_lookup(struct dentry *d, const struct stk_inode_key *dir, const struct 
 /*
  * One step of the ancestry walk; returns 1 to stop. Run by bpf_loop().
  *
- * Each ancestor's inode entry is looked up once: the step at a dentry looks
- * its parent up (for the parent's names flag) and hands what it found to the
- * next step, which starts at that parent. Only the first step and the first
- * after crossing into a parent mount (a dentry of another superblock) look
- * their own dentry up. The parent shares the dentry's superblock, so the
- * superblock's dev is read once per superblock as well.
+ * Each ancestor is read and looked up once: the step at a dentry reads its
+ * parent and looks the parent's inode entry up (for the parent's names
+ * flag), and hands what it found to the next step, which starts at exactly
+ * that parent. Only the first step and the first after crossing into a
+ * parent mount (a dentry of another superblock) read and look up their own
+ * dentry. A parent shares its child's superblock, so the superblock's dev
+ * is read once per superblock as well.
  */
 static long stk_walk_step(__u32 index, void *ctx)
 {
@@ -142,28 +179,35 @@ static long stk_walk_step(__u32 index, void *ctx)
 	/* Locals, not w->...: CO-RE relocates every field access inside BPF_CORE_READ. */
 	struct dentry *d = w->dentry;
 	struct mount *mnt = w->mnt;
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	struct stk_dentry_head head, up_head;
 	const struct stk_file_value *pval;
 	struct stk_inode_key key;
 	struct mount *up;
 
 	if (w->carried == STK_CARRIED_NONE) {
+		stk_dentry_head_of(d, &head);
 		w->dev = BPF_CORE_READ(d, d_sb, s_dev);
-		stk_inode_key_of(&key, d, w->dev, w);
+		stk_inode_key_of(&key, head.inode, w->dev, w);
 		if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
 			goto found;
 	} else if (w->carried == STK_CARRIED_TREE) {
 		/* Carried only to a parent: level >= 1, where only the tree part applies. */
 		w->verdict = w->next_tree;
 		goto found;
+	} else {
+		head.parent = w->parent;
+		head.name = w->name;
 	}
 
-	if (parent != d) {
-		stk_inode_key_of(&key, parent, w->dev, w);
+	if (head.parent != d) {
+		stk_dentry_head_of(head.parent, &up_head);
+		stk_inode_key_of(&key, up_head.inode, w->dev, w);
 		pval = bpf_map_lookup_elem(&stk_file_inodes, &key);
-		if (stk_take(w, stk_name_lookup(d, &key, pval)))
+		if (stk_take(w, stk_name_lookup(head.name, &key, pval)))
 			goto found;
-		w->dentry = parent;
+		w->dentry = head.parent;
+		w->parent = up_head.parent;
+		w->name = up_head.name;
 		if (pval && stk_verdict_present(&pval->tree)) {
 			w->next_tree = pval->tree;
 			w->carried = STK_CARRIED_TREE;
