@@ -172,6 +172,12 @@ stk_name_lookup(const unsigned char *name, const struct stk_inode_key *dir,
  * parent mount (a dentry of another superblock) read and look up their own
  * dentry. A parent shares its child's superblock, so the superblock's dev
  * is read once per superblock as well.
+ *
+ * The first branch (nothing carried) must stay complete on its own: 6.1's
+ * verifier checks a bpf_loop callback once, with the state of the first
+ * call, so there it removes the carried branches as dead code (seen in its
+ * xlated dump) and every step takes the first: the old two lookups per
+ * level, with the same verdicts. 6.12 checks every iteration and keeps them.
  */
 static long stk_walk_step(__u32 index, void *ctx)
 {
