@@ -49,22 +49,21 @@ struct {
 	__type(value, struct stk_event_file);
 } stk_file_scratch SEC(".maps");
 
-/* stk_walk.carried: what the step before already knows of w->dentry's inode entry. */
-#define STK_CARRIED_NONE 0 /* nothing: this step looks it up */
-#define STK_CARRIED_MISS 1 /* looked up: no entry, or none with a tree verdict */
-#define STK_CARRIED_TREE 2 /* looked up: its tree verdict is in next_tree */
+/* stk_walk.carried: what the step below found for w->dentry's own inode key. */
+#define STK_CARRIED_MISS 0 /* no entry, or none with a tree verdict */
+#define STK_CARRIED_TREE 1 /* its tree verdict, in next_tree */
 
 struct stk_walk {
-	struct dentry *dentry;
-	struct mount *mnt; /* NULL: do not cross mounts (hooks that only see a dentry) */
-	__u32 level;	   /* 0 for the file itself */
-	__u32 found;	   /* 1: verdict holds the decision; 2: walk limit reached */
-	__u16 gen;	   /* of the config read at entry: the only keys this walk sees */
-	__u16 scope;	   /* the same */
-	__u32 dev;	   /* of dentry's superblock, when carried: its parents share it */
-	__u32 carried;	   /* STK_CARRIED_* */
-	struct dentry *parent;	   /* dentry's d_parent, when carried */
-	const unsigned char *name; /* dentry's d_name.name, when carried */
+	struct dentry *dentry;	   /* where the next step starts */
+	struct mount *mnt;	   /* NULL: do not cross mounts (hooks that only see a dentry) */
+	struct dentry *parent;	   /* dentry's d_parent */
+	const unsigned char *name; /* dentry's d_name.name */
+	__u32 level;		   /* dentry's: 0 for the file itself */
+	__u32 found;		   /* 1: verdict holds the decision; 2: walk limit reached */
+	__u16 gen;		   /* of the config read at entry: the only keys this walk sees */
+	__u16 scope;		   /* the same */
+	__u32 dev;		   /* of dentry's superblock (its parents share it) */
+	__u32 carried;		   /* STK_CARRIED_* */
 	struct stk_file_verdict next_tree;
 	struct stk_file_verdict verdict;
 };
@@ -113,14 +112,15 @@ static __always_inline int stk_verdict_present(const struct stk_file_verdict *v)
 }
 
 /*
- * Takes the verdict an entry gives at this level, if any: the exact part
- * only for the file itself, the tree part at every level.
+ * Takes the verdict an entry gives, if any: at the file itself (@at_file)
+ * its exact part, else its tree part; at an ancestor the tree part only.
  */
-static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_value *val)
+static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_value *val,
+				    bool at_file)
 {
 	if (!val)
 		return 0;
-	if (w->level == 0 && stk_verdict_present(&val->exact)) {
+	if (at_file && stk_verdict_present(&val->exact)) {
 		w->verdict = val->exact;
 		return 1;
 	}
@@ -163,79 +163,109 @@ stk_name_lookup(const unsigned char *name, const struct stk_inode_key *dir,
 }
 
 /*
- * One step of the ancestry walk; returns 1 to stop. Run by bpf_loop().
+ * From w->dentry, whose own inode entry has been looked up, moves @w one
+ * level up: to its parent, or at the root of a superblock to the mountpoint
+ * in the parent mount. On the way it looks up the next dentry's inode entry
+ * once: for the parent's names flag, to look up (parent, name) here, and
+ * carried in @w for the step that starts there. @at_file: w->dentry is the
+ * file itself (its name key's exact verdict applies). Returns 1 when the
+ * name key decided, -1 at the top (nothing matched), 0 to go on.
+ */
+static __always_inline int stk_walk_up(struct stk_walk *w, bool at_file)
+{
+	struct dentry *d = w->dentry, *next = w->parent;
+	struct mount *mnt = w->mnt, *up;
+	const struct stk_file_value *val;
+	struct stk_dentry_head next_head;
+	struct stk_inode_key key;
+	bool crossing = next == d;
+
+	if (crossing) {
+		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
+		if (!up || up == mnt)
+			return -1;
+		next = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->dev = BPF_CORE_READ(next, d_sb, s_dev); /* another superblock */
+	}
+	stk_dentry_head_of(next, &next_head);
+	stk_inode_key_of(&key, next_head.inode, w->dev, w);
+	val = bpf_map_lookup_elem(&stk_file_inodes, &key);
+	/* A mountpoint is not the directory of the root it is crossed from. */
+	if (!crossing && stk_take(w, stk_name_lookup(w->name, &key, val), at_file))
+		return 1;
+
+	w->dentry = next;
+	w->parent = next_head.parent;
+	w->name = next_head.name;
+	if (val && stk_verdict_present(&val->tree)) {
+		w->next_tree = val->tree;
+		w->carried = STK_CARRIED_TREE;
+	} else {
+		w->carried = STK_CARRIED_MISS;
+	}
+	w->level++;
+	return 0;
+}
+
+/*
+ * The walk's first step, at the file itself (level 0, where exact verdicts
+ * apply), run by the program before bpf_loop(): looks up the file's own
+ * entry, then goes up. Returns 1 when decided, -1 at the top, 0 to go on.
+ * A function of its own: its locals would not fit in the program's frame
+ * beside those of the hooks that judge two files (the 512-byte stack).
+ */
+static __noinline int stk_walk_first(struct stk_walk *w, struct dentry *d)
+{
+	struct stk_dentry_head head;
+	struct stk_inode_key key;
+
+	stk_dentry_head_of(d, &head);
+	w->dentry = d;
+	w->parent = head.parent;
+	w->name = head.name;
+	w->dev = BPF_CORE_READ(d, d_sb, s_dev);
+	stk_inode_key_of(&key, head.inode, w->dev, w);
+	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key), true))
+		return 1;
+	return stk_walk_up(w, true);
+}
+
+/*
+ * One step of the ancestry walk above the file; returns 1 to stop. Run by
+ * bpf_loop().
  *
- * Each ancestor is read and looked up once: the step at a dentry reads its
- * parent and looks the parent's inode entry up (for the parent's names
- * flag), and hands what it found to the next step, which starts at exactly
- * that parent. Only the first step and the first after crossing into a
- * parent mount (a dentry of another superblock) read and look up their own
- * dentry. A parent shares its child's superblock, so the superblock's dev
- * is read once per superblock as well.
+ * Each ancestor is read and looked up once: the step below it (or
+ * stk_walk_first) looked its entry up and read its parent and name (one
+ * read), and the step here takes what was carried and goes up. The
+ * superblock's dev is read once per superblock.
  *
- * The first branch (nothing carried) must stay complete on its own: 6.1's
- * verifier checks a bpf_loop callback once, with the state of the first
- * call, so there it removes the carried branches as dead code (seen in its
- * xlated dump) and every step takes the first: the old two lookups per
- * level, with the same verdicts. 6.12 checks every iteration and keeps them.
+ * Why the file's own step is not in here: 6.1's verifier checks a bpf_loop
+ * callback once, with the caller's state at the call, and removes as dead
+ * code what that state cannot reach. So nothing here depends on a value the
+ * caller sets to a constant (a level, a "nothing carried yet" state): the
+ * carried state comes from the first step's lookup (both kinds reach the
+ * call), and every step is an ancestor's.
  */
 static long stk_walk_step(__u32 index, void *ctx)
 {
 	struct stk_walk *w = ctx;
-	/* Locals, not w->...: CO-RE relocates every field access inside BPF_CORE_READ. */
-	struct dentry *d = w->dentry;
-	struct mount *mnt = w->mnt;
-	struct stk_dentry_head head, up_head;
-	const struct stk_file_value *pval;
-	struct stk_inode_key key;
-	struct mount *up;
+	int up;
 
-	if (w->carried == STK_CARRIED_NONE) {
-		stk_dentry_head_of(d, &head);
-		w->dev = BPF_CORE_READ(d, d_sb, s_dev);
-		stk_inode_key_of(&key, head.inode, w->dev, w);
-		if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
-			goto found;
-	} else if (w->carried == STK_CARRIED_TREE) {
-		/* Carried only to a parent: level >= 1, where only the tree part applies. */
+	if (w->carried == STK_CARRIED_TREE) {
 		w->verdict = w->next_tree;
-		goto found;
-	} else {
-		head.parent = w->parent;
-		head.name = w->name;
+		w->found = 1;
+		return 1;
 	}
-
-	if (head.parent != d) {
-		stk_dentry_head_of(head.parent, &up_head);
-		stk_inode_key_of(&key, up_head.inode, w->dev, w);
-		pval = bpf_map_lookup_elem(&stk_file_inodes, &key);
-		if (stk_take(w, stk_name_lookup(head.name, &key, pval)))
-			goto found;
-		w->dentry = head.parent;
-		w->parent = up_head.parent;
-		w->name = up_head.name;
-		if (pval && stk_verdict_present(&pval->tree)) {
-			w->next_tree = pval->tree;
-			w->carried = STK_CARRIED_TREE;
-		} else {
-			w->carried = STK_CARRIED_MISS;
-		}
-	} else {
-		/* Root of this superblock: continue at the mountpoint above. */
-		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
-		if (!up || up == mnt)
-			return 1; /* the top: nothing matched */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = up;
-		w->carried = STK_CARRIED_NONE; /* another superblock: its own key */
-	}
-	w->level++;
-	if (index == STK_WALK_LOOPS - 1)
+	up = stk_walk_up(w, false);
+	if (up > 0)
+		w->found = 1;
+	if (up)
+		return 1;
+	/* The file's step was before the loop: this is level index + 1. */
+	if (index == STK_WALK_LOOPS - 2)
 		w->found = 2;
 	return 0;
-found:
-	w->found = 1;
-	return 1;
 }
 
 static __always_inline struct mount *stk_real_mount(struct vfsmount *vfsmnt)
@@ -288,6 +318,7 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, st
 						struct stk_decided *out)
 {
 	struct stk_walk w = {};
+	int found;
 
 	out->flags = 0;
 	out->action = STK_ACT_NONE;
@@ -297,9 +328,12 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, st
 		return; /* cannot happen: array maps always have index 0 */
 	w.gen = (__u16)cfg->gen;
 	w.scope = cfg->scope;
-	w.dentry = d;
 	w.mnt = mnt;
-	bpf_loop(STK_WALK_LOOPS, stk_walk_step, &w, 0);
+	found = stk_walk_first(&w, d);
+	if (found > 0)
+		w.found = 1;
+	else if (found == 0)
+		bpf_loop(STK_WALK_LOOPS - 1, stk_walk_step, &w, 0);
 
 	if (w.found == 1) {
 		out->action = stk_worst(&w.verdict, access, &out->rule, &out->which);
