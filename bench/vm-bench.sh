@@ -24,22 +24,33 @@ EXECS=${STK_BENCH_EXECS:-300}      # execs and launches per sample
 FILES=${STK_BENCH_FILES:-2000}     # files created per sample
 EVENTS=${STK_BENCH_EVENTS:-20000}  # denied opens per event-pipeline sample
 RULES=${STK_BENCH_RULES:-"1 1000 100000"}
+# Only these measures (e.g. "open" to time a change to the file walk alone);
+# bench/report.py then needs --partial.
+MEASURES=${STK_BENCH_MEASURES:-"open exec connect bind create-files launch"}
 TARGET=/tmp/bench/a/b/c/d/file
 NOP=$(command -v stk-bench-nop)
 TRUE=/bin/true
+
+measured() { # MEASURE: is it one of STK_BENCH_MEASURES?
+	case " $MEASURES " in *" $1 "*) return 0 ;; esac
+	return 1
+}
 
 # One sample of every measure, in the current configuration.
 measures() { # CONFIG ROUND [workloads-only]
 	cfg=$1 round=$2
 	if [ -z "${3:-}" ]; then
-		echo "SAMPLE $round $cfg open $(stk-bench-syscalls open $TARGET "$ITER")"
-		echo "SAMPLE $round $cfg exec $(stk-bench-syscalls exec "$NOP" "$EXECS")"
-		echo "SAMPLE $round $cfg connect $(stk-bench-syscalls connect "$ITER")"
-		echo "SAMPLE $round $cfg bind $(stk-bench-syscalls bind "$ITER")"
+		measured open && echo "SAMPLE $round $cfg open $(stk-bench-syscalls open $TARGET "$ITER")"
+		measured exec && echo "SAMPLE $round $cfg exec $(stk-bench-syscalls exec "$NOP" "$EXECS")"
+		measured connect && echo "SAMPLE $round $cfg connect $(stk-bench-syscalls connect "$ITER")"
+		measured bind && echo "SAMPLE $round $cfg bind $(stk-bench-syscalls bind "$ITER")"
 	fi
-	rm -rf /tmp/bench/files && mkdir -p /tmp/bench/files
-	echo "SAMPLE $round $cfg create-files $(stk-bench-syscalls files /tmp/bench/files "$FILES")"
-	echo "SAMPLE $round $cfg launch $(stk-bench-syscalls spawn $TRUE "$EXECS")"
+	if measured create-files; then
+		rm -rf /tmp/bench/files && mkdir -p /tmp/bench/files
+		echo "SAMPLE $round $cfg create-files $(stk-bench-syscalls files /tmp/bench/files "$FILES")"
+	fi
+	measured launch && echo "SAMPLE $round $cfg launch $(stk-bench-syscalls spawn $TRUE "$EXECS")"
+	return 0
 }
 # ROUNDS samples of every measure in the current configuration.
 rounds() { # CONFIG [workloads-only]

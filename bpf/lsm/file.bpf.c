@@ -2,8 +2,9 @@
 /*
  * file.bpf.c - file rules: lsm/file_open (read and write).
  *
- * The decision is the ancestry walk of file_walk.bpf.h: two hash lookups
- * per path component, independent of the number of rules.
+ * The decision is the ancestry walk of file_walk.bpf.h: one hash lookup
+ * per path component (plus a name lookup below directories that hold name
+ * rules), independent of the number of rules.
  */
 #include "file_walk.bpf.h"
 

@@ -49,15 +49,57 @@ struct {
 	__type(value, struct stk_event_file);
 } stk_file_scratch SEC(".maps");
 
+/* stk_walk.carried: what the step below found for w->dentry's own inode key. */
+#define STK_CARRIED_MISS 0 /* no entry, or none with a tree verdict */
+#define STK_CARRIED_TREE 1 /* its tree verdict, in next_tree */
+
 struct stk_walk {
-	struct dentry *dentry;
-	struct mount *mnt; /* NULL: do not cross mounts (hooks that only see a dentry) */
-	__u32 level;	   /* 0 for the file itself */
-	__u32 found;	   /* 1: verdict holds the decision; 2: walk limit reached */
-	__u16 gen;	   /* of the config read at entry: the only keys this walk sees */
-	__u16 scope;	   /* the same */
+	struct dentry *dentry;	   /* where the next step starts */
+	struct mount *mnt;	   /* NULL: do not cross mounts (hooks that only see a dentry) */
+	struct dentry *parent;	   /* dentry's d_parent */
+	const unsigned char *name; /* dentry's d_name.name */
+	__u32 level;		   /* dentry's: 0 for the file itself */
+	__u32 found;		   /* 1: verdict holds the decision; 2: walk limit reached */
+	__u16 gen;		   /* of the config read at entry: the only keys this walk sees */
+	__u16 scope;		   /* the same */
+	__u32 dev;		   /* of dentry's superblock (its parents share it) */
+	__u32 carried;		   /* STK_CARRIED_* */
+	struct stk_file_verdict next_tree;
 	struct stk_file_verdict verdict;
 };
+
+/* What the walk reads of a dentry. */
+struct stk_dentry_head {
+	struct dentry *parent;
+	const unsigned char *name;
+	struct inode *inode;
+};
+
+/*
+ * Reads d_parent, d_name.name and d_inode of @d: in one read where they lie
+ * in one 32-byte span as in every kernel we run on (d_parent, then the qstr
+ * d_name, then d_inode), else one read each. The offsets are constants
+ * patched in at load time (CO-RE): the verifier sees one branch only.
+ */
+static __always_inline void stk_dentry_head_of(struct dentry *d, struct stk_dentry_head *h)
+{
+	__u32 parent_at = bpf_core_field_offset(struct dentry, d_parent);
+	__u32 name_at = bpf_core_field_offset(struct dentry, d_name.name);
+	__u32 inode_at = bpf_core_field_offset(struct dentry, d_inode);
+	__u64 span[4];
+
+	if (name_at == parent_at + 16 && inode_at == parent_at + 24) {
+		/* Zero-filled if it fails, as BPF_CORE_READ's reads are. */
+		bpf_probe_read_kernel(span, sizeof(span), (void *)d + parent_at);
+		h->parent = (struct dentry *)span[0];
+		h->name = (const unsigned char *)span[2];
+		h->inode = (struct inode *)span[3];
+	} else {
+		h->parent = BPF_CORE_READ(d, d_parent);
+		h->name = BPF_CORE_READ(d, d_name.name);
+		h->inode = BPF_CORE_READ(d, d_inode);
+	}
+}
 
 static __always_inline int stk_verdict_present(const struct stk_file_verdict *v)
 {
@@ -70,14 +112,15 @@ static __always_inline int stk_verdict_present(const struct stk_file_verdict *v)
 }
 
 /*
- * Takes the verdict an entry gives at this level, if any: the exact part
- * only for the file itself, the tree part at every level.
+ * Takes the verdict an entry gives, if any: at the file itself (@at_file)
+ * its exact part, else its tree part; at an ancestor the tree part only.
  */
-static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_value *val)
+static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_value *val,
+				    bool at_file)
 {
 	if (!val)
 		return 0;
-	if (w->level == 0 && stk_verdict_present(&val->exact)) {
+	if (at_file && stk_verdict_present(&val->exact)) {
 		w->verdict = val->exact;
 		return 1;
 	}
@@ -88,67 +131,141 @@ static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_va
 	return 0;
 }
 
-/* A negative dentry has no inode: the key reads as ino 0, which no entry has. */
-static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct dentry *d,
-					     const struct stk_walk *w)
+/*
+ * The key of @inode, of the superblock with @dev. A negative dentry has no
+ * inode: the key reads as ino 0, which no entry has.
+ */
+static __always_inline void stk_inode_key_of(struct stk_inode_key *key, struct inode *inode,
+					     __u32 dev, const struct stk_walk *w)
 {
-	key->ino = BPF_CORE_READ(d, d_inode, i_ino);
-	key->dev = BPF_CORE_READ(d, d_sb, s_dev);
+	key->ino = BPF_CORE_READ(inode, i_ino);
+	key->dev = dev;
 	key->gen = w->gen;
 	key->scope = w->scope;
 }
 
-/* Looks up "name of @d in directory @parent", if that directory has names. */
-static __always_inline const struct stk_file_value *stk_name_lookup(struct dentry *d,
-								     struct dentry *parent,
-								     const struct stk_walk *w)
+/*
+ * Looks up "entry @name in directory @dir", @dir's own entry being @dval:
+ * only a directory flagged as holding names has any.
+ */
+static __always_inline const struct stk_file_value *
+stk_name_lookup(const unsigned char *name, const struct stk_inode_key *dir,
+		const struct stk_file_value *dval)
 {
-	const struct stk_file_value *pval;
 	struct stk_name_key nkey = {};
 
-	stk_inode_key_of(&nkey.dir, parent, w);
-	pval = bpf_map_lookup_elem(&stk_file_inodes, &nkey.dir);
-	if (!pval || !(pval->flags & STK_FVAL_HAS_NAMES))
+	if (!dval || !(dval->flags & STK_FVAL_HAS_NAMES))
 		return NULL;
-	if (bpf_probe_read_kernel_str(nkey.name, sizeof(nkey.name), BPF_CORE_READ(d, d_name.name)) < 0)
+	nkey.dir = *dir;
+	if (bpf_probe_read_kernel_str(nkey.name, sizeof(nkey.name), name) < 0)
 		return NULL;
 	return bpf_map_lookup_elem(&stk_file_names, &nkey);
 }
 
-/* One step of the ancestry walk; returns 1 to stop. Run by bpf_loop(). */
+/*
+ * From w->dentry, whose own inode entry has been looked up, moves @w one
+ * level up: to its parent, or at the root of a superblock to the mountpoint
+ * in the parent mount. On the way it looks up the next dentry's inode entry
+ * once: for the parent's names flag, to look up (parent, name) here, and
+ * carried in @w for the step that starts there. @at_file: w->dentry is the
+ * file itself (its name key's exact verdict applies). Returns 1 when the
+ * name key decided, -1 at the top (nothing matched), 0 to go on.
+ */
+static __always_inline int stk_walk_up(struct stk_walk *w, bool at_file)
+{
+	struct dentry *d = w->dentry, *next = w->parent;
+	struct mount *mnt = w->mnt, *up;
+	const struct stk_file_value *val;
+	struct stk_dentry_head next_head;
+	struct stk_inode_key key;
+	bool crossing = next == d;
+
+	if (crossing) {
+		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
+		if (!up || up == mnt)
+			return -1;
+		next = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->dev = BPF_CORE_READ(next, d_sb, s_dev); /* another superblock */
+	}
+	stk_dentry_head_of(next, &next_head);
+	stk_inode_key_of(&key, next_head.inode, w->dev, w);
+	val = bpf_map_lookup_elem(&stk_file_inodes, &key);
+	/* A mountpoint is not the directory of the root it is crossed from. */
+	if (!crossing && stk_take(w, stk_name_lookup(w->name, &key, val), at_file))
+		return 1;
+
+	w->dentry = next;
+	w->parent = next_head.parent;
+	w->name = next_head.name;
+	if (val && stk_verdict_present(&val->tree)) {
+		w->next_tree = val->tree;
+		w->carried = STK_CARRIED_TREE;
+	} else {
+		w->carried = STK_CARRIED_MISS;
+	}
+	w->level++;
+	return 0;
+}
+
+/*
+ * The walk's first step, at the file itself (level 0, where exact verdicts
+ * apply), run by the program before bpf_loop(): looks up the file's own
+ * entry, then goes up. Returns 1 when decided, -1 at the top, 0 to go on.
+ * A function of its own: its locals would not fit in the program's frame
+ * beside those of the hooks that judge two files (the 512-byte stack).
+ */
+static __noinline int stk_walk_first(struct stk_walk *w, struct dentry *d)
+{
+	struct stk_dentry_head head;
+	struct stk_inode_key key;
+
+	stk_dentry_head_of(d, &head);
+	w->dentry = d;
+	w->parent = head.parent;
+	w->name = head.name;
+	w->dev = BPF_CORE_READ(d, d_sb, s_dev);
+	stk_inode_key_of(&key, head.inode, w->dev, w);
+	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key), true))
+		return 1;
+	return stk_walk_up(w, true);
+}
+
+/*
+ * One step of the ancestry walk above the file; returns 1 to stop. Run by
+ * bpf_loop().
+ *
+ * Each ancestor is read and looked up once: the step below it (or
+ * stk_walk_first) looked its entry up and read its parent and name (one
+ * read), and the step here takes what was carried and goes up. The
+ * superblock's dev is read once per superblock.
+ *
+ * Why the file's own step is not in here: 6.1's verifier checks a bpf_loop
+ * callback once, with the caller's state at the call, and removes as dead
+ * code what that state cannot reach. So nothing here depends on a value the
+ * caller sets to a constant (a level, a "nothing carried yet" state): the
+ * carried state comes from the first step's lookup (both kinds reach the
+ * call), and every step is an ancestor's.
+ */
 static long stk_walk_step(__u32 index, void *ctx)
 {
 	struct stk_walk *w = ctx;
-	/* Locals, not w->...: CO-RE relocates every field access inside BPF_CORE_READ. */
-	struct dentry *d = w->dentry;
-	struct mount *mnt = w->mnt;
-	struct dentry *parent = BPF_CORE_READ(d, d_parent);
-	struct stk_inode_key key;
-	struct mount *up;
+	int up;
 
-	stk_inode_key_of(&key, d, w);
-	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key)))
-		goto found;
-	if (parent != d && stk_take(w, stk_name_lookup(d, parent, w)))
-		goto found;
-
-	if (parent != d) {
-		w->dentry = parent;
-	} else {
-		/* Root of this superblock: continue at the mountpoint above. */
-		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
-		if (!up || up == mnt)
-			return 1; /* the top: nothing matched */
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = up;
+	if (w->carried == STK_CARRIED_TREE) {
+		w->verdict = w->next_tree;
+		w->found = 1;
+		return 1;
 	}
-	w->level++;
-	if (index == STK_WALK_LOOPS - 1)
+	up = stk_walk_up(w, false);
+	if (up > 0)
+		w->found = 1;
+	if (up)
+		return 1;
+	/* The file's step was before the loop: this is level index + 1. */
+	if (index == STK_WALK_LOOPS - 2)
 		w->found = 2;
 	return 0;
-found:
-	w->found = 1;
-	return 1;
 }
 
 static __always_inline struct mount *stk_real_mount(struct vfsmount *vfsmnt)
@@ -201,6 +318,7 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, st
 						struct stk_decided *out)
 {
 	struct stk_walk w = {};
+	int found;
 
 	out->flags = 0;
 	out->action = STK_ACT_NONE;
@@ -210,9 +328,12 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, st
 		return; /* cannot happen: array maps always have index 0 */
 	w.gen = (__u16)cfg->gen;
 	w.scope = cfg->scope;
-	w.dentry = d;
 	w.mnt = mnt;
-	bpf_loop(STK_WALK_LOOPS, stk_walk_step, &w, 0);
+	found = stk_walk_first(&w, d);
+	if (found > 0)
+		w.found = 1;
+	else if (found == 0)
+		bpf_loop(STK_WALK_LOOPS - 1, stk_walk_step, &w, 0);
 
 	if (w.found == 1) {
 		out->action = stk_worst(&w.verdict, access, &out->rule, &out->which);
