@@ -358,6 +358,7 @@ static __always_inline void stk_file_decide(struct dentry *d, struct mount *mnt,
 /* Room to write a path right to left, plus slack for the verifier's bounds. */
 struct stk_pathbuf {
 	char b[STK_PATH_MAX + 256];
+	__s32 top; /* where the path ends, passed through memory the verifier does not track */
 };
 
 struct {
@@ -432,7 +433,7 @@ static long stk_path_step(__u32 index, void *ctx)
 static __always_inline __u32 stk_event_path(struct stk_event_file *ev, struct dentry *d,
 					    struct mount *mnt)
 {
-	struct stk_pathgen g = { .d = d, .mnt = mnt, .pos = STK_PATH_MAX - 1 };
+	struct stk_pathgen g = { .d = d, .mnt = mnt };
 	struct stk_pathbuf *pb;
 	__u32 zero = 0, n, start;
 
@@ -444,6 +445,15 @@ static __always_inline __u32 stk_event_path(struct stk_event_file *ev, struct de
 		return 1;
 	}
 	pb->b[STK_PATH_MAX - 1] = '\0';
+	/*
+	 * Not a constant the verifier knows: 6.1's checks a bpf_loop callback
+	 * once, from the context as the caller left it, and with pos a known
+	 * STK_PATH_MAX - 1 it would find "pos < 0" impossible and drop the
+	 * branch that stops at the buffer's start. Through map memory, pos is
+	 * only known to be in [0, STK_PATH_MAX - 1].
+	 */
+	pb->top = STK_PATH_MAX - 1;
+	g.pos = pb->top & (STK_PATH_MAX - 1);
 	bpf_loop(STK_PATH_LOOPS, stk_path_step, &g, 0);
 	if (g.truncated)
 		ev->hdr.flags |= STK_EVF_PATH_TRUNCATED;
@@ -489,17 +499,19 @@ static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, 
 	ev->access = access;
 	ev->denied = dec->which;
 
-	if (fpath) {
-		n = bpf_d_path(fpath, ev->path, sizeof(ev->path));
-		if (n <= 0 || n > STK_PATH_MAX) {
-			ev->hdr.flags |= n == -ENAMETOOLONG ? STK_EVF_PATH_TRUNCATED :
-							      STK_EVF_PATH_ERROR;
-			ev->path[0] = '\0';
-			n = 1;
-		}
+	n = fpath ? bpf_d_path(fpath, ev->path, sizeof(ev->path)) : -ENAMETOOLONG;
+	if (n == -ENAMETOOLONG) {
+		/* No struct path, or longer than an event holds: the walk gives its tail. */
+		n = stk_event_path(ev, d, mnt);
+		if (fpath)
+			ev->hdr.flags |= STK_EVF_PATH_TRUNCATED;
+	} else if (n <= 0 || n > STK_PATH_MAX) {
+		ev->hdr.flags |= STK_EVF_PATH_ERROR;
+		ev->path[0] = '\0';
+		n = 1;
 		ev->path_len = n;
 	} else {
-		n = stk_event_path(ev, d, mnt);
+		ev->path_len = n;
 	}
 	/* The verifier needs the bound spelled out. */
 	n &= 2 * STK_PATH_MAX - 1;

@@ -157,6 +157,8 @@ static int setup(void **state)
 	return 0;
 }
 
+static void remove_long_chain(void);
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -165,6 +167,7 @@ static int teardown(void **state)
 	umount2(DIR "/t/mnt", MNT_DETACH);
 	remove_chain(DIR "/limit", DEEP_CHAIN);
 	remove_chain(DIR "/r", SHALLOW_CHAIN);
+	remove_long_chain();
 	kt_rm(DIR);
 	return 0;
 }
@@ -270,6 +273,100 @@ static void rules_on_both_sides_of_a_mount(void **state)
  * A rule about two thousand levels up still decides; a file deeper than
  * the walk sees is refused with the walk limit's reason.
  */
+#define LONG_NAME_LEN 250
+#define LONG_DEPTH 20 /* 20 x 251 bytes: more than an event's 4 KiB path */
+
+/* DIR/long/N/N/.../N/f, N a 250-byte name, through directory fds. */
+static int long_chain(int depth, int create)
+{
+	char name[LONG_NAME_LEN + 1];
+	int fd = open(DIR "/long", O_PATH | O_DIRECTORY | O_CLOEXEC), next, i;
+
+	memset(name, 'n', LONG_NAME_LEN);
+	name[LONG_NAME_LEN] = '\0';
+	for (i = 0; i < depth && fd >= 0; i++) {
+		if (create && mkdirat(fd, name, 0755))
+			return -errno;
+		next = openat(fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	if (fd < 0)
+		return -errno;
+	next = openat(fd, "f", create ? O_WRONLY | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC, 0644);
+	close(fd);
+	if (next < 0)
+		return errno;
+	close(next);
+	return 0;
+}
+
+/* Undoes long_chain() bottom up (rm -rf cannot: the path is too long). */
+static void remove_long_chain(void)
+{
+	char name[LONG_NAME_LEN + 1];
+	int fd[LONG_DEPTH + 1], i, n;
+
+	memset(name, 'n', LONG_NAME_LEN);
+	name[LONG_NAME_LEN] = '\0';
+	fd[0] = open(DIR "/long", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (n = 0; n < LONG_DEPTH && fd[n] >= 0; n++)
+		fd[n + 1] = openat(fd[n], name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd[n] >= 0)
+		unlinkat(fd[n], "f", 0);
+	for (i = n; i > 0; i--) {
+		if (fd[i] >= 0)
+			close(fd[i]);
+		unlinkat(fd[i - 1], name, AT_REMOVEDIR);
+	}
+	if (fd[0] >= 0)
+		close(fd[0]);
+}
+
+static int open_long_chain(void *arg)
+{
+	(void)arg;
+	return long_chain(LONG_DEPTH, 0);
+}
+
+/*
+ * A denied file whose path is longer than an event holds (4 KiB): the event
+ * names the tail of the path, whole components only, marked as cut. (6.1's
+ * verifier checks a bpf_loop callback as if it ran once, from the state the
+ * caller left: a branch that only a later round can take, like the one that
+ * stops at the buffer's start, must not depend on a constant it set.)
+ */
+static void long_path_event_is_cut_at_a_component(void **state)
+{
+	struct ktest_agent a;
+	struct json_object *rec, *cut;
+	const char *path;
+	size_t len, i, comp = LONG_NAME_LEN + 1;
+
+	(void)state;
+	kt_mkdirs(DIR "/long");
+	assert_int_equal(long_chain(LONG_DEPTH, 1), 0);
+	write_policy("{ \"id\": \"long-tree\", \"paths\": [\"" DIR "/long/\"], "
+		     "\"access\": [\"read\"], \"action\": \"deny\" }\n");
+	kt_agent_start(&a, policy_path, NULL);
+	assert_int_equal(kt_in_child(open_long_chain, NULL), EPERM);
+	rec = wait_record(&a, "rule", "long-tree");
+	assert_non_null(rec);
+	assert_true(json_object_object_get_ex(rec, "path_truncated", &cut) &&
+		    json_object_get_boolean(cut));
+	path = kt_str(rec, "path");
+	len = strlen(path);
+	/* k whole components and "/f": as many as fit. */
+	if (len < 4096 - comp || len >= 4096 || (len - 2) % comp || strcmp(path + len - 2, "/f"))
+		fail_msg("the cut path (%zu bytes) is not the path's tail: %.60s...%s", len, path,
+			 len > 20 ? path + len - 20 : path);
+	for (i = 0; i + 2 < len; i++)
+		if (path[i] != (i % comp ? 'n' : '/'))
+			fail_msg("the cut path has %c at byte %zu", path[i], i);
+	json_object_put(rec);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 static void deep_rule_and_walk_limit(void **state)
 {
 	struct ktest_agent a;
@@ -304,6 +401,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(name_key_decides_levels_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(rules_on_both_sides_of_a_mount, setup, teardown),
 		cmocka_unit_test_setup_teardown(deep_rule_and_walk_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(long_path_event_is_cut_at_a_component, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("file_walk", tests, NULL, NULL);
