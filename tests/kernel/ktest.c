@@ -422,19 +422,27 @@ static struct json_object *find_event(const char *log, const char *path, int *co
 	return kt_find_record(log, "path", path, count, bad);
 }
 
-struct json_object *kt_wait_event(const struct ktest_agent *a, const char *path)
+struct json_object *kt_wait_record(const struct ktest_agent *a, const char *key,
+				   const char *value, bool *bad)
 {
 	long long deadline = kt_now_ms() + 20000;
 	struct json_object *o;
 	int count;
-	bool bad;
+	bool corrupt;
 
 	for (;;) {
-		o = find_event(a->log, path, &count, &bad);
+		o = kt_find_record(a->log, key, value, &count, &corrupt);
+		if (bad)
+			*bad = corrupt;
 		if (o || kt_now_ms() > deadline)
 			return o;
 		usleep(50000);
 	}
+}
+
+struct json_object *kt_wait_event(const struct ktest_agent *a, const char *path)
+{
+	return kt_wait_record(a, "path", path, NULL);
 }
 
 int kt_count_events(const struct ktest_agent *a, const char *path)

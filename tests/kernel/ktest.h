@@ -97,6 +97,12 @@ int kt_run(const char *path, char *const argv[], int *ret_status);
  */
 struct json_object *kt_wait_event(const struct ktest_agent *a, const char *path);
 /*
+ * The same for a record whose @key is @value; *@bad (if not NULL) tells
+ * whether the log held a line that is not JSON at the last look.
+ */
+struct json_object *kt_wait_record(const struct ktest_agent *a, const char *key,
+				   const char *value, bool *bad);
+/*
  * The first record of the audit log @log whose string field @key is @value
  * (caller puts it), or NULL; @count gets how many there are, @bad whether
  * a line was not JSON.

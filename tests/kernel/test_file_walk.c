@@ -130,23 +130,15 @@ static int chain_open(const char *top, int depth)
 	return kt_in_child(open_in_chain, &c);
 }
 
-/* Waits up to 20 s for a record whose @key is @value; returns it (put it) or NULL. */
+/* kt_wait_record(), and the log holds only whole JSON lines. */
 static struct json_object *wait_record(const struct ktest_agent *a, const char *key,
 				       const char *value)
 {
-	long long deadline = kt_now_ms() + 20000;
-	struct json_object *rec;
-	bool bad = false;
-	int count;
+	bool bad;
+	struct json_object *rec = kt_wait_record(a, key, value, &bad);
 
-	do {
-		rec = kt_find_record(a->log, key, value, &count, &bad);
-		assert_false(bad);
-		if (rec)
-			return rec;
-		usleep(50 * 1000);
-	} while (kt_now_ms() < deadline);
-	return NULL;
+	assert_false(bad);
+	return rec;
 }
 
 static int setup(void **state)
