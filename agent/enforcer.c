@@ -56,6 +56,8 @@ static int write_configs(int fd, uint32_t gen, const struct stk_compiled *c)
 	int err;
 
 	config_from(c, &cfg);
+	/* What stk_current_scope() trusts: entries naming another scope are stale. */
+	cfg.scopes = (__u8)c->n_scopes;
 	err = stk_gen_write_config(fd, gen, 0, &cfg);
 	for (s = 0; s < c->n_scopes && !err; s++) {
 		config_from(c->scopes[s], &cfg);

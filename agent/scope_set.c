@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,10 +91,12 @@ cleanup:
 }
 
 struct walk {
-	int fd;
+	struct stk_scope_maps maps;
 	const struct stk_glob_prog *globs[2]; /* of each generation slot (slot - 1) */
 	size_t n_globs[2];
-	uint32_t slot;			/* the generation whose ties are reported */
+	uint32_t slot;			/* the generation whose entries are written */
+	uint64_t flags;			/* of those entries' updates */
+	bool warn_ties;			/* on the first pass only */
 	const struct stk_compiled *c;	/* its policy, for the names */
 	char path[4096]; /* relative to the mount: "" for the root, "/a/b" below */
 	int err;
@@ -108,7 +111,27 @@ static void warn_tie(const struct walk *w, unsigned int scope)
 		 "'%s' (loaded first) applies", w->path[0] ? w->path : "/", name);
 }
 
-/* Writes the entry of the cgroup at @dirfd (with @e), then of its children. */
+/*
+ * The results of the cgroup @id (@e), for the tracer, and its entry of
+ * generation @w->slot, for the hooks. A reload replaces the inactive
+ * slot's entry, which no program reads (stk_gen_switch() waited them
+ * out); the first fill, in force at once, only adds: an entry there is
+ * the tracer's, from the same globs and parent, and may be read already.
+ */
+static int write_cgroup(const struct walk *w, uint64_t id, const struct stk_cgroup_gens *e)
+{
+	const struct stk_cgroup_scope *mine = &e->gen[w->slot - 1];
+	struct stk_cgroup_key key = { .cgroup_id = id, .slot = w->slot };
+	struct stk_cgroup_entry entry = { .scope = mine->scope, .flags = mine->flags };
+
+	if (bpf_map_update_elem(w->maps.states_fd, &id, e, 0))
+		return -errno;
+	if (bpf_map_update_elem(w->maps.scopes_fd, &key, &entry, w->flags) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Writes the entries of the cgroup at @dirfd (from @e), then of its children. */
 static void walk_dir(struct walk *w, int dirfd, const struct stk_cgroup_gens *e, int depth)
 {
 	const struct stk_cgroup_scope *mine = &e->gen[w->slot - 1];
@@ -116,25 +139,23 @@ static void walk_dir(struct walk *w, int dirfd, const struct stk_cgroup_gens *e,
 	size_t len = strlen(w->path);
 	struct dirent *de;
 	struct stat st;
-	uint64_t id;
 	DIR *d;
-	int fd, h;
+	int fd, h, err;
 
 	if (fstat(dirfd, &st)) {
 		close(dirfd);
 		return; /* removed meanwhile */
 	}
-	id = st.st_ino;
-	/* The whole entry at once: a program reads the old entry or this one. */
-	if (bpf_map_update_elem(w->fd, &id, e, 0)) {
+	err = write_cgroup(w, st.st_ino, e);
+	if (err) {
 		if (!w->err)
-			w->err = -errno;
+			w->err = err;
 		close(dirfd);
 		return;
 	}
-	if (mine->flags & STK_CGS_TIE)
+	if (w->warn_ties && (mine->flags & STK_CGS_TIE))
 		warn_tie(w, mine->scope);
-	/* Listed only now that the entry is in: a child made from here on is the tracer's. */
+	/* Listed only now that the entries are in: a child made from here on is the tracer's. */
 	d = fdopendir(dirfd);
 	if (!d) {
 		close(dirfd);
@@ -158,35 +179,46 @@ static void walk_dir(struct walk *w, int dirfd, const struct stk_cgroup_gens *e,
 	closedir(d);
 }
 
-int stk_scope_walk(int fd, const char *mount, uint32_t slot, const struct stk_compiled *c,
-		   const struct stk_glob_prog *other, size_t n_other)
+int stk_scope_walk(const struct stk_scope_maps *maps, const char *mount, uint32_t slot,
+		   const struct stk_compiled *c, const struct stk_glob_prog *other,
+		   size_t n_other, uint64_t flags)
 {
 	struct stk_cgroup_gens root;
-	struct walk *w = calloc(1, sizeof(*w));
-	int dirfd, err, h;
+	struct walk *w;
+	int dirfd, err, h, pass;
 
+	if (slot != 1 && slot != 2)
+		return -EINVAL;
+	w = calloc(1, sizeof(*w));
 	if (!w)
 		return -ENOMEM;
-	if (slot != 1 && slot != 2) {
-		free(w);
-		return -EINVAL;
-	}
-	w->fd = fd;
+	w->maps = *maps;
 	w->slot = slot;
+	w->flags = flags;
+	w->warn_ties = true;
 	w->c = c;
 	w->globs[slot - 1] = c->globs;
 	w->n_globs[slot - 1] = c->n_globs;
 	w->globs[2 - slot] = other;
 	w->n_globs[2 - slot] = n_other;
-	dirfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0) {
-		err = -errno;
-		free(w);
-		return err;
-	}
 	for (h = 0; h < 2; h++)
 		stk_scope_root(w->globs[h], w->n_globs[h], &root.gen[h]);
-	walk_dir(w, dirfd, &root, 0);
+	/*
+	 * Twice. The tracer runs inside mkdir(2) just before the new directory
+	 * becomes visible: one that read its parent's results before this
+	 * walk wrote them may still be invisible when the walk lists the
+	 * parent, and is missed. The second pass lists it; a cgroup made
+	 * during the second pass finds its parent's results written.
+	 */
+	for (pass = 0; pass < 2 && !w->err; pass++) {
+		dirfd = open(mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd < 0) {
+			w->err = -errno;
+			break;
+		}
+		walk_dir(w, dirfd, &root, 0);
+		w->warn_ties = false;
+	}
 	err = w->err;
 	free(w);
 	return err;
@@ -194,6 +226,7 @@ int stk_scope_walk(int fd, const char *mount, uint32_t slot, const struct stk_co
 
 int stk_scope_set_attach(struct stk_scope_set *s, const char *mount, char *why, size_t why_len)
 {
+	struct stk_scope_maps maps;
 	int err = stk_lsm_scope_bpf__attach(s->skel);
 
 	if (err) {
@@ -203,8 +236,9 @@ int stk_scope_set_attach(struct stk_scope_set *s, const char *mount, char *why, 
 	/* Without scoped policies every cgroup is the host's: no entry needed. */
 	if (!s->globs->n_globs)
 		return 0;
-	err = stk_scope_walk(bpf_map__fd(s->skel->maps.stk_cgroup_scopes), mount, STK_GEN_FIRST,
-			     s->globs, NULL, 0);
+	maps.states_fd = bpf_map__fd(s->skel->maps.stk_cgroup_states);
+	maps.scopes_fd = bpf_map__fd(s->skel->maps.stk_cgroup_scopes);
+	err = stk_scope_walk(&maps, mount, STK_GEN_FIRST, s->globs, NULL, 0, BPF_NOEXIST);
 	if (err)
 		snprintf(why, why_len, "writing the scope of the cgroups under %s failed: %s%s",
 			 mount, strerror(-err),
@@ -241,46 +275,65 @@ static int read_globs(int fd, uint32_t slot, struct stk_glob_prog *globs, size_t
 	return 0;
 }
 
+/* Whether the maps pinned are of this layout (-ESTALE: an older agent's). */
+static int check_layout(int globs_fd, const struct stk_scope_maps *maps)
+{
+	struct bpf_map_info globs, scopes;
+	uint32_t len = sizeof(globs);
+
+	memset(&globs, 0, sizeof(globs));
+	memset(&scopes, 0, sizeof(scopes));
+	if (bpf_obj_get_info_by_fd(globs_fd, &globs, &len))
+		return -errno;
+	len = sizeof(scopes);
+	if (bpf_obj_get_info_by_fd(maps->scopes_fd, &scopes, &len))
+		return -errno;
+	if (globs.max_entries < 2 * STK_GLOB_MAX || scopes.key_size != sizeof(struct stk_cgroup_key))
+		return -ESTALE;
+	return 0;
+}
+
 int stk_scope_reload(const char *pin_dir, const char *mount, uint32_t next,
 		     const struct stk_compiled *c, char *why, size_t why_len)
 {
 	struct stk_glob_prog *cur = calloc(STK_GLOB_MAX, sizeof(*cur));
 	int globs_fd = stk_pin_open_map(pin_dir, "stk_scope_globs", 0);
-	int scopes_fd = stk_pin_open_map(pin_dir, "stk_cgroup_scopes", 0);
-	struct bpf_map_info info;
-	uint32_t info_len = sizeof(info);
+	struct stk_scope_maps maps = {
+		.states_fd = stk_pin_open_map(pin_dir, "stk_cgroup_states", 0),
+		.scopes_fd = stk_pin_open_map(pin_dir, "stk_cgroup_scopes", 0),
+	};
 	size_t n_cur = 0;
-	int err = !cur ? -ENOMEM : globs_fd < 0 ? globs_fd : scopes_fd < 0 ? scopes_fd : 0;
+	int err = !cur ? -ENOMEM : globs_fd < 0 ? globs_fd : maps.scopes_fd < 0 ? maps.scopes_fd : 0;
 
-	if (err) {
-		snprintf(why, why_len, "opening the pinned cgroup scope maps failed: %s",
-			 strerror(-err));
-		goto cleanup;
-	}
-	/* Pins of an agent whose scopes had no generations: another layout. */
-	memset(&info, 0, sizeof(info));
-	err = bpf_obj_get_info_by_fd(globs_fd, &info, &info_len) ? -errno : 0;
-	if (!err && info.max_entries < 2 * STK_GLOB_MAX)
+	/* No states map: pins of an agent with another layout. */
+	if (!err && maps.states_fd == -ENOENT)
 		err = -ESTALE;
+	else if (!err)
+		err = maps.states_fd < 0 ? maps.states_fd : check_layout(globs_fd, &maps);
 	if (!err)
 		err = read_globs(globs_fd, stk_gen_other(next), cur, &n_cur);
 	if (err) {
-		snprintf(why, why_len, "%s", err == -ESTALE ?
-			 "the pinned programs keep cgroup scopes without generations: run "
+		snprintf(why, why_len, "%s: %s", err == -ESTALE ?
+			 "the pinned programs keep cgroup scopes in another layout: run "
 			 "'stockade unload' and start the agent again" :
-			 "reading the pinned cgroup globs failed");
+			 "reading the pinned cgroup scope maps failed", strerror(-err));
 		goto cleanup;
 	}
-	/* The new globs first: a cgroup made during the walk gets its new half from them. */
+	/* The new globs first: a cgroup made during the walk gets its new entry from them. */
 	err = fill_globs(globs_fd, next, c);
 	if (err) {
 		snprintf(why, why_len, "writing the new cgroup globs failed: %s", strerror(-err));
 		goto cleanup;
 	}
-	/* No globs in either generation: every cgroup is the host's, entry or not. */
+	/*
+	 * No globs in either generation: every cgroup is the host's and needs
+	 * no results for its children. Without new globs, entries an older
+	 * generation left in this slot are not read: its stk_config.scopes is
+	 * 0 (common.bpf.h).
+	 */
 	if (!n_cur && !c->n_globs)
 		goto cleanup;
-	err = stk_scope_walk(scopes_fd, mount, next, c, cur, n_cur);
+	err = stk_scope_walk(&maps, mount, next, c, cur, n_cur, BPF_ANY);
 	if (err)
 		snprintf(why, why_len, "writing the new scope of the cgroups under %s failed: %s%s",
 			 mount, strerror(-err),
@@ -288,8 +341,10 @@ int stk_scope_reload(const char *pin_dir, const char *mount, uint32_t next,
 cleanup:
 	if (globs_fd >= 0)
 		close(globs_fd);
-	if (scopes_fd >= 0)
-		close(scopes_fd);
+	if (maps.states_fd >= 0)
+		close(maps.states_fd);
+	if (maps.scopes_fd >= 0)
+		close(maps.scopes_fd);
 	free(cur);
 	return err;
 }

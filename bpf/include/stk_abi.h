@@ -154,7 +154,7 @@ struct stk_config {
 	__u32 exec_flags; /* STK_EXECF_* */
 	__u32 fileless_rule; /* what a deny_fileless event names (a policy's default) */
 	__u8 fileless_action; /* enum stk_action | STK_ACT_COMPLAIN */
-	__u8 pad2;
+	__u8 scopes; /* scoped policies in this generation: a cgroup entry naming another is stale */
 	__u16 scope; /* the scope these settings are for; the scope of its map keys */
 	struct stk_ops_config ops;
 };
@@ -200,10 +200,9 @@ struct stk_glob_prog {
 #define STK_CGS_TIE 0x1 /* globs of two scopes match this very cgroup: the lower scope won */
 
 /*
- * One generation's half of a stk_cgroup_scopes value (struct
- * stk_cgroup_gens, keyed by cgroup id, the cgroup2 directory's inode
- * number): the scope of processes in that cgroup, and every glob's
- * automaton state after its path, from which a new child's entry follows.
+ * One generation's result of the globs for a cgroup: the scope of
+ * processes in it and every glob's automaton state after its path, from
+ * which a new child's result follows.
  */
 struct stk_cgroup_scope {
 	__u16 scope;
@@ -213,14 +212,35 @@ struct stk_cgroup_scope {
 };
 
 /*
- * The scope assignment has generations like the rules: gen[slot - 1] is
- * the cgroup's scope under generation slot's globs (stk_scope_globs holds
- * STK_GLOB_MAX globs per slot, slot 1's first). A reload fills the
- * inactive half of every entry, then the selector's one write switches
- * which half stk_get_config() reads, together with the rules.
+ * Value of stk_cgroup_states (bpf/lsm/scope.bpf.c), keyed by cgroup id
+ * (the cgroup2 directory's inode number): both generation slots' results,
+ * gen[slot - 1] from that slot's globs (stk_scope_globs holds
+ * STK_GLOB_MAX globs per slot, slot 1's first). Only the cgroup_mkdir
+ * tracer and the agent's walk read it, to compute a child's entry.
  */
 struct stk_cgroup_gens {
 	struct stk_cgroup_scope gen[2];
+};
+
+/*
+ * What the hooks read: stk_cgroup_scopes maps {cgroup id, slot} to the
+ * cgroup's scope under generation slot's globs. A reload writes the
+ * inactive slot's entries, then the selector's one write switches which
+ * ones stk_get_config() reads, together with the rules. Each slot's entry
+ * is its own small element, and an element in force is never replaced:
+ * the kernel may hand a replaced hash element to the very next update
+ * while a program still reads it.
+ */
+struct stk_cgroup_key {
+	__u64 cgroup_id;
+	__u32 slot;
+	__u32 pad;
+};
+
+struct stk_cgroup_entry {
+	__u16 scope;
+	__u16 flags; /* STK_CGS_* */
+	__u32 pad;
 };
 
 /* stk_config.exec_flags */
@@ -437,8 +457,12 @@ _Static_assert(sizeof(struct stk_decision_count) == 16, "stk_decision_count layo
 _Static_assert(sizeof(struct stk_rate_config) == 16, "stk_rate_config layout");
 _Static_assert(sizeof(struct stk_config) == 56 + sizeof(struct stk_ops_config), "stk_config layout");
 _Static_assert(sizeof(struct stk_glob_prog) == 8 * 261, "stk_glob_prog layout");
-_Static_assert(sizeof(struct stk_cgroup_scope) == 8 + 8 * STK_GLOB_MAX, "stk_cgroup_scope layout");
 _Static_assert(sizeof(struct stk_cgroup_gens) == 2 * (8 + 8 * STK_GLOB_MAX), "stk_cgroup_gens layout");
+_Static_assert(sizeof(struct stk_cgroup_entry) == 8, "stk_cgroup_entry layout");
+_Static_assert(sizeof(struct stk_cgroup_gens) == 2 * (8 + 8 * STK_GLOB_MAX), "stk_cgroup_gens layout");
+_Static_assert(sizeof(struct stk_cgroup_entry) == 8, "stk_cgroup_entry layout");
+_Static_assert(sizeof(struct stk_cgroup_key) == 16, "stk_cgroup_key layout");
+_Static_assert(STK_SCOPE_MAX <= 255, "stk_config.scopes counts scopes in a byte");
 _Static_assert(STK_SCOPE_MAX <= 0x10000 && STK_GLOB_ELEMS < 64, "scope limits");
 #endif
 

@@ -40,16 +40,19 @@ struct {
 } stk_config SEC(".maps");
 
 /*
- * Cgroup id -> scope (stk_abi.h). Filled by the agent for the cgroups that
- * exist when it starts, and by bpf/lsm/scope.bpf.c inside mkdir(2) for
- * every cgroup created later. Shared by all sets (agent/shared_maps.h).
+ * {cgroup id, generation slot} -> scope (stk_abi.h): up to 65,536 cgroups,
+ * an entry per generation each, small so that the allocator always has
+ * one ready for the tracer. Filled by the agent for the cgroups that exist
+ * when it starts or reloads, and by bpf/lsm/scope.bpf.c inside mkdir(2)
+ * for every cgroup created later. Shared by all sets
+ * (agent/shared_maps.h).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 2 * 65536);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, __u64);
-	__type(value, struct stk_cgroup_gens);
+	__type(key, struct stk_cgroup_key);
+	__type(value, struct stk_cgroup_entry);
 } stk_cgroup_scopes SEC(".maps");
 
 /*
@@ -211,16 +214,28 @@ static __always_inline bool stk_event_admit(__u32 hook, __u32 rule, __u8 action)
  * The scope of the task's cgroup right now under generation @slot (1 or 2,
  * read from the selector once by the caller): a task moved to another
  * cgroup is judged by its new place from its next hook on. 0 (the host)
- * for a cgroup without an entry.
+ * for a cgroup without an entry, and whenever the generation has no scoped
+ * policy: a reload without globs writes no entries, so the slot's entries
+ * may be an older generation's, and so may an entry naming a scope the
+ * generation does not have.
  */
 static __always_inline __u32 stk_current_scope(__u32 slot)
 {
-	__u64 cgid = bpf_get_current_cgroup_id();
-	struct stk_cgroup_gens *cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &cgid);
+	struct stk_cgroup_key key = { .cgroup_id = bpf_get_current_cgroup_id(), .slot = slot };
+	struct stk_config *host;
+	struct stk_cgroup_entry *cs;
+	__u32 scope;
 
-	if (!cs || (slot != 1 && slot != 2))
+	if (slot != 1 && slot != 2)
 		return 0;
-	return cs->gen[(slot - 1) & 1].scope % STK_SCOPE_MAX;
+	host = bpf_map_lookup_elem(&stk_config, &slot);
+	if (!host || !host->scopes)
+		return 0;
+	cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &key);
+	if (!cs)
+		return 0;
+	scope = cs->scope;
+	return scope <= host->scopes ? scope % STK_SCOPE_MAX : 0;
 }
 
 static __always_inline struct stk_config *stk_get_config(void)

@@ -27,7 +27,22 @@ struct {
 	__type(value, struct stk_glob_prog);
 } stk_scope_globs SEC(".maps");
 
-/* The new cgroup's name, then its entry: too large for the stack. */
+/*
+ * Cgroup id -> both slots' glob results (stk_abi.h): what a new child's
+ * entries follow from. One element per cgroup, so mkdir(2) allocates one
+ * large element and two small stk_cgroup_scopes ones: the kernel's
+ * allocator keeps only one large element ready per CPU on 6.1, and a
+ * second large allocation in the same program can fail.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct stk_cgroup_gens);
+} stk_cgroup_states SEC(".maps");
+
+/* The new cgroup's name, then its results: too large for the stack. */
 struct stk_scope_scratch {
 	struct stk_cgroup_gens entry;
 	char name[256];
@@ -40,7 +55,7 @@ struct {
 	__type(value, struct stk_scope_scratch);
 } stk_scope_scratch SEC(".maps");
 
-/* What the loops below work on: one generation's half of the entry. */
+/* What the loops below work on: one generation's half of the results. */
 struct stk_scope_loop {
 	__u32 len;  /* characters: "/" and the name */
 	__u32 half; /* generation slot - 1 */
@@ -94,21 +109,24 @@ static __always_inline int stk_on_dfl(struct cgroup *cgrp)
 }
 
 /*
- * Both halves, each from the parent's same half and its slot's globs: the
- * inactive half may be one a reload is filling right now. Then the new
- * globs are in (the reload writes them first) and the parent's half is
- * either already written by the reload's walk or not yet, in which case
- * the walk, which lists a directory only after writing its entry, will
- * write this cgroup again.
+ * Both slots' results, each from the parent's same half and its slot's
+ * globs, then an entry per slot: the inactive slot may be one a reload is
+ * filling right now. Then the new globs are in (the reload writes them
+ * first) and the parent's results are either already written by the
+ * reload's walk or not yet, in which case the walk, which lists a
+ * directory only after writing its entries, will write this cgroup again.
  */
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(stk_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 {
+	struct stk_cgroup_key key = {};
+	struct stk_cgroup_entry entry = {};
 	struct stk_cgroup_gens *parent;
 	struct stk_scope_scratch *s;
 	struct stk_scope_loop l;
 	__u64 id, parent_id;
 	__u32 zero = 0, h;
+	__u16 inherited0, inherited1;
 	long n;
 
 	(void)path;
@@ -116,7 +134,7 @@ int BPF_PROG(stk_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 		return 0;
 	id = BPF_CORE_READ(cgrp, kn, id);
 	parent_id = BPF_CORE_READ(cgrp, self.parent, cgroup, kn, id);
-	parent = bpf_map_lookup_elem(&stk_cgroup_scopes, &parent_id);
+	parent = bpf_map_lookup_elem(&stk_cgroup_states, &parent_id);
 	s = bpf_map_lookup_elem(&stk_scope_scratch, &zero);
 	/*
 	 * No parent entry: the agent has not reached the parent yet, and will
@@ -126,6 +144,8 @@ int BPF_PROG(stk_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 	if (!parent || !s)
 		return 0;
 	s->entry = *parent;
+	inherited0 = s->entry.gen[0].scope;
+	inherited1 = s->entry.gen[1].scope;
 	n = bpf_probe_read_kernel_str(s->name, sizeof(s->name), BPF_CORE_READ(cgrp, kn, name));
 	if (n <= 0)
 		return 0;
@@ -138,21 +158,32 @@ int BPF_PROG(stk_cgroup_mkdir, struct cgroup *cgrp, const char *path)
 		s->entry.gen[h].flags = 0;
 		bpf_loop(STK_GLOB_MAX, stk_scope_vote, &l, 0);
 		if (!s->entry.gen[h].scope)
-			s->entry.gen[h].scope = parent->gen[h].scope;
+			s->entry.gen[h].scope = h ? inherited1 : inherited0;
 	}
-	bpf_map_update_elem(&stk_cgroup_scopes, &id, &s->entry, BPF_ANY);
+	bpf_map_update_elem(&stk_cgroup_states, &id, &s->entry, BPF_ANY);
+	key.cgroup_id = id;
+	for (h = 0; h < 2; h++) {
+		key.slot = h + 1;
+		entry.scope = s->entry.gen[h].scope;
+		entry.flags = s->entry.gen[h].flags;
+		bpf_map_update_elem(&stk_cgroup_scopes, &key, &entry, BPF_ANY);
+	}
 	return 0;
 }
 
 SEC("tp_btf/cgroup_rmdir")
 int BPF_PROG(stk_cgroup_rmdir, struct cgroup *cgrp, const char *path)
 {
-	__u64 id;
+	struct stk_cgroup_key key = {};
 
 	(void)path;
 	if (!stk_on_dfl(cgrp))
 		return 0;
-	id = BPF_CORE_READ(cgrp, kn, id);
-	bpf_map_delete_elem(&stk_cgroup_scopes, &id);
+	key.cgroup_id = BPF_CORE_READ(cgrp, kn, id);
+	bpf_map_delete_elem(&stk_cgroup_states, &key.cgroup_id);
+	key.slot = 1;
+	bpf_map_delete_elem(&stk_cgroup_scopes, &key);
+	key.slot = 2;
+	bpf_map_delete_elem(&stk_cgroup_scopes, &key);
 	return 0;
 }

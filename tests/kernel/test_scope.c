@@ -494,8 +494,9 @@ static void put_db_policy(void)
 	kt_write(DIR "/reload/30-db.json.tmp",
 		 "{ \"stockade\": 1, \"name\": \"db\",\n"
 		 "  \"scope\": { \"cgroups\": [\"" CG "/db\"] },\n"
-		 "  \"files\": { \"rules\": [ { \"id\": \"db-secret\", \"paths\": [\"" DIR
-		 "/db-secret\"], \"access\": [\"read\"], \"action\": \"deny\" } ] } }\n");
+		 "  \"files\": { \"default\": \"deny\", \"rules\": [ { \"id\": \"db-secret\", "
+		 "\"paths\": [\"" DIR "/db-secret\"], \"access\": [\"read\"], "
+		 "\"action\": \"deny\" } ] } }\n");
 	assert_int_equal(rename(DIR "/reload/30-db.json.tmp", DIR "/reload/30-db.json"), 0);
 }
 
@@ -505,6 +506,7 @@ static void reload_adds_and_removes_a_scoped_policy(void **state)
 	static const char *const reload[] = { "stockade", "reload", NULL };
 	struct ktest_agent a;
 	char err[4096];
+	int i;
 
 	(void)state;
 	kt_mkdirs(DIR "/reload");
@@ -532,6 +534,19 @@ static void reload_adds_and_removes_a_scoped_policy(void **state)
 	assert_int_equal(probe(CG "/db", DIR "/db-secret"), 0);
 	assert_int_equal(probe(CG "/db/inner", DIR "/db-secret"), 0);
 	assert_int_equal(probe(CG "/db", DIR "/host-secret"), EPERM);
+
+	/*
+	 * Without scopes again: the db generation's cgroup entries and its
+	 * "default": "deny" stay in their slot, which this reload fills with
+	 * no scope at all. They must not be read.
+	 */
+	for (i = 0; i < 2; i++) {
+		if (kt_stockade(reload, err, sizeof(err)))
+			fail_msg("reload %d without scopes failed: %s", i, err);
+		assert_int_equal(probe(CG "/db", DIR "/db-secret"), 0);
+		assert_int_equal(probe(CG "/db/inner", DIR "/db-secret"), 0);
+		assert_int_equal(probe(CG "/db", DIR "/host-secret"), EPERM);
+	}
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
