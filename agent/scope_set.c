@@ -122,10 +122,25 @@ static int write_cgroup(const struct walk *w, uint64_t id, const struct stk_cgro
 {
 	const struct stk_cgroup_scope *mine = &e->gen[w->slot - 1];
 	struct stk_cgroup_key key = { .cgroup_id = id, .slot = w->slot };
-	struct stk_cgroup_entry entry = { .scope = mine->scope, .flags = mine->flags };
+	struct stk_cgroup_entry entry = { .scope = mine->scope, .flags = mine->flags }, old;
+	struct stk_cgroup_gens *was = malloc(sizeof(*was));
 
-	if (bpf_map_update_elem(w->maps.states_fd, &id, e, 0))
-		return -errno;
+	if (!was)
+		return -ENOMEM;
+	/*
+	 * What is right already stays: a replaced element may be reused at
+	 * once, under a tracer still copying it (the second pass rewrites
+	 * nothing).
+	 */
+	if (bpf_map_lookup_elem(w->maps.states_fd, &id, was) || memcmp(was, e, sizeof(*e))) {
+		if (bpf_map_update_elem(w->maps.states_fd, &id, e, 0)) {
+			free(was);
+			return -errno;
+		}
+	}
+	free(was);
+	if (!bpf_map_lookup_elem(w->maps.scopes_fd, &key, &old) && !memcmp(&old, &entry, sizeof(old)))
+		return 0;
 	if (bpf_map_update_elem(w->maps.scopes_fd, &key, &entry, w->flags) && errno != EEXIST)
 		return -errno;
 	return 0;
