@@ -245,14 +245,23 @@ static int collect(struct guard_facts *f)
 static int replace_keys(int fd, const void *keys, const __u8 *values, size_t n, size_t key_size)
 {
 	unsigned char cur[sizeof(struct stk_inode_key)], next[sizeof(struct stk_inode_key)];
-	__u8 one = 1;
+	__u8 one = 1, was;
+	const __u8 *value;
 	size_t i;
 	bool first = true, keep;
 
-	for (i = 0; i < n; i++)
-		if (bpf_map_update_elem(fd, (const char *)keys + i * key_size,
-					values ? &values[i] : &one, BPF_ANY))
+	for (i = 0; i < n; i++) {
+		value = values ? &values[i] : &one;
+		/*
+		 * A key already there with this value stays: a replaced element
+		 * may be reused at once, under a hook still reading it.
+		 */
+		if (!bpf_map_lookup_elem(fd, (const char *)keys + i * key_size, &was) &&
+		    was == *value)
+			continue;
+		if (bpf_map_update_elem(fd, (const char *)keys + i * key_size, value, BPF_ANY))
 			return -errno;
+	}
 	while (bpf_map_get_next_key(fd, first ? NULL : cur, next) == 0) {
 		first = false;
 		memcpy(cur, next, key_size);
