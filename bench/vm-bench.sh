@@ -16,6 +16,7 @@
 # Prints
 #   SAMPLE <round> <config> <measure> <ns per operation>
 #   LOAD 1 <config> <ready ms> <agent RSS kB>
+#   RELOAD <n> <config> <ms> <agent RSS kB after>
 #   EVENTS <round> <sink> <denied opens> <logged> <ms> <lost>
 set -u
 ROUNDS=${STK_BENCH_ROUNDS:-3}
@@ -26,10 +27,15 @@ EVENTS=${STK_BENCH_EVENTS:-20000}  # denied opens per event-pipeline sample
 RULES=${STK_BENCH_RULES:-"1 1000 100000"}
 # Only these measures (e.g. "open" to time a change to the file walk alone);
 # bench/report.py then needs --partial.
-MEASURES=${STK_BENCH_MEASURES:-"open exec connect bind create-files launch"}
+BUILDS=${STK_BENCH_BUILDS:-3}      # builds of the C project per sample
+MEASURES=${STK_BENCH_MEASURES:-"open exec connect bind create-files launch build"}
 TARGET=/tmp/bench/a/b/c/d/file
 NOP=$(command -v stk-bench-nop)
 TRUE=/bin/true
+BUILD=/tmp/bench/build.sh
+mkdir -p /tmp/bench
+printf '#!/bin/sh\nPATH=/usr/bin:/bin exec make -s -C /opt/bench-project clean all >/dev/null\n' >$BUILD
+chmod 0755 $BUILD
 
 measured() { # MEASURE: is it one of STK_BENCH_MEASURES?
 	case " $MEASURES " in *" $1 "*) return 0 ;; esac
@@ -50,6 +56,8 @@ measures() { # CONFIG ROUND [workloads-only]
 		echo "SAMPLE $round $cfg create-files $(stk-bench-syscalls files /tmp/bench/files "$FILES")"
 	fi
 	measured launch && echo "SAMPLE $round $cfg launch $(stk-bench-syscalls spawn $TRUE "$EXECS")"
+	# /opt/bench-project and its compiler: bench/build-tree.sh.
+	measured build && echo "SAMPLE $round $cfg build $(stk-bench-syscalls spawn $BUILD "$BUILDS")"
 	return 0
 }
 # ROUNDS samples of every measure in the current configuration.
@@ -88,14 +96,28 @@ stop_agent() {
 	agent=""
 }
 
+now_ms() {
+	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
+}
+
+# `stockade reload` of the policy in force, timed from the command's start to
+# its exit (the new generation is in force then), and the agent's RSS after.
+reloads() { # CONFIG
+	i=1
+	while [ $i -le "${STK_BENCH_RELOADS:-3}" ]; do
+		t0=$(now_ms)
+		stockade reload >/tmp/reload.out 2>&1 || { echo "bench: reload failed ($1)"; cat /tmp/reload.out; exit 1; }
+		t1=$(now_ms)
+		echo "RELOAD $i $1 $((t1 - t0)) $(awk '/VmRSS/ { print $2 }' /proc/$agent/status)"
+		i=$((i + 1))
+	done
+}
+
 with_stockade() { # CONFIG POLICY [workloads-only]
 	start_agent "$1" 1 "$2" --audit-log none --no-syslog
 	rounds "$1" ${3:-}
+	case $1 in rules-*) reloads "$1" ;; esac
 	stop_agent
-}
-
-now_ms() {
-	awk '{ printf "%d", $1 * 1000 }' /proc/uptime
 }
 
 # Denied opens into the audit log: how many arrive, how fast, how many are lost.
