@@ -60,7 +60,7 @@ HOST_TESTS := $(patsubst tests/host/%.c,$(OUTPUT)/tests/host/%,$(wildcard tests/
 KERNEL_TESTS := $(patsubst tests/kernel/%.c,$(OUTPUT)/bin/stk-%,$(wildcard tests/kernel/test_*.c))
 BENCH_BINS := $(OUTPUT)/bin/stk-bench-floor $(OUTPUT)/bin/stk-bench-syscalls \
 	$(OUTPUT)/bin/stk-bench-pipeline $(OUTPUT)/bin/stk-bench-nop $(OUTPUT)/bin/stk-bench-load \
-	$(OUTPUT)/bin/stk-bench-events
+	$(OUTPUT)/bin/stk-bench-events $(OUTPUT)/bin/stk-bench-netcost
 # Small programs the kernel tests run (dynamically linked: see tests/kernel/helpers/).
 KERNEL_HELPERS := $(patsubst tests/kernel/helpers/%.c,$(OUTPUT)/bin/stk-helper-%,$(wildcard tests/kernel/helpers/*.c))
 
@@ -191,6 +191,11 @@ $(OUTPUT)/bin/stk-bench-events: bench/events.c $(LIB) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
+
+$(OUTPUT)/bin/stk-bench-netcost: bench/netcost.c $(OUTPUT)/bench-bpf/floor.skel.h $(LIB) $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench-bpf $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(OUTPUT)/bin/stk-bench-pipeline: bench/pipeline.c $(LIB)
 	$(call msg,CC,$@)

@@ -19,6 +19,7 @@ loads = defaultdict(list)            # cfg -> [(ms, rss_kb)]
 reloads = defaultdict(list)          # cfg -> [(ms, rss_kb after)]
 events = defaultdict(list)           # sink -> [(sent, logged, ms, lost)]
 pipeline, native = [], defaultdict(list)
+native_net = defaultdict(dict)       # (cfg, measure) -> {round: ns}, natively
 header = ""
 for line in open(raw):
     f = line.split()
@@ -31,9 +32,12 @@ for line in open(raw):
     elif line.startswith("RELOAD "):
         reloads[f[2]].append((int(f[3]), int(f[4])))
     elif line.startswith("EVENTS "):
-        events[f[2]].append((int(f[3]), int(f[4]), int(f[5]), f[6]))
+        events[f[2]].append((int(f[3]), int(f[4]), int(f[5]), f[6], f[7] if len(f) > 7 else "?"))
     elif line.startswith("PIPELINE "):
         pipeline.append(float(f[1]))
+    elif line.startswith("NATIVE-net "):
+        # NATIVE-net <round> <config> <measure> <ns>: connect and bind natively (stk-bench-netcost)
+        native_net[(f[2], f[3])][int(f[1])] = float(f[4])
     elif line.startswith("NATIVE-"):
         # NATIVE-<what> <key> <value>...: kept as lists of numbers by (what, key)
         native[(f[0][7:], f[1])].append([float(x) for x in f[2:]])
@@ -56,22 +60,22 @@ WORKLOADS = [("create-files", "create, write 16 bytes, close, then delete, per f
 rule_counts = sorted({int(c[6:]) for c, _ in samples if c.startswith("rules-")})
 
 
-def ratios(cfg, m):
+def ratios(cfg, m, table=samples):
     """Per-round ratio to bare, for the rounds where both were measured."""
-    a, b = samples.get((cfg, m), {}), samples.get(("bare", m), {})
+    a, b = table.get((cfg, m), {}), table.get(("bare", m), {})
     return [a[r] / b[r] for r in a if r in b and b[r] > 0]
 
 
-def added(cfg, m):
+def added(cfg, m, table=samples):
     """Median over rounds of the time over bare, in ns."""
-    a, b = samples.get((cfg, m), {}), samples.get(("bare", m), {})
+    a, b = table.get((cfg, m), {}), table.get(("bare", m), {})
     d = [a[r] - b[r] for r in a if r in b]
     return MED(d) if d else float("nan")
 
 
-def noise(cfg, m):
+def noise(cfg, m, table=samples):
     """The spread (max - min) over rounds of the time over bare: what a difference must exceed."""
-    a, b = samples.get((cfg, m), {}), samples.get(("bare", m), {})
+    a, b = table.get((cfg, m), {}), table.get(("bare", m), {})
     d = [a[r] - b[r] for r in a if r in b]
     return max(d) - min(d) if d else float("nan")
 
@@ -108,36 +112,54 @@ out = ["# What enforcement costs", "",
        "what is measured), **complain** (rules-1000 in complain mode).", ""]
 
 targets = []
-for m, what, kind in SYSCALLS:
-    if ("bare", m) not in samples:
-        continue
-    out += [f"## {m}: {what}", "",
-            "| config | ns/op (median) | ratio to bare | [min-max] | added ns | vs floor |",
-            "|---|---|---|---|---|---|"]
-    floor_added = added("floor", m)
-    for cfg in ["bare", "floor", "empty"] + [f"rules-{n}" for n in rule_counts] + ["bare-again"]:
-        if (cfg, m) not in samples:
+
+
+def cost_section(table, heading, m, what, kind, where="", level="##"):
+    """One measure's table (to out) and its two targets, over the configurations of @table."""
+    counts = sorted({int(c[6:]) for c, mm in table if mm == m and c.startswith("rules-")})
+    out.extend([f"{level} {heading}{m}: {what}", "",
+                "| config | ns/op (median) | ratio to bare | [min-max] | added ns | vs floor |",
+                "|---|---|---|---|---|---|"])
+    floor_added = added("floor", m, table)
+    for cfg in ["bare", "floor", "empty"] + [f"rules-{n}" for n in counts] + ["bare-again"]:
+        if (cfg, m) not in table:
             continue
-        r = ratios(cfg, m)
-        vs = "" if cfg in ("bare", "floor", "bare-again") or not floor_added > 0 else f"{added(cfg, m) / floor_added:.2f}x"
-        out.append(f"| {cfg} | {MED(samples[(cfg, m)].values()):.0f} | {MED(r):.3f} | {spread(r)} | "
-                   f"{added(cfg, m):.0f} | {vs} |")
+        r = ratios(cfg, m, table)
+        vs = "" if cfg in ("bare", "floor", "bare-again") or not floor_added > 0 else \
+            f"{added(cfg, m, table) / floor_added:.2f}x"
+        out.append(f"| {cfg} | {MED(table[(cfg, m)].values()):.0f} | {MED(r):.3f} | {spread(r)} | "
+                   f"{added(cfg, m, table):.0f} | {vs} |")
     out.append("")
-    lo, hi = f"rules-{rule_counts[0]}" if rule_counts else None, f"rules-{rule_counts[-1]}" if rule_counts else None
-    if lo and hi and (hi, m) in samples:
-        a_lo, a_hi = added(lo, m), added(hi, m)
+    lo, hi = f"rules-{counts[0]}" if counts else None, f"rules-{counts[-1]}" if counts else None
+    if lo and hi and (hi, m) in table:
+        a_lo, a_hi = added(lo, m, table), added(hi, m, table)
         growth = a_hi / a_lo - 1 if a_lo > 0 else float("nan")
         vsf = a_hi / floor_added if floor_added > 0 else float("nan")
-        targets.append(f"- {m}: added cost at {rule_counts[-1]:,} {kind} within 1.5x of the floor's: "
+        targets.append(f"- {m}{where}: added cost at {counts[-1]:,} {kind} within 1.5x of the floor's: "
                        f"{vsf:.2f}x — {verdict(vsf <= 1.5)}")
         # A growth smaller than the rounds' own spread is not a measured growth.
-        within = abs(a_hi - a_lo) <= max(noise(lo, m), noise(hi, m))
-        if len(rule_counts) > 1:
-            targets.append(f"- {m}: flat from {rule_counts[0]:,} to {rule_counts[-1]:,} rules (at most +10% "
+        spread_ns = max(noise(lo, m, table), noise(hi, m, table))
+        within = abs(a_hi - a_lo) <= spread_ns
+        if len(counts) > 1:
+            targets.append(f"- {m}{where}: flat from {counts[0]:,} to {counts[-1]:,} rules (at most +10% "
                            f"added cost): {growth * 100:+.1f}% — "
                            + (f"no measurable growth: the difference ({a_hi - a_lo:+.0f} ns) is within the "
-                              f"rounds' spread ({max(noise(lo, m), noise(hi, m)):.0f} ns)"
+                              f"rounds' spread ({spread_ns:.0f} ns)"
                               if within and growth > 0.10 else verdict(growth <= 0.10)))
+
+
+for m, what, kind in SYSCALLS:
+    if ("bare", m) in samples:
+        cost_section(samples, "", m, what, kind)
+if native_net:
+    out += ["## The cgroup programs natively", "",
+            "connect and bind on this host's kernel, in a cgroup of their own (stk-bench-netcost):",
+            "*floor* is the empty cgroup programs, *rules-N* stockade's network programs with the",
+            "same policies as in the VM. Native timings are noisy on a shared host: the",
+            "configurations alternate within each round, and the medians are over rounds.", ""]
+    for m, what, kind in SYSCALLS:
+        if ("bare", m) in native_net:
+            cost_section(native_net, "native ", m, what, kind, " (natively)", "###")
 
 if any((c, m) in samples for m, _, _ in WORKLOADS for c in ("rules-1000", "complain")):
     out += ["## Workloads", "",
@@ -206,17 +228,18 @@ if events:
     out += ["## Event pipeline in the VM: denied opens into the audit log", "",
             "One process opens a denied file in a loop; events/s counts from the first open to the",
             "last event written (so the TCG-emulated producer bounds it). Lost: the kernel's",
-            "ring-buffer drop counter. Rate limiting is off (the agent's default, `--rate-limit 0`),",
-            "so every denial is sent: tests/kernel/test_storm.c measures suppression.", "",
-            "| sink | denied opens | logged (median) | events/s (median) | [min-max] | lost |",
-            "|---|---|---|---|---|---|"]
+            "ring-buffer drop counter; suppressed: the rate limiter's counter. Rate limiting is off",
+            "(the agent's default, `--rate-limit 0`), so it suppresses nothing here;",
+            "tests/kernel/test_storm.c checks suppression under a limit.", "",
+            "| sink | denied opens | logged (median) | events/s (median) | [min-max] | lost | suppressed |",
+            "|---|---|---|---|---|---|---|"]
     for sink in ("json", "syslog"):
         if sink in events:
             e = events[sink]
             rate = [x[1] * 1000 / x[2] for x in e if x[2] > 0]
             out.append(f"| {sink} | {e[0][0]} | {MED(x[1] for x in e):.0f} | "
                        f"{MED(rate) if rate else 0:.0f} | {spread(rate, '{:.0f}')} | "
-                       f"{','.join(sorted({x[3] for x in e}))} |")
+                       f"{','.join(sorted({x[3] for x in e}))} | {','.join(sorted({x[4] for x in e}))} |")
     out.append("")
 
 nat = []

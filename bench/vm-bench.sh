@@ -17,7 +17,7 @@
 #   SAMPLE <round> <config> <measure> <ns per operation>
 #   LOAD 1 <config> <ready ms> <agent RSS kB>
 #   RELOAD <n> <config> <ms> <agent RSS kB after>
-#   EVENTS <round> <sink> <denied opens> <logged> <ms> <lost>
+#   EVENTS <round> <sink> <denied opens> <logged> <ms> <lost> <suppressed>
 set -u
 ROUNDS=${STK_BENCH_ROUNDS:-3}
 ITER=${STK_BENCH_ITER:-20000}      # opens, connects, binds per sample
@@ -150,10 +150,13 @@ events() { # ROUND SINK
 		last=$got t1=$(now_ms)
 		sleep 0.5
 	done
-	lost=$(stockade status --json 2>/dev/null | sed -n 's/.*"lost": *\([0-9]*\).*/\1/p')
+	stockade status --json >/tmp/status.json 2>/dev/null
+	# The kernel's counters (pretty JSON: one key per line, in the "counters" block).
+	lost=$(sed -n '/"counters"/,/}/ s/.*"lost": *\([0-9]*\).*/\1/p' /tmp/status.json)
+	suppressed=$(sed -n '/"counters"/,/}/ s/.*"suppressed": *\([0-9]*\).*/\1/p' /tmp/status.json)
 	stop_agent
 	[ "$sink" = json ] || { kill $syslogd; wait $syslogd; } 2>/dev/null
-	echo "EVENTS $round $sink $EVENTS $got $((t1 - t0)) ${lost:-?}"
+	echo "EVENTS $round $sink $EVENTS $got $((t1 - t0)) ${lost:-?} ${suppressed:-?}"
 }
 
 echo "# kernel $(uname -r); $ROUNDS rounds; $ITER opens/connects/binds, $EXECS execs, $FILES files per sample"
