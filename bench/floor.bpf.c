@@ -17,6 +17,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 		return 0;                       \
 	}
 
+/* A tracer that does nothing (stockade's cgroup_mkdir/rmdir tracers). */
+#define FLOOR_TP(event)                         \
+	SEC("tp_btf/" #event)                   \
+	int stk_floor_##event(void *ctx)        \
+	{                                       \
+		return 0;                       \
+	}
+
 /* A cgroup socket program that allows (1: let the operation go on). */
 #define FLOOR_CG(hook)                          \
 	SEC("cgroup/" #hook)                    \
@@ -53,6 +61,19 @@ FLOOR_LSM(move_mount)
 FLOOR_LSM(ptrace_access_check)
 FLOOR_LSM(ptrace_traceme)
 FLOOR_LSM(socket_create)
+/* The self-protection set's hooks (bpf/lsm/guard.bpf.c), attached with or without --protect. */
+FLOOR_LSM(bpf_map)
+FLOOR_LSM(bpf_prog)
+FLOOR_LSM(inode_unlink)
+FLOOR_LSM(inode_rmdir)
+FLOOR_LSM(inode_rename)
+FLOOR_LSM(inode_permission)
+FLOOR_LSM(inode_setattr)
+FLOOR_LSM(task_kill)
+FLOOR_LSM(task_alloc)
+FLOOR_LSM(bprm_committed_creds)
+FLOOR_TP(cgroup_mkdir)
+FLOOR_TP(cgroup_rmdir)
 
 FLOOR_CG(connect4)
 FLOOR_CG(connect6)

@@ -106,10 +106,12 @@ out = ["# What enforcement costs", "",
        "stockade loads every program set whatever its policies use, so that a reload can",
        "add any rule: with the empty policy the network programs are attached too and find",
        "no rules after two array lookups, so *empty* is what stockade costs at the least.", "",
-       "Configurations: **bare** (no programs), **floor** (empty LSM and cgroup programs),",
-       "**empty** (stockade, empty policy), **rules-N** (stockade with N rules of each kind",
+       "Configurations: **bare** (no programs), **floor** (empty LSM, tracing and cgroup",
+       "programs on every hook stockade attaches, self-protection's included), **empty**",
+       "(stockade, empty policy), **rules-N** (stockade with N rules of each kind",
        "at once: N file rules, N exec rules, N connect CIDRs, N bind CIDRs; none matches",
-       "what is measured), **complain** (rules-1000 in complain mode).", ""]
+       "what is measured), **complain** (rules-1000 in complain mode). stockade runs as the",
+       "package runs it: with `--protect` (self-protection on).", ""]
 
 targets = []
 

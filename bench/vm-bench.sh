@@ -7,7 +7,8 @@
 # sample). Every configuration
 #   bare        no programs (measured first and again last: guest drift shows)
 #   floor       empty programs on every hook stockade uses (stk-bench-floor)
-#   empty       stockade with an empty policy
+#   empty       stockade with an empty policy (every stockade configuration
+#               runs with --protect, as the package does)
 #   rules-N     stockade with N rules of each kind (N file rules, N exec rules,
 #               N connect CIDRs and N bind CIDRs), N = 1, 1000, 100000
 #   complain    rules-1000 in complain mode (workloads only)
@@ -113,8 +114,10 @@ reloads() { # CONFIG
 	done
 }
 
+# As the package runs it (packaging/systemd/stockade.service): with
+# self-protection, this shell in the service manager's place (--launcher-pid).
 with_stockade() { # CONFIG POLICY [workloads-only]
-	start_agent "$1" 1 "$2" --audit-log none --no-syslog
+	start_agent "$1" 1 "$2" --audit-log none --no-syslog --protect --launcher-pid $$
 	rounds "$1" ${3:-}
 	case $1 in rules-*) reloads "$1" ;; esac
 	stop_agent
