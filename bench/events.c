@@ -51,9 +51,7 @@ static void cleanup(void)
 {
 	stk_cgroup_sock_destroy(sock_set); /* detaches: the links go with it */
 	sock_set = NULL;
-	for (int i = 0; cg_dir[0] && rmdir(cg_dir) && errno == EBUSY && i < 40; i++)
-		usleep(50000);
-	if (cg_dir[0] && access(cg_dir, F_OK) == 0)
+	if (cg_dir[0] && stk_cgroup_remove(cg_dir))
 		fprintf(stderr, "stk-bench-events: could not remove %s\n", cg_dir);
 	cg_dir[0] = '\0';
 }

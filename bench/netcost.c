@@ -56,9 +56,7 @@ static void detach_all(void)
 static void cleanup(void)
 {
 	detach_all();
-	for (int i = 0; cg_dir[0] && rmdir(cg_dir) && errno == EBUSY && i < 40; i++)
-		usleep(50000);
-	if (cg_dir[0] && access(cg_dir, F_OK) == 0)
+	if (cg_dir[0] && stk_cgroup_remove(cg_dir))
 		fprintf(stderr, "stk-bench-netcost: could not remove %s\n", cg_dir);
 	cg_dir[0] = '\0';
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cgroup_path.h"
 
@@ -32,6 +33,18 @@ struct stk_cgroup_names {
 	uint64_t last_miss_id;
 	long long last_miss_ns;
 };
+
+int stk_cgroup_remove(const char *dir)
+{
+	int i;
+
+	for (i = 0; rmdir(dir); i++) {
+		if (errno != EBUSY || i == 40)
+			return -errno;
+		usleep(50000);
+	}
+	return 0;
+}
 
 int stk_cgroup2_mount(char *buf, size_t len)
 {

@@ -18,6 +18,13 @@
  */
 int stk_cgroup2_mount(char *buf, size_t len);
 
+/*
+ * stk_cgroup_remove() - rmdir(2) of a cgroup the caller made, retried for
+ * up to two seconds while it is busy (a child killed a moment ago may still
+ * be leaving it). Return: 0 or a negative errno.
+ */
+int stk_cgroup_remove(const char *dir);
+
 struct stk_cgroup_names;
 
 int stk_cgroup_names_new(struct stk_cgroup_names **ret, const char *mount);
