@@ -270,7 +270,7 @@ for n in sorted({int(k[1]) for k in native if k[0] == "load"}):
                f"compile {MED(cols[1]):.0f} ms, resolve paths {MED(cols[2]):.0f} ms, create and fill maps "
                f"{MED(cols[3]):.0f} ms; peak RSS while loading {max(cols[5]) / 1024:.0f} MiB | "
                f"{MED(cols[4]):.0f} ms total | {spread(cols[4], '{:.0f}')} |")
-    if n >= 100000:
+    if 4 * n >= 100000:  # the target's 100,000 rules in all, and the VM's rules-100000
         targets.append(f"- a policy of {4 * n:,} rules ({n:,} of each kind) compiled and its maps filled natively "
                        f"in under 100 ms: {MED(cols[4]):.0f} ms of CPU — {verdict(MED(cols[4]) < 100)} "
                        f"(parse {MED(cols[0]):.0f} ms, compile {MED(cols[1]):.0f}, resolve {MED(cols[2]):.0f}, "
