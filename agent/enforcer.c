@@ -298,8 +298,10 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 	struct stk_config cfg;
 	const struct stk_net_compiled *net = stk_net_of(in->compiled);
 	uint64_t h = 0xcbf29ce484222325ULL;
+	const uint32_t layout = STK_PIN_LAYOUT;
 	size_t i;
 
+	h = fnv1a(h, &layout, sizeof(layout));
 	config_from(in->compiled, &cfg);
 	h = fnv1a(h, &cfg, sizeof(cfg));
 	for (i = 0; i < in->compiled->n_scopes; i++) {

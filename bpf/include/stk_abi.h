@@ -223,6 +223,16 @@ struct stk_cgroup_gens {
 };
 
 /*
+ * The layout of the pinned maps as a whole. A restarted agent adopts pins
+ * only when their policy digest matches its own (agent/enforcer.c), and
+ * the digest includes this: bump it whenever a map's key or value changes,
+ * so that an upgraded agent replaces (make before break) the pins of an
+ * older layout instead of adopting programs it cannot reload.
+ *   2: stk_cgroup_scopes keyed by {cgroup, slot}, stk_cgroup_states.
+ */
+#define STK_PIN_LAYOUT 2
+
+/*
  * What the hooks read: stk_cgroup_scopes maps {cgroup id, slot} to the
  * cgroup's scope under generation slot's globs. A reload writes the
  * inactive slot's entries, then the selector's one write switches which
