@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "decisions.h"
+#include "generation.h"
 
 static int key_cmp(const void *a, const void *b)
 {
@@ -91,6 +92,33 @@ cleanup:
 	free(next.rows);
 	free(vals);
 	return err;
+}
+
+int stk_decisions_forget_gen(int fd, uint32_t gen)
+{
+	struct stk_decision_key key, prev;
+	void *prevp = NULL;
+	int n = 0;
+
+	/*
+	 * Deleting the current key may restart the iteration on some kernels
+	 * (see generation.c): delete the previous one once past it.
+	 */
+	while (bpf_map_get_next_key(fd, prevp, &key) == 0) {
+		if (prevp && prev.rule != STK_RULE_NONE && prev.rule >> STK_GEN_RULE_SHIFT == gen) {
+			if (bpf_map_delete_elem(fd, &prev) && errno != ENOENT)
+				return -errno;
+			n++;
+		}
+		prev = key;
+		prevp = &prev;
+	}
+	if (prevp && prev.rule != STK_RULE_NONE && prev.rule >> STK_GEN_RULE_SHIFT == gen) {
+		if (bpf_map_delete_elem(fd, &prev) && errno != ENOENT)
+			return -errno;
+		n++;
+	}
+	return n;
 }
 
 void stk_decisions_free(struct stk_decision_table *t)

@@ -36,6 +36,15 @@ struct stk_decision_table {
 int stk_decisions_read(int fd, struct stk_decision_table *t);
 void stk_decisions_free(struct stk_decision_table *t);
 
+/*
+ * stk_decisions_forget_gen() - deletes from the map @fd every row whose rule
+ * is tagged with generation @gen. A reload calls it for the slot it is
+ * about to fill: rows tagged so are two policies old, and their rule
+ * numbers would otherwise name the new policy's rules (and the new rules'
+ * counts would start from theirs). Return: rows deleted, or a negative errno.
+ */
+int stk_decisions_forget_gen(int fd, uint32_t gen);
+
 /* Merges @next into @t: rows of @t found in @next keep suppressed_reported (pure). */
 void stk_decisions_carry(const struct stk_decision_table *t, struct stk_decision_table *next);
 /* Sorts rows by key (pure); the order stk_decisions_carry() expects. */

@@ -12,6 +12,7 @@
 
 #include "cgroup_path.h"
 #include "cgroup_sock.h"
+#include "decisions.h"
 #include "enforcer.h"
 #include "exec.skel.h"
 #include "file_ops.skel.h"
@@ -323,6 +324,24 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 	return h;
 }
 
+/*
+ * The decision counters tagged with generation @next, two policies old: no
+ * program writes them (the switch away from @next waited them out), and
+ * the new policy's rule numbers must start from zero.
+ */
+static int forget_old_decisions(const char *pin_dir, uint32_t next)
+{
+	int fd = stk_pin_open_map(pin_dir, "stk_decisions", 0), n;
+
+	if (fd == -ENOENT)
+		return 0; /* pins of an agent without decision counters */
+	if (fd < 0)
+		return fd;
+	n = stk_decisions_forget_gen(fd, next);
+	close(fd);
+	return n < 0 ? n : 0;
+}
+
 int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in, char *why,
 			size_t why_len)
 {
@@ -374,7 +393,13 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 			 strerror(-err));
 		goto cleanup;
 	}
-	/* Which cgroup is in which scope: generation @next's half of every entry. */
+	err = forget_old_decisions(pin_dir, next);
+	if (err) {
+		snprintf(why, why_len, "clearing the decision counters of generation %u failed: %s",
+			 next, strerror(-err));
+		goto cleanup;
+	}
+	/* Which cgroup is in which scope: generation @next's entry of every cgroup. */
 	err = stk_scope_reload(pin_dir, mount, next, in->compiled, why, why_len);
 	if (err)
 		goto cleanup;

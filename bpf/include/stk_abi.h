@@ -469,8 +469,6 @@ _Static_assert(sizeof(struct stk_config) == 56 + sizeof(struct stk_ops_config), 
 _Static_assert(sizeof(struct stk_glob_prog) == 8 * 261, "stk_glob_prog layout");
 _Static_assert(sizeof(struct stk_cgroup_gens) == 2 * (8 + 8 * STK_GLOB_MAX), "stk_cgroup_gens layout");
 _Static_assert(sizeof(struct stk_cgroup_entry) == 8, "stk_cgroup_entry layout");
-_Static_assert(sizeof(struct stk_cgroup_gens) == 2 * (8 + 8 * STK_GLOB_MAX), "stk_cgroup_gens layout");
-_Static_assert(sizeof(struct stk_cgroup_entry) == 8, "stk_cgroup_entry layout");
 _Static_assert(sizeof(struct stk_cgroup_key) == 16, "stk_cgroup_key layout");
 _Static_assert(STK_SCOPE_MAX <= 255, "stk_config.scopes counts scopes in a byte");
 _Static_assert(STK_SCOPE_MAX <= 0x10000 && STK_GLOB_ELEMS < 64, "scope limits");

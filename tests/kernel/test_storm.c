@@ -463,11 +463,110 @@ static void tiny_ring_buffer_loses_counted_events(void **state)
 	munmap(counts, N_CGROUPS * sizeof(*counts));
 }
 
+/* The decisions "stockade status --json" lists for rule @rule, over every cgroup; -1: none. */
+static long long status_rule_decisions(const char *rule)
+{
+	struct json_object *o, *agent, *arr, *row, *v;
+	long long sum = -1;
+	char out[1 << 16];
+	size_t n = 0, i;
+	FILE *p = popen("stockade status --json", "r");
+
+	if (!p)
+		return -1;
+	n = fread(out, 1, sizeof(out) - 1, p);
+	pclose(p);
+	out[n] = '\0';
+	o = json_tokener_parse(out);
+	if (o && json_object_object_get_ex(o, "agent", &agent) &&
+	    json_object_object_get_ex(agent, "decisions", &arr)) {
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			row = json_object_array_get_idx(arr, i);
+			if (!json_object_object_get_ex(row, "rule", &v) ||
+			    strcmp(json_object_get_string(v), rule))
+				continue;
+			json_object_object_get_ex(row, "decisions", &v);
+			sum = (sum < 0 ? 0 : sum) + json_object_get_int64(v);
+		}
+	}
+	json_object_put(o);
+	return sum;
+}
+
+/* One policy with one rule, @id, denying reads of DIR/@id. */
+static void put_one_rule(const char *id)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text),
+		 "{ \"stockade\": 1, \"name\": \"gens\", \"files\": { \"rules\": [\n"
+		 "  { \"id\": \"%s\", \"paths\": [\"" DIR "/%s\"], \"access\": [\"read\"],"
+		 " \"action\": \"deny\" } ] } }\n", id, id);
+	kt_write(DIR "/gens.json", text);
+}
+
+static int open_errno(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/* Waits (status is rewritten every few seconds) until @rule's count is at least @min. */
+static long long wait_rule_decisions(const char *rule, long long min)
+{
+	long deadline = mono_ms() + 30000;
+	long long n;
+
+	while ((n = status_rule_decisions(rule)) < min && mono_ms() < deadline)
+		usleep(200000);
+	return n;
+}
+
+/*
+ * Rule numbers carry one of two generation tags, so the policy two reloads
+ * on reuses the tag and the numbers of the one before: its rule must count
+ * from zero, not from the counts the old rule of that number left.
+ */
+static void reloads_do_not_pass_counts_to_new_rules(void **state)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	const char *const extra[] = { "--canary-interval", "0", NULL };
+	struct ktest_agent a;
+	char err[4096];
+	int i;
+
+	(void)state;
+	kt_write(DIR "/first", "1\n");
+	kt_write(DIR "/third", "3\n");
+	put_one_rule("first");
+	kt_agent_start(&a, DIR "/gens.json", extra);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(open_errno(DIR "/first"), EPERM);
+	assert_int_equal(wait_rule_decisions("first", 3), 3);
+	put_one_rule("second");
+	if (kt_stockade(reload, err, sizeof(err)))
+		fail_msg("the first reload failed: %s", err);
+	put_one_rule("third");
+	if (kt_stockade(reload, err, sizeof(err)))
+		fail_msg("the second reload failed: %s", err);
+	assert_int_equal(open_errno(DIR "/third"), EPERM);
+	assert_int_equal(open_errno(DIR "/first"), 0);
+	/* Exactly the one denial "third" made (it was 1 + 3 when the old row was reused). */
+	assert_int_equal(wait_rule_decisions("third", 1), 1);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(storm_is_accounted_for, setup, teardown),
 		cmocka_unit_test_setup_teardown(tiny_ring_buffer_loses_counted_events, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(reloads_do_not_pass_counts_to_new_rules, setup,
 						teardown),
 	};
 
