@@ -559,6 +559,10 @@ cleanup:
 	stk_file_maps_free(&maps);
 	stk_policy_set_free(set);
 	stk_diags_free(&diags);
+	/* As after start: the kernel holds the policy, give back what loading needed. */
+	if (!err)
+		stk_policy_set_release_sources(st->set);
+	malloc_trim(0);
 	return err;
 }
 
