@@ -267,8 +267,11 @@ static void decisions_metric_name(char *buf, size_t len, int cg)
 		 cgroup_names[cg], idbuf);
 }
 
-/* The kernel's decision count of cgroup @cg in "stockade status --json", or -1. */
-static long long status_decisions(int cg)
+/*
+ * The decisions "stockade status --json" lists for rule @rule in cgroup @cg
+ * (-1: every cgroup), summed; -1 if it lists none.
+ */
+static long long status_rule_decisions_in(const char *rule, int cg)
 {
 	struct json_object *o, *agent, *arr, *row, *v;
 	long long sum = -1;
@@ -286,10 +289,11 @@ static long long status_decisions(int cg)
 	    json_object_object_get_ex(agent, "decisions", &arr)) {
 		for (i = 0; i < json_object_array_length(arr); i++) {
 			row = json_object_array_get_idx(arr, i);
-			if (!json_object_object_get_ex(row, "cgroup", &v) ||
-			    cgroup_index(json_object_get_string(v)) != cg ||
-			    !json_object_object_get_ex(row, "rule", &v) ||
-			    strcmp(json_object_get_string(v), "no-secret"))
+			if (cg >= 0 && (!json_object_object_get_ex(row, "cgroup", &v) ||
+					cgroup_index(json_object_get_string(v)) != cg))
+				continue;
+			if (!json_object_object_get_ex(row, "rule", &v) ||
+			    strcmp(json_object_get_string(v), rule))
 				continue;
 			json_object_object_get_ex(row, "decisions", &v);
 			sum = (sum < 0 ? 0 : sum) + json_object_get_int64(v);
@@ -297,6 +301,17 @@ static long long status_decisions(int cg)
 	}
 	json_object_put(o);
 	return sum;
+}
+
+/* The kernel's decision count of cgroup @cg in "stockade status --json", or -1. */
+static long long status_decisions(int cg)
+{
+	return status_rule_decisions_in("no-secret", cg);
+}
+
+static long long status_rule_decisions(const char *rule)
+{
+	return status_rule_decisions_in(rule, -1);
 }
 
 static void storm_is_accounted_for(void **state)
@@ -461,36 +476,6 @@ static void tiny_ring_buffer_loses_counted_events(void **state)
 	}
 	assert_int_equal(kt_agent_stop(&a), 0);
 	munmap(counts, N_CGROUPS * sizeof(*counts));
-}
-
-/* The decisions "stockade status --json" lists for rule @rule, over every cgroup; -1: none. */
-static long long status_rule_decisions(const char *rule)
-{
-	struct json_object *o, *agent, *arr, *row, *v;
-	long long sum = -1;
-	char out[1 << 16];
-	size_t n = 0, i;
-	FILE *p = popen("stockade status --json", "r");
-
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	pclose(p);
-	out[n] = '\0';
-	o = json_tokener_parse(out);
-	if (o && json_object_object_get_ex(o, "agent", &agent) &&
-	    json_object_object_get_ex(agent, "decisions", &arr)) {
-		for (i = 0; i < json_object_array_length(arr); i++) {
-			row = json_object_array_get_idx(arr, i);
-			if (!json_object_object_get_ex(row, "rule", &v) ||
-			    strcmp(json_object_get_string(v), rule))
-				continue;
-			json_object_object_get_ex(row, "decisions", &v);
-			sum = (sum < 0 ? 0 : sum) + json_object_get_int64(v);
-		}
-	}
-	json_object_put(o);
-	return sum;
 }
 
 /* One policy with one rule, @id, denying reads of DIR/@id. */
