@@ -94,31 +94,21 @@ cleanup:
 	return err;
 }
 
+/* Whether the decision key @key's rule carries generation tag *@arg. */
+static bool of_gen_tag(const void *key, void *arg)
+{
+	const struct stk_decision_key *k = key;
+
+	return k->rule != STK_RULE_NONE && k->rule >> STK_GEN_RULE_SHIFT == *(const uint32_t *)arg;
+}
+
 int stk_decisions_forget_gen(int fd, uint32_t gen)
 {
-	struct stk_decision_key key, prev;
-	void *prevp = NULL;
-	int n = 0;
+	size_t seen, deleted;
+	int err = stk_map_delete_keys(fd, sizeof(struct stk_decision_key), of_gen_tag, &gen, &seen,
+				      &deleted);
 
-	/*
-	 * Deleting the current key may restart the iteration on some kernels
-	 * (see generation.c): delete the previous one once past it.
-	 */
-	while (bpf_map_get_next_key(fd, prevp, &key) == 0) {
-		if (prevp && prev.rule != STK_RULE_NONE && prev.rule >> STK_GEN_RULE_SHIFT == gen) {
-			if (bpf_map_delete_elem(fd, &prev) && errno != ENOENT)
-				return -errno;
-			n++;
-		}
-		prev = key;
-		prevp = &prev;
-	}
-	if (prevp && prev.rule != STK_RULE_NONE && prev.rule >> STK_GEN_RULE_SHIFT == gen) {
-		if (bpf_map_delete_elem(fd, &prev) && errno != ENOENT)
-			return -errno;
-		n++;
-	}
-	return n;
+	return err ? err : (int)deleted;
 }
 
 void stk_decisions_free(struct stk_decision_table *t)

@@ -3,6 +3,7 @@
  * generation.c - policy generations in the maps (see generation.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -78,51 +79,59 @@ int stk_gen_switch(int config_fd, uint32_t gen)
 	return wait_for_programs();
 }
 
-static int for_each_key(int fd, size_t key_size, uint32_t del_gen, size_t *count)
+int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg, size_t *seen,
+			size_t *deleted)
 {
 	char *key = calloc(2, key_size), *next = key + key_size;
-	const size_t gen_off = offsetof(struct stk_inode_key, gen);
-	__u16 gen;
-	int err = 0;
 	void *prev = NULL;
+	int err = 0;
 
 	if (!key)
 		return -ENOMEM;
-	*count = 0;
+	*seen = *deleted = 0;
 	/*
 	 * Deleting the current key restarts iteration from the start on some
 	 * kernels; deleting the previous one, once past it, is safe.
 	 */
-	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		if (prev) {
-			memcpy(&gen, (char *)prev + gen_off, sizeof(gen));
-			if (del_gen && gen == del_gen && bpf_map_delete_elem(fd, prev) &&
-			    errno != ENOENT) {
+	for (;;) {
+		bool more = bpf_map_get_next_key(fd, prev, next) == 0;
+
+		if (prev && doomed && doomed(prev, arg)) {
+			if (bpf_map_delete_elem(fd, prev) && errno != ENOENT) {
 				err = -errno;
 				break;
 			}
+			++*deleted;
 		}
+		if (!more)
+			break;
 		memcpy(key, next, key_size);
 		prev = key;
-		++*count;
-	}
-	if (!err && prev) {
-		memcpy(&gen, (char *)prev + gen_off, sizeof(gen));
-		if (del_gen && gen == del_gen && bpf_map_delete_elem(fd, prev) && errno != ENOENT)
-			err = -errno;
+		++*seen;
 	}
 	free(key);
 	return err;
 }
 
+/* Whether the stk_inode_key at the start of @key belongs to generation *@arg. */
+static bool of_gen(const void *key, void *arg)
+{
+	__u16 gen;
+
+	memcpy(&gen, (const char *)key + offsetof(struct stk_inode_key, gen), sizeof(gen));
+	return gen == *(const uint32_t *)arg;
+}
+
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen)
 {
-	size_t n;
+	size_t seen, deleted;
 
-	return for_each_key(fd, key_size, gen, &n);
+	return stk_map_delete_keys(fd, key_size, gen ? of_gen : NULL, &gen, &seen, &deleted);
 }
 
 int stk_gen_count(int fd, size_t key_size, size_t *ret)
 {
-	return for_each_key(fd, key_size, 0, ret);
+	size_t deleted;
+
+	return stk_map_delete_keys(fd, key_size, NULL, NULL, ret, &deleted);
 }

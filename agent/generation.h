@@ -11,6 +11,7 @@
 #ifndef STK_GENERATION_H
 #define STK_GENERATION_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +59,14 @@ int stk_gen_write_config(int config_fd, uint32_t gen, uint32_t scope, struct stk
  * invocation that might have read the old selector has finished.
  */
 int stk_gen_switch(int config_fd, uint32_t gen);
+typedef bool (*stk_key_pred)(const void *key, void *arg);
+/*
+ * stk_map_delete_keys() - walks every key of the hash map @fd (@key_size
+ * bytes) and deletes those @doomed (NULL: none) says so of. @seen: keys
+ * walked; @deleted: keys deleted. Return: 0 or a negative errno.
+ */
+int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg, size_t *seen,
+			size_t *deleted);
 /* Deletes every entry of generation @gen from the hash map @fd (keys start with stk_inode_key). */
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen);
 /* Entries in the hash map @fd. */
