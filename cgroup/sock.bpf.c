@@ -83,13 +83,14 @@ struct net_req {
 static __always_inline __u32 task_table(void)
 {
 	__u32 zero = 0, slot, index, *table;
-	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero);
+	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero), *host;
 
 	if (!sel)
 		return STK_NET_NO_RULES;
 	slot = *(volatile __u32 *)&sel->gen;
+	host = bpf_map_lookup_elem(&stk_config, &slot);
 	/* The scope and the table of the one generation this decision uses. */
-	index = stk_current_scope(slot) * STK_CONFIG_SLOTS + (slot % STK_CONFIG_SLOTS);
+	index = stk_current_scope(host, slot) * STK_CONFIG_SLOTS + (slot % STK_CONFIG_SLOTS);
 	table = bpf_map_lookup_elem(&stk_net_scopes, &index);
 	return table ? *table : STK_NET_NO_RULES;
 }

@@ -212,24 +212,20 @@ static __always_inline bool stk_event_admit(__u32 hook, __u32 rule, __u8 action)
  */
 /*
  * The scope of the task's cgroup right now under generation @slot (1 or 2,
- * read from the selector once by the caller): a task moved to another
- * cgroup is judged by its new place from its next hook on. 0 (the host)
- * for a cgroup without an entry, and whenever the generation has no scoped
- * policy: a reload without globs writes no entries, so the slot's entries
- * may be an older generation's, and so may an entry naming a scope the
- * generation does not have.
+ * read from the selector once by the caller), whose host settings are
+ * @host: a task moved to another cgroup is judged by its new place from
+ * its next hook on. 0 (the host) for a cgroup without an entry, and
+ * whenever the generation has no scoped policy: a reload without globs
+ * writes no entries, so the slot's entries may be an older generation's,
+ * and so may an entry naming a scope the generation does not have.
  */
-static __always_inline __u32 stk_current_scope(__u32 slot)
+static __always_inline __u32 stk_current_scope(const struct stk_config *host, __u32 slot)
 {
 	struct stk_cgroup_key key = { .cgroup_id = bpf_get_current_cgroup_id(), .slot = slot };
-	struct stk_config *host;
 	struct stk_cgroup_entry *cs;
 	__u32 scope;
 
-	if (slot != 1 && slot != 2)
-		return 0;
-	host = bpf_map_lookup_elem(&stk_config, &slot);
-	if (!host || !host->scopes)
+	if ((slot != 1 && slot != 2) || !host || !host->scopes)
 		return 0;
 	cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &key);
 	if (!cs)
@@ -241,7 +237,7 @@ static __always_inline __u32 stk_current_scope(__u32 slot)
 static __always_inline struct stk_config *stk_get_config(void)
 {
 	__u32 zero = 0, slot, index;
-	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero), *cfg;
+	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero), *host, *cfg;
 	__u32 scope;
 
 	if (!sel)
@@ -249,7 +245,8 @@ static __always_inline struct stk_config *stk_get_config(void)
 	slot = *(volatile __u32 *)&sel->gen;
 	if (!slot)
 		return sel;
-	scope = stk_current_scope(slot);
+	host = bpf_map_lookup_elem(&stk_config, &slot);
+	scope = stk_current_scope(host, slot);
 	if (scope) {
 		index = scope * STK_CONFIG_SLOTS + (slot & 3);
 		cfg = bpf_map_lookup_elem(&stk_config, &index);
@@ -257,7 +254,7 @@ static __always_inline struct stk_config *stk_get_config(void)
 		if (cfg && cfg->gen == slot)
 			return cfg;
 	}
-	return bpf_map_lookup_elem(&stk_config, &slot);
+	return host;
 }
 
 /*
