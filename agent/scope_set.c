@@ -123,22 +123,16 @@ static int write_cgroup(const struct walk *w, uint64_t id, const struct stk_cgro
 	const struct stk_cgroup_scope *mine = &e->gen[w->slot - 1];
 	struct stk_cgroup_key key = { .cgroup_id = id, .slot = w->slot };
 	struct stk_cgroup_entry entry = { .scope = mine->scope, .flags = mine->flags }, old;
-	struct stk_cgroup_gens *was = malloc(sizeof(*was));
+	struct stk_cgroup_gens was;
 
-	if (!was)
-		return -ENOMEM;
 	/*
 	 * What is right already stays: a replaced element may be reused at
 	 * once, under a tracer still copying it (the second pass rewrites
 	 * nothing).
 	 */
-	if (bpf_map_lookup_elem(w->maps.states_fd, &id, was) || memcmp(was, e, sizeof(*e))) {
-		if (bpf_map_update_elem(w->maps.states_fd, &id, e, 0)) {
-			free(was);
-			return -errno;
-		}
-	}
-	free(was);
+	if ((bpf_map_lookup_elem(w->maps.states_fd, &id, &was) || memcmp(&was, e, sizeof(*e))) &&
+	    bpf_map_update_elem(w->maps.states_fd, &id, e, 0))
+		return -errno;
 	if (!bpf_map_lookup_elem(w->maps.scopes_fd, &key, &old) && !memcmp(&old, &entry, sizeof(old)))
 		return 0;
 	if (bpf_map_update_elem(w->maps.scopes_fd, &key, &entry, w->flags) && errno != EEXIST)
@@ -290,24 +284,6 @@ static int read_globs(int fd, uint32_t slot, struct stk_glob_prog *globs, size_t
 	return 0;
 }
 
-/* Whether the maps pinned are of this layout (-ESTALE: an older agent's). */
-static int check_layout(int globs_fd, const struct stk_scope_maps *maps)
-{
-	struct bpf_map_info globs, scopes;
-	uint32_t len = sizeof(globs);
-
-	memset(&globs, 0, sizeof(globs));
-	memset(&scopes, 0, sizeof(scopes));
-	if (bpf_obj_get_info_by_fd(globs_fd, &globs, &len))
-		return -errno;
-	len = sizeof(scopes);
-	if (bpf_obj_get_info_by_fd(maps->scopes_fd, &scopes, &len))
-		return -errno;
-	if (globs.max_entries < 2 * STK_GLOB_MAX || scopes.key_size != sizeof(struct stk_cgroup_key))
-		return -ESTALE;
-	return 0;
-}
-
 int stk_scope_reload(const char *pin_dir, const char *mount, uint32_t next,
 		     const struct stk_compiled *c, char *why, size_t why_len)
 {
@@ -320,18 +296,17 @@ int stk_scope_reload(const char *pin_dir, const char *mount, uint32_t next,
 	size_t n_cur = 0;
 	int err = !cur ? -ENOMEM : globs_fd < 0 ? globs_fd : maps.scopes_fd < 0 ? maps.scopes_fd : 0;
 
-	/* No states map: pins of an agent with another layout. */
-	if (!err && maps.states_fd == -ENOENT)
-		err = -ESTALE;
-	else if (!err)
-		err = maps.states_fd < 0 ? maps.states_fd : check_layout(globs_fd, &maps);
+	/*
+	 * The pins are this agent's layout: a restart adopts only pins whose
+	 * digest, STK_PIN_LAYOUT included, matches (agent/persist.c).
+	 */
+	if (!err && maps.states_fd < 0)
+		err = maps.states_fd;
 	if (!err)
 		err = read_globs(globs_fd, stk_gen_other(next), cur, &n_cur);
 	if (err) {
-		snprintf(why, why_len, "%s: %s", err == -ESTALE ?
-			 "the pinned programs keep cgroup scopes in another layout: run "
-			 "'stockade unload' and start the agent again" :
-			 "reading the pinned cgroup scope maps failed", strerror(-err));
+		snprintf(why, why_len, "reading the pinned cgroup scope maps failed: %s",
+			 strerror(-err));
 		goto cleanup;
 	}
 	/* The new globs first: a cgroup made during the walk gets its new entry from them. */
