@@ -20,10 +20,12 @@
 #   RELOAD <n> <config> <ms> <agent RSS kB after>
 #   EVENTS <round> <sink> <denied opens> <logged> <ms> <lost> <suppressed>
 set -u
-ROUNDS=${STK_BENCH_ROUNDS:-3}
-ITER=${STK_BENCH_ITER:-20000}      # opens, connects, binds per sample
-EXECS=${STK_BENCH_EXECS:-300}      # execs and launches per sample
-FILES=${STK_BENCH_FILES:-2000}     # files created per sample
+# Under -icount a sample repeats to within a fraction of a percent: rounds buy
+# spread, not precision (a full make bench takes about 20 minutes).
+ROUNDS=${STK_BENCH_ROUNDS:-5}
+ITER=${STK_BENCH_ITER:-3000}       # opens, connects, binds per sample
+EXECS=${STK_BENCH_EXECS:-50}       # execs and launches per sample
+FILES=${STK_BENCH_FILES:-500}      # files created per sample
 EVENTS=${STK_BENCH_EVENTS:-20000}  # denied opens per event-pipeline sample
 RULES=${STK_BENCH_RULES:-"1 1000 100000"}
 # Only these measures (e.g. "open" to time a change to the file walk alone);
