@@ -53,6 +53,7 @@ static int add_link(const char *name, int fd, void *arg)
 	struct bpf_prog_info pi = {};
 	__u32 len = sizeof(li);
 	struct json_object *o;
+	const char *attach;
 	int pfd;
 
 	if (bpf_obj_get_info_by_fd(fd, &li, &len))
@@ -62,9 +63,10 @@ static int add_link(const char *name, int fd, void *arg)
 	json_object_object_add(o, "link_id", json_object_new_int64(li.id));
 	json_object_object_add(o, "prog_id", json_object_new_int64(li.prog_id));
 	/* Network programs hang on a cgroup: their hook is the attach type. */
-	if (li.type == BPF_LINK_TYPE_CGROUP && libbpf_bpf_attach_type_str(li.cgroup.attach_type))
-		json_object_object_add(o, "hook", json_object_new_string(libbpf_bpf_attach_type_str(
-							  li.cgroup.attach_type)));
+	attach = li.type == BPF_LINK_TYPE_CGROUP ? libbpf_bpf_attach_type_str(li.cgroup.attach_type) :
+						    NULL;
+	if (attach)
+		json_object_object_add(o, "hook", json_object_new_string(attach));
 	pfd = li.type == BPF_LINK_TYPE_CGROUP ? -1 : bpf_prog_get_fd_by_id(li.prog_id);
 	len = sizeof(pi);
 	if (pfd >= 0 && bpf_obj_get_info_by_fd(pfd, &pi, &len) == 0)

@@ -77,12 +77,8 @@ static int net_load(struct stk_enforcer *e, const struct stk_enforcer_input *in,
 		    size_t why_len)
 {
 	const struct stk_net_compiled *n = stk_net_of(in->compiled);
-	int err = 0;
+	int err = stk_cgroup2_mount(e->net_cgroup, sizeof(e->net_cgroup));
 
-	if (in->net_cgroup)
-		snprintf(e->net_cgroup, sizeof(e->net_cgroup), "%s", in->net_cgroup);
-	else
-		err = stk_cgroup2_mount(e->net_cgroup, sizeof(e->net_cgroup));
 	if (err == -ENOENT && !n->present)
 		return 0;
 	if (err && n->present)

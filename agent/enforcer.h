@@ -24,7 +24,6 @@ struct stk_enforcer_input {
 	const struct stk_compiled *compiled;
 	const struct stk_file_maps *file_maps;
 	size_t ringbuf_bytes;
-	const char *net_cgroup; /* network programs attach here; NULL: the cgroup v2 root */
 };
 
 /* Loads every set; nothing is attached. @why explains a failure. */
