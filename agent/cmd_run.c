@@ -45,6 +45,7 @@
 #include "status_file.h"
 #include "syslog_kv.h"
 #include "syslog_map.h"
+#include "container_roots.h"
 #include "generation.h"
 #include "policy_load.h"
 #include "policy_perm.h"
@@ -63,6 +64,7 @@ struct run_state {
 	char host[256];
 	char line[2 * STK_PATH_MAX + 4096];
 	struct stk_enforcer *enf;
+	struct stk_roots *roots; /* the container-root gate's requests; NULL: not served */
 	uint64_t after_stop;
 	uint32_t gen; /* the policy generation st->set was put in force as */
 	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
@@ -350,6 +352,14 @@ static void write_status(struct run_state *st)
 		stk_warn("run", "writing the status file failed: %s", strerror(-err));
 }
 
+/* A stopped exec waits for its container's root: serve it at once. */
+static void on_root_request(void *arg)
+{
+	struct run_state *st = arg;
+
+	stk_roots_serve(st->roots);
+}
+
 /* The monitor's tick: lost events, and the canary when it is due. */
 static void on_tick(void *arg)
 {
@@ -357,6 +367,8 @@ static void on_tick(void *arg)
 	const struct stk_canary_state *c = stk_canary_state();
 
 	monitor_tick(st);
+	if (st->roots)
+		stk_roots_prune(st->roots);
 	if (!st->opts->canary_interval || !st->info ||
 	    time(NULL) - c->last_run < (time_t)st->opts->canary_interval)
 		return;
@@ -538,6 +550,10 @@ static int reload(struct run_state *st, const struct run_opts *o, char *why, siz
 	}
 	in.compiled = set->compiled;
 	in.file_maps = &maps;
+	if (st->roots) {
+		in.fill_extra = stk_roots_fill_generation;
+		in.fill_extra_arg = st->roots;
+	}
 	err = stk_enforcer_reload(o->pin_dir, &in, why, why_len);
 	if (err)
 		goto cleanup;
@@ -553,6 +569,8 @@ static int reload(struct run_state *st, const struct run_opts *o, char *why, siz
 	set = NULL;
 	st->fmt.rules = st->set->compiled->rules;
 	st->fmt.n_rules = st->set->compiled->n_rules;
+	if (st->roots)
+		stk_roots_set_policy(st->roots, st->set->compiled);
 cleanup:
 	if (err)
 		stk_err("reload", "not reloaded, the old policy stays in force: %s", why);
@@ -578,6 +596,30 @@ static uint32_t active_gen(const char *pin_dir)
 		close(fd);
 	}
 	return gen;
+}
+
+/*
+ * Serves the container-root gate from now on: requests queued while no
+ * agent ran (pins adopted) first, then the containers running already.
+ */
+static void start_roots(struct run_state *st, const struct run_opts *o, const char *cgmount)
+{
+	int err = cgmount[0] ? stk_roots_open(&st->roots, o->pin_dir, cgmount) : -ENOENT;
+
+	if (err) {
+		st->roots = NULL;
+		if (st->set->compiled->n_scopes)
+			stk_warn("roots", "scoped policies' paths are resolved in the agent's root "
+					  "only: %s", cgmount[0] ? strerror(-err) :
+					  "no cgroup v2 hierarchy is mounted");
+		return;
+	}
+	stk_roots_set_policy(st->roots, st->set->compiled);
+	stk_roots_serve(st->roots);
+	err = stk_roots_scan_existing(st->roots);
+	if (err)
+		stk_warn("roots", "resolving the roots of running containers failed: %s",
+			 strerror(-err));
 }
 
 /* Forks a reader and waits until it runs unprivileged; 0 or STK_EXIT_FAIL. */
@@ -624,7 +666,9 @@ static int start_reader(struct run_state *st, struct stk_privsep *ps, const stru
 /* Forks the reader and supervises it; returns when the agent should end. */
 static int run_split(struct run_state *st, const struct run_opts *o, const struct stk_ids *ids)
 {
-	struct stk_monitor_ops ops = { .tick = on_tick, .reopen_log = reopen_log, .arg = st };
+	struct stk_monitor_ops ops = { .tick = on_tick, .reopen_log = reopen_log, .arg = st,
+				       .wake = st->roots ? on_root_request : NULL,
+				       .wake_fd = st->roots ? stk_roots_wake_fd(st->roots) : -1 };
 	struct stk_status_info info = {
 		.pin_dir = o->pin_dir,
 		.user = ids->name,
@@ -707,7 +751,7 @@ int stk_cmd_run(int argc, char **argv)
 	struct stk_enforcer *enf = NULL;
 	struct stk_enforcer_input in = {};
 	struct stk_ids ids;
-	char why[1024], cgmount[4096];
+	char why[1024], cgmount[4096] = "";
 	int err, status = STK_EXIT_FAIL;
 	long long t_start = mono_ms();
 	size_t n_inodes, n_names;
@@ -810,6 +854,7 @@ int stk_cmd_run(int argc, char **argv)
 			 (int)o.guard.launcher_pid);
 	st->fmt.rules = st->set->compiled->rules;
 	st->fmt.n_rules = st->set->compiled->n_rules;
+	start_roots(st, &o, cgmount);
 	n_inodes = maps.n_inodes;
 	n_names = maps.n_names;
 	/* The kernel holds the policy now: give back what loading needed. */
@@ -826,6 +871,9 @@ int stk_cmd_run(int argc, char **argv)
 			stk_enforcer_rate_fd(enf), stk_enforcer_events_fd(enf), &o.rate);
 
 	status = run_split(st, &o, &ids);
+	/* Unloading: let no exec wait for a monitor that is leaving. */
+	stk_roots_stop(st->roots, status == STK_EXIT_OK && !o.persist);
+	st->roots = NULL;
 	if (status == STK_EXIT_OK && !o.persist) {
 		/*
 		 * Our fds first: then the pins hold the last references, and
@@ -846,6 +894,7 @@ int stk_cmd_run(int argc, char **argv)
 	}
 cleanup:
 	stk_notify("STOPPING=1");
+	stk_roots_stop(st->roots, false);
 	stk_enforcer_destroy(enf);
 	stk_file_maps_free(&maps);
 	stk_audit_close(st->audit);

@@ -420,6 +420,17 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 		stk_lsm_file_forget(pin_dir, next);
 		goto cleanup;
 	}
+	if (in->fill_extra) {
+		err = in->fill_extra(in->fill_extra_arg, in->compiled, next);
+		if (err) {
+			snprintf(why, why_len, "adding the container roots' keys failed: %s",
+				 strerror(-err));
+			if (net.v4 >= 0)
+				stk_net_gen_forget(&net, next);
+			stk_lsm_file_forget(pin_dir, next);
+			goto cleanup;
+		}
+	}
 	err = write_configs(fd, next, in->compiled);
 	if (!err)
 		err = stk_gen_switch(fd, next);

@@ -24,6 +24,12 @@ struct stk_enforcer_input {
 	const struct stk_compiled *compiled;
 	const struct stk_file_maps *file_maps;
 	size_t ringbuf_bytes;
+	/*
+	 * Reload only, may be NULL: adds more keys to generation @gen after
+	 * @file_maps and before the switch (container_roots.h).
+	 */
+	int (*fill_extra)(void *arg, const struct stk_compiled *c, uint32_t gen);
+	void *fill_extra_arg;
 };
 
 /* Loads every set; nothing is attached. @why explains a failure. */

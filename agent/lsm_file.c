@@ -6,6 +6,7 @@
  * decision the kernel makes is already the whole policy's.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,66 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 cleanup:
 	free(keys);
 	free(vals);
+	return err;
+}
+
+static int open_pinned(const char *pin_dir, int *inodes_fd, int *names_fd);
+
+/*
+ * One entry into a map holding generation @gen (key and verdicts tagged as
+ * fill_batch() does). An entry whose key is there already: @merge combines
+ * the two (only for a generation not in force, where replacing an element
+ * is safe); otherwise an equal one is fine and a different one counted in
+ * @conflicts and left as it is.
+ */
+static int add_one(int fd, const void *entry, size_t entry_size, size_t key_size, uint32_t gen,
+		   bool merge, size_t *conflicts)
+{
+	char key[sizeof(struct stk_name_key)];
+	struct stk_file_value val, old;
+	__u16 gen16 = (__u16)gen;
+
+	memcpy(key, entry, key_size);
+	memcpy(key + offsetof(struct stk_inode_key, gen), &gen16, sizeof(gen16));
+	memcpy(&val, (const char *)entry + entry_size - sizeof(val), sizeof(val));
+	stk_gen_tag_verdict(&val.exact, gen);
+	stk_gen_tag_verdict(&val.tree, gen);
+	if (!bpf_map_update_elem(fd, key, &val, BPF_NOEXIST))
+		return 0;
+	if (errno != EEXIST)
+		return -errno;
+	if (bpf_map_lookup_elem(fd, key, &old))
+		return -errno;
+	if (!memcmp(&old, &val, sizeof(val)))
+		return 0;
+	if (!merge) {
+		(*conflicts)++;
+		return 0;
+	}
+	stk_verdict_combine(&old.exact, &val.exact);
+	stk_verdict_combine(&old.tree, &val.tree);
+	old.flags |= val.flags;
+	return bpf_map_update_elem(fd, key, &old, BPF_EXIST) ? -errno : 0;
+}
+
+int stk_lsm_file_add(const char *pin_dir, const struct stk_file_maps *m, uint32_t gen, bool merge,
+		     size_t *conflicts)
+{
+	int ifd, nfd, err;
+	size_t i;
+
+	*conflicts = 0;
+	err = open_pinned(pin_dir, &ifd, &nfd);
+	if (err)
+		return err;
+	for (i = 0; i < m->n_inodes && !err; i++)
+		err = add_one(ifd, &m->inodes[i], sizeof(m->inodes[i]), sizeof(m->inodes[i].key),
+			      gen, merge, conflicts);
+	for (i = 0; i < m->n_names && !err; i++)
+		err = add_one(nfd, &m->names[i], sizeof(m->names[i]), sizeof(m->names[i].key),
+			      gen, merge, conflicts);
+	close(ifd);
+	close(nfd);
 	return err;
 }
 

@@ -6,6 +6,7 @@
 #define STK_LSM_FILE_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "resolve.h"
@@ -41,6 +42,14 @@ int stk_lsm_file_fill(int inodes_fd, int names_fd, const struct stk_file_maps *m
  */
 int stk_lsm_file_refill(const char *pin_dir, const struct stk_file_maps *m, uint32_t gen);
 int stk_lsm_file_forget(const char *pin_dir, uint32_t gen);
+/*
+ * Adds @m's entries to generation @gen through the pins under @pin_dir,
+ * beside what it holds. A key it holds already with another value: @merge
+ * combines them (the most severe verdict wins; only for a generation not
+ * in force), else it stays and is counted in @conflicts.
+ */
+int stk_lsm_file_add(const char *pin_dir, const struct stk_file_maps *m, uint32_t gen, bool merge,
+		     size_t *conflicts);
 /* Attaches the programs: enforcement starts here. */
 int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len);
 /* For pinning (pin.h). */

@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -302,16 +304,54 @@ static void reap_orphans(pid_t reader)
 	}
 }
 
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The next of the (blocked) signals @set, or -1 with errno EAGAIN after a
+ * tick. With a wake fd, the signals come through @sfd (a signalfd) so that
+ * one poll waits for both, and @ops->wake runs whenever the fd is readable.
+ */
+static int next_signal(const sigset_t *set, const struct stk_monitor_ops *ops, int sfd)
+{
+	struct timespec tick = { .tv_sec = TICK_SECONDS };
+	long long deadline = monotonic_ms() + TICK_SECONDS * 1000LL, left;
+	struct signalfd_siginfo si;
+	struct pollfd pfd[2];
+
+	if (sfd < 0)
+		return sigtimedwait(set, NULL, &tick);
+	for (;;) {
+		if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			return (int)si.ssi_signo;
+		left = deadline - monotonic_ms();
+		if (left <= 0) {
+			errno = EAGAIN;
+			return -1;
+		}
+		pfd[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = ops->wake_fd, .events = POLLIN };
+		if (poll(pfd, 2, (int)left) > 0 && (pfd[1].revents & POLLIN))
+			ops->wake(ops->arg);
+	}
+}
+
 int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *ops,
 			int *ret_status)
 {
-	struct timespec tick = { .tv_sec = TICK_SECONDS };
 	sigset_t set;
-	int sig, st;
+	int sig, st, sfd = -1;
 
 	monitor_signals(&set);
+	if (ops->wake && ops->wake_fd >= 0)
+		sfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	for (;;) {
-		sig = sigtimedwait(&set, NULL, &tick);
+		sig = next_signal(&set, ops, sfd);
 		if (sig < 0) {
 			if (errno == EAGAIN && ops->tick)
 				ops->tick(ops->arg);
@@ -322,16 +362,21 @@ int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *op
 		if (sig == SIGUSR1)
 			reopen_log(ps, ops);
 		if (sig == SIGHUP)
-			return sig;
+			break;
 		if (sig == SIGCHLD && waitpid(ps->reader, &st, WNOHANG) == ps->reader) {
 			*ret_status = st;
 			if (ops->tick)
 				ops->tick(ops->arg);
-			return 0;
+			sig = 0;
+			break;
 		}
 		if (sig == SIGCHLD)
 			reap_orphans(ps->reader);
 	}
+	if (sfd >= 0)
+		close(sfd);
+	if (sig == SIGHUP || sig == 0)
+		return sig;
 	kill(ps->reader, SIGTERM);
 	while (waitpid(ps->reader, &st, 0) < 0 && errno == EINTR)
 		;

@@ -66,6 +66,9 @@ struct stk_monitor_ops {
 	void (*tick)(void *arg);
 	/* Returns a freshly opened log fd (SIGUSR1), or a negative errno. */
 	int (*reopen_log)(void *arg);
+	/* Called whenever @wake_fd is readable (none: @wake NULL). */
+	void (*wake)(void *arg);
+	int wake_fd;
 	void *arg;
 };
 

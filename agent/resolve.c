@@ -7,11 +7,16 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 
 #include "resolve.h"
 #include "sb_dev.h"
+
+#define SELF_MOUNTINFO "/proc/self/mountinfo"
 
 #ifndef STATX_MNT_ID
 #define STATX_MNT_ID 0x00001000U
@@ -147,14 +152,37 @@ int stk_file_maps_add_inode(struct stk_file_maps *m, const struct stk_inode_key 
  * differs from s_dev on overlayfs and btrfs (see sb_dev.h). st_dev only
  * when the mount is not listed (no /proc, or a mount that came after).
  */
-static int stat_key(const char *path, const struct stk_mount_devs *devs,
+/*
+ * statx() of @path as seen from the root @root_fd (AT_FDCWD: the agent's
+ * own). A container's paths are looked up with RESOLVE_IN_ROOT, so that
+ * "..", absolute symlinks and /proc magic links in the container's tree
+ * stay inside it, as they do for its processes.
+ */
+static int statx_in(int root_fd, const char *path, int flags, struct statx *stx)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	int fd, err = 0;
+
+	if (root_fd == AT_FDCWD)
+		return statx(AT_FDCWD, path, flags, STATX_INO | STATX_MNT_ID, stx) ? -errno : 0;
+	fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	if (statx(fd, "", AT_EMPTY_PATH | flags, STATX_INO | STATX_MNT_ID, stx))
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int stat_key(int root_fd, const char *path, const struct stk_mount_devs *devs,
 		    struct stk_inode_key *key)
 {
 	struct statx stx;
 	__u32 dev;
+	int err = statx_in(root_fd, path, 0, &stx);
 
-	if (statx(AT_FDCWD, path, 0, STATX_INO | STATX_MNT_ID, &stx))
-		return -errno;
+	if (err)
+		return err;
 	if (!(stx.stx_mask & STATX_MNT_ID) || stk_mount_devs_find(devs, stx.stx_mnt_id, &dev))
 		dev = stk_kernel_dev(stx.stx_dev_major, stx.stx_dev_minor);
 	memset(key, 0, sizeof(*key));
@@ -173,8 +201,8 @@ static int stat_key(const char *path, const struct stk_mount_devs *devs,
  * system mounted at several places gets the most severe of their verdicts
  * (value_combine). Mounts made later are not covered until the next load.
  */
-static int add_mount_roots(const struct stk_compiled *c, const struct stk_mount_devs *devs,
-			   struct stk_file_maps *m, size_t *cap)
+static int add_mount_roots(const struct stk_compiled *c, int root_fd,
+			   const struct stk_mount_devs *devs, struct stk_file_maps *m, size_t *cap)
 {
 	struct stk_file_verdict tree;
 	struct statx stx;
@@ -192,8 +220,7 @@ static int add_mount_roots(const struct stk_compiled *c, const struct stk_mount_
 		if (r <= 0)
 			continue; /* nothing above but the default, or not a plain path */
 		/* The mount must be the one seen there (not covered by another). */
-		if (statx(AT_FDCWD, md->mountpoint, AT_NO_AUTOMOUNT, STATX_INO | STATX_MNT_ID,
-			  &stx) ||
+		if (statx_in(root_fd, md->mountpoint, AT_NO_AUTOMOUNT, &stx) ||
 		    !(stx.stx_mask & STATX_MNT_ID) || stx.stx_mnt_id != md->mnt_id)
 			continue;
 		if (m->n_inodes == *cap) {
@@ -240,8 +267,13 @@ static bool reported(const struct stk_compiled *host, const char *path)
 			       cmp_path_entry);
 }
 
-/* The entries of one scope's table @c, keys tagged with @scope. */
-static int resolve_scope(const struct stk_compiled *c, __u16 scope, const struct stk_compiled *host,
+/*
+ * The entries of one scope's table @c, keys tagged with @scope, its paths
+ * looked up in @root_fd (AT_FDCWD: the agent's root) whose mounts
+ * @mountinfo lists.
+ */
+static int resolve_scope(const struct stk_compiled *c, __u16 scope, int root_fd,
+			 const char *mountinfo, const struct stk_compiled *host,
 			 struct stk_file_maps *ret, stk_resolve_warn_fn warn, void *arg)
 {
 	struct stk_file_maps m = {};
@@ -261,7 +293,7 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, const struct
 		goto cleanup;
 	}
 	/* Without /proc every key falls back to st_dev, as stat_key says. */
-	err = stk_mount_devs_read(&devs);
+	err = stk_mount_devs_read_file(mountinfo, &devs);
 	if (err == -ENOMEM)
 		goto cleanup;
 	err = 0;
@@ -270,7 +302,7 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, const struct
 		struct stk_inode_entry *ie = &m.inodes[m.n_inodes];
 		struct stk_name_entry *ne = &m.names[m.n_names];
 
-		e1 = stat_key(pe->path, &devs, &ie->key);
+		e1 = stat_key(root_fd, pe->path, &devs, &ie->key);
 		if (!e1) {
 			ie->val = pe->value;
 			m.n_inodes++;
@@ -278,7 +310,7 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, const struct
 		e2 = -ENOENT;
 		base = strcmp(pe->path, "/") ? split_last(pe->path, dir, sizeof(dir)) : NULL;
 		if (base && strlen(base) <= STK_NAME_MAX) {
-			e2 = stat_key(dir, &devs, &ne->key.dir);
+			e2 = stat_key(root_fd, dir, &devs, &ne->key.dir);
 			if (!e2) {
 				memset(ne->key.name, 0, sizeof(ne->key.name));
 				memcpy(ne->key.name, base, strlen(base));
@@ -306,7 +338,7 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, const struct
 		ie->val.flags = STK_FVAL_HAS_NAMES;
 	}
 	m.n_inodes += n_dirs;
-	err = add_mount_roots(c, &devs, &m, &cap);
+	err = add_mount_roots(c, root_fd, &devs, &m, &cap);
 	if (err)
 		goto cleanup;
 	m.n_inodes = sort_merge(m.inodes, m.n_inodes, sizeof(*m.inodes),
@@ -350,9 +382,10 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 	size_t s;
 	int err;
 
-	err = resolve_scope(c, 0, NULL, &m, warn, arg);
+	err = resolve_scope(c, 0, AT_FDCWD, SELF_MOUNTINFO, NULL, &m, warn, arg);
 	for (s = 0; s < c->n_scopes && !err; s++) {
-		err = resolve_scope(c->scopes[s], (__u16)(s + 1), c, &one, warn, arg);
+		err = resolve_scope(c->scopes[s], (__u16)(s + 1), AT_FDCWD, SELF_MOUNTINFO, c, &one,
+				    warn, arg);
 		if (!err) {
 			err = append_maps(&m, &one);
 			stk_file_maps_free(&one);
@@ -364,6 +397,15 @@ int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 	}
 	*ret = m;
 	return 0;
+}
+
+int stk_resolve_scope_in_root(const struct stk_compiled *c, unsigned int scope, int root_fd,
+			      const char *mountinfo, struct stk_file_maps *ret)
+{
+	if (scope < 1 || scope > c->n_scopes)
+		return -ERANGE;
+	return resolve_scope(c->scopes[scope - 1], (__u16)scope, root_fd, mountinfo, NULL, ret,
+			     NULL, NULL);
 }
 
 void stk_file_maps_free(struct stk_file_maps *m)

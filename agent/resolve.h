@@ -49,6 +49,15 @@ typedef void (*stk_resolve_warn_fn)(const char *path, int err, bool named, void 
  */
 int stk_resolve_files(const struct stk_compiled *c, struct stk_file_maps *ret,
 		      stk_resolve_warn_fn warn, void *arg);
+/*
+ * stk_resolve_scope_in_root() - the entries of scope @scope (1..) of @c with
+ * its paths looked up in another root: @root_fd (e.g. /proc/PID/root opened
+ * O_PATH), whose mounts @mountinfo (/proc/PID/mountinfo) lists. Paths that
+ * name nothing there are left out silently (the agent's own resolution
+ * already warned about the policy). Return: 0 or a negative errno.
+ */
+int stk_resolve_scope_in_root(const struct stk_compiled *c, unsigned int scope, int root_fd,
+			      const char *mountinfo, struct stk_file_maps *ret);
 void stk_file_maps_free(struct stk_file_maps *m);
 /* Sets @v to "no verdict" (every action none, every rule STK_RULE_NONE). */
 void stk_file_value_empty(struct stk_file_value *v);

@@ -93,7 +93,12 @@ cleanup:
 
 int stk_mount_devs_read(struct stk_mount_devs *ret)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	return stk_mount_devs_read_file("/proc/self/mountinfo", ret);
+}
+
+int stk_mount_devs_read_file(const char *mountinfo, struct stk_mount_devs *ret)
+{
+	FILE *f = fopen(mountinfo, "re");
 	int err;
 
 	if (!f)

@@ -40,6 +40,8 @@ __u32 stk_kernel_dev(unsigned int major, unsigned int minor);
 int stk_mount_devs_parse(FILE *in, struct stk_mount_devs *ret);
 /* The same from /proc/self/mountinfo; -errno when it cannot be opened. */
 int stk_mount_devs_read(struct stk_mount_devs *ret);
+/* The same from @mountinfo, e.g. /proc/PID/mountinfo: mountpoints as PID sees them. */
+int stk_mount_devs_read_file(const char *mountinfo, struct stk_mount_devs *ret);
 /* The s_dev of mount @mnt_id: 0, or -ENOENT when @m does not list it. */
 int stk_mount_devs_find(const struct stk_mount_devs *m, __u64 mnt_id, __u32 *ret_dev);
 void stk_mount_devs_free(struct stk_mount_devs *m);

@@ -134,8 +134,6 @@ void stk_compiled_drop_paths(struct stk_compiled *c)
 	free(c->paths);
 	c->paths = NULL;
 	c->n_paths = 0;
-	for (i = 0; i < c->n_scopes; i++)
-		stk_compiled_drop_paths(c->scopes[i]);
 }
 
 int stk_compiled_append_rules(struct stk_compiled *c, const struct stk_rule_ref *add, size_t n_add)

@@ -286,8 +286,9 @@ void stk_compiled_free(struct stk_compiled *c);
  */
 int stk_compiled_append_rules(struct stk_compiled *c, const struct stk_rule_ref *add, size_t n_add);
 /*
- * Frees the path table once it is in the kernel; the rule names events need
- * and the defaults stay.
+ * Frees the host's path table once it is in the kernel; the rule names
+ * events need and the defaults stay, and so do the scopes' tables: the
+ * agent resolves them again in each container root it meets.
  */
 void stk_compiled_drop_paths(struct stk_compiled *c);
 

@@ -229,8 +229,9 @@ struct stk_cgroup_gens {
  * so that an upgraded agent replaces (make before break) the pins of an
  * older layout instead of adopting programs it cannot reload.
  *   2: stk_cgroup_scopes keyed by {cgroup, slot}, stk_cgroup_states.
+ *   3: container roots (stk_cgroup_roots, stk_root_ready, stk_root_requests, stk_root_cfg).
  */
-#define STK_PIN_LAYOUT 2
+#define STK_PIN_LAYOUT 3
 
 /*
  * What the hooks read: stk_cgroup_scopes maps {cgroup id, slot} to the
@@ -252,6 +253,51 @@ struct stk_cgroup_entry {
 	__u16 flags; /* STK_CGS_* */
 	__u32 pad;
 };
+
+/*
+ * Container roots (bpf/lsm/exec.bpf.c, agent/container_roots.c). File and
+ * exec rules are keys of inodes, so a scoped policy's paths must be looked
+ * up in the root file system its processes see, which for a container is
+ * not the agent's. The first exec in a scoped cgroup whose processes have
+ * another root records that root for the cgroup (trust on first use: the
+ * runtime execs the container's first program after setting its root, and
+ * a later chroot inside the container does not move it), stops the task
+ * (SIGSTOP, the exec restarts by itself) and asks the agent, on
+ * stk_root_requests, to resolve the scope's paths in that root. The agent
+ * adds the keys, marks {cgroup, slot, scope} ready and sends SIGCONT.
+ */
+struct stk_root_rec {
+	__u64 ino;	/* the root directory's inode */
+	__u32 dev;	/* and its superblock's s_dev (kernel encoding) */
+	__u32 pid;	/* the process whose exec recorded it (a place to find the root) */
+};
+
+struct stk_root_ready_key {
+	__u64 cgroup_id; /* the cgroup holding the record */
+	__u32 slot;	 /* the generation the keys were added to */
+	__u16 scope;	 /* the scope whose paths they are */
+	__u16 pad;
+};
+
+/* The single entry of stk_root_cfg: the root whose keys the agent's own resolution made. */
+struct stk_root_config {
+	__u64 agent_ino;
+	__u32 agent_dev;
+	__u32 enabled; /* 1: scoped policies exist, the exec gate is on */
+};
+
+/* A stopped task waiting for its cgroup's root to be resolved. */
+struct stk_root_request {
+	__u64 cgroup_id; /* the cgroup holding the record */
+	__u32 pid;	 /* tgid, to SIGCONT */
+	__u32 tid;	 /* the thread that stopped, to see it stopped first */
+	__u32 slot;
+	__u16 scope;
+	__u16 pad;
+};
+
+/* How many cgroup levels above its own the exec gate looks for a record. */
+#define STK_ROOT_LEVELS 16
 
 /* stk_config.exec_flags */
 #define STK_EXECF_DENY_FILELESS 0x1 /* refuse to execute files with no name (i_nlink == 0) */
@@ -470,6 +516,10 @@ _Static_assert(sizeof(struct stk_glob_prog) == 8 * 261, "stk_glob_prog layout");
 _Static_assert(sizeof(struct stk_cgroup_gens) == 2 * (8 + 8 * STK_GLOB_MAX), "stk_cgroup_gens layout");
 _Static_assert(sizeof(struct stk_cgroup_entry) == 8, "stk_cgroup_entry layout");
 _Static_assert(sizeof(struct stk_cgroup_key) == 16, "stk_cgroup_key layout");
+_Static_assert(sizeof(struct stk_root_rec) == 16, "stk_root_rec layout");
+_Static_assert(sizeof(struct stk_root_ready_key) == 16, "stk_root_ready_key layout");
+_Static_assert(sizeof(struct stk_root_config) == 16, "stk_root_config layout");
+_Static_assert(sizeof(struct stk_root_request) == 24, "stk_root_request layout");
 _Static_assert(STK_SCOPE_MAX <= 255, "stk_config.scopes counts scopes in a byte");
 _Static_assert(STK_SCOPE_MAX <= 0x10000 && STK_GLOB_ELEMS < 64, "scope limits");
 #endif

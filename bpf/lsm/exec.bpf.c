@@ -14,6 +14,9 @@
  *   as running BIN. Libraries are judged the same way (docs/policy.md).
  * - deny_fileless: a file without a name (i_nlink == 0: memfd_create, a
  *   deleted file, O_TMPFILE) may not be executed or mapped executable.
+ * - the container-root gate (stk_root_gate, stk_abi.h): an exec in a
+ *   scoped cgroup whose root the agent has not resolved the scope's paths
+ *   in waits until it has.
  */
 #include "file_walk.bpf.h"
 
@@ -23,6 +26,112 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define VM_EXEC 0x4
 
 #define EXEC_BIT STK_FACC_BIT(STK_FACC_EXEC)
+#define SIGSTOP 19
+#define EAGAIN 11
+#define ERESTARTNOINTR 513 /* the syscall restarts once the signal is dealt with */
+
+/* cgroup id -> the root recorded for it (stk_abi.h, container roots). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, struct stk_root_rec);
+} stk_cgroup_roots SEC(".maps");
+
+/*
+ * {record's cgroup, slot, scope} -> 1: the agent added that scope's keys
+ * for the record's root to that generation. Written by the agent only, an
+ * element each, never replaced while a generation it belongs to is in force.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * 65536);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct stk_root_ready_key);
+	__type(value, __u32);
+} stk_root_ready SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 16);
+} stk_root_requests SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct stk_root_config);
+} stk_root_cfg SEC(".maps");
+
+/*
+ * Whether an exec may be judged now: 0, or the errno to return. Only
+ * processes of a scoped cgroup whose root is not the agent's are held:
+ * the nearest cgroup at or above theirs with a record names their root
+ * (none: this exec records theirs). Until the agent has resolved the
+ * scope's paths in it for the generation in force, the task is stopped
+ * and the exec returns -ERESTARTNOINTR, which restarts it once SIGCONT
+ * ends the stop; the request is submitted after the signal is sent, and
+ * the agent waits to see the task stopped before it sends SIGCONT. With no room for the request the exec fails
+ * with EAGAIN rather than run unjudged.
+ */
+static __always_inline int stk_root_gate(const struct stk_config *cfg)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct stk_root_ready_key ready = {};
+	struct stk_root_config *rc;
+	struct stk_root_request *req;
+	struct stk_root_rec *rec = NULL, mine = {};
+	struct dentry *root;
+	__u64 id = 0, tgid_pid;
+	__u32 zero = 0;
+	int level, i;
+
+	if (!cfg->scope)
+		return 0;
+	rc = bpf_map_lookup_elem(&stk_root_cfg, &zero);
+	if (!rc || !rc->enabled)
+		return 0;
+	root = BPF_CORE_READ(task, fs, root.dentry);
+	mine.ino = BPF_CORE_READ(root, d_inode, i_ino);
+	mine.dev = BPF_CORE_READ(root, d_sb, s_dev);
+	if (mine.ino == rc->agent_ino && mine.dev == rc->agent_dev)
+		return 0; /* the agent's own keys apply */
+	level = BPF_CORE_READ(task, cgroups, dfl_cgrp, level);
+	for (i = 0; i < STK_ROOT_LEVELS && level - i >= 1; i++) {
+		id = bpf_get_current_ancestor_cgroup_id(level - i);
+		rec = bpf_map_lookup_elem(&stk_cgroup_roots, &id);
+		if (rec)
+			break;
+	}
+	tgid_pid = bpf_get_current_pid_tgid();
+	if (!rec) {
+		id = bpf_get_current_cgroup_id();
+		mine.pid = (__u32)(tgid_pid >> 32);
+		/* Another thread may have raced us to it: its record stands. */
+		bpf_map_update_elem(&stk_cgroup_roots, &id, &mine, BPF_NOEXIST);
+	}
+	ready.cgroup_id = id;
+	ready.slot = cfg->gen;
+	ready.scope = cfg->scope;
+	if (bpf_map_lookup_elem(&stk_root_ready, &ready))
+		return 0;
+	req = bpf_ringbuf_reserve(&stk_root_requests, sizeof(*req), 0);
+	if (!req)
+		return -EAGAIN;
+	if (bpf_send_signal(SIGSTOP)) {
+		bpf_ringbuf_discard(req, 0);
+		return -EAGAIN;
+	}
+	req->cgroup_id = id;
+	req->pid = (__u32)(tgid_pid >> 32);
+	req->tid = (__u32)tgid_pid;
+	req->slot = cfg->gen;
+	req->scope = cfg->scope;
+	req->pad = 0;
+	bpf_ringbuf_submit(req, 0);
+	return -ERESTARTNOINTR;
+}
 
 /*
  * @report_audit: whether an audit verdict is logged here. mmap reports
@@ -58,8 +167,16 @@ static __always_inline int stk_exec_check(struct file *file, __u32 hook, int rep
 SEC("lsm/bprm_check_security")
 int BPF_PROG(stk_bprm_check, struct linux_binprm *bprm, int ret)
 {
+	struct stk_config *cfg;
+
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
+	cfg = stk_get_config();
+	if (cfg) {
+		ret = stk_root_gate(cfg);
+		if (ret)
+			return ret;
+	}
 	return stk_exec_check(BPF_CORE_READ(bprm, file), STK_HOOK_BPRM_CHECK, 1);
 }
 

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * task_root.c - another process's root, cgroup, age and state (task_root.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "sb_dev.h"
+#include "task_root.h"
+
+#ifndef STATX_MNT_ID
+#define STATX_MNT_ID 0x00001000U
+#endif
+
+int stk_root_id_of_fd(int fd, const char *mountinfo, struct stk_root_id *ret)
+{
+	struct stk_mount_devs devs = {};
+	struct statx stx;
+	int err;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_INO | STATX_MNT_ID, &stx))
+		return -errno;
+	ret->ino = stx.stx_ino;
+	ret->dev = stk_kernel_dev(stx.stx_dev_major, stx.stx_dev_minor);
+	if (!(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	err = stk_mount_devs_read_file(mountinfo, &devs);
+	if (!err && stk_mount_devs_find(&devs, stx.stx_mnt_id, &ret->dev))
+		err = -ENOENT; /* a mount the list does not show: keep st_dev */
+	stk_mount_devs_free(&devs);
+	return err == -ENOMEM ? err : 0;
+}
+
+int stk_task_open_root(pid_t pid, struct stk_root_id *ret)
+{
+	char path[64], mountinfo[64];
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	snprintf(mountinfo, sizeof(mountinfo), "/proc/%d/mountinfo", (int)pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = stk_root_id_of_fd(fd, mountinfo, ret);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int stk_task_root_ino(pid_t pid, __u64 *ret)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	if (stat(path, &st))
+		return -errno;
+	*ret = st.st_ino;
+	return 0;
+}
+
+int stk_task_cgroup_id(pid_t pid, const char *mount, __u64 *ret)
+{
+	char path[64], line[4096], dir[4096 + 256];
+	struct stat st;
+	FILE *f;
+	int err = -ENOENT;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "0::", 3))
+			continue; /* a v1 hierarchy's line */
+		snprintf(dir, sizeof(dir), "%s%s", mount, strcmp(line + 3, "/") ? line + 3 : "");
+		err = stat(dir, &st) ? -errno : 0;
+		if (!err)
+			*ret = st.st_ino;
+		break;
+	}
+	fclose(f);
+	return err;
+}
+
+/* The fields of /proc/PID[/task/TID]/stat after "(comm)", which may hold anything. */
+static int read_stat_tail(const char *path, char *buf, size_t len, const char **tail)
+{
+	FILE *f = fopen(path, "re");
+	size_t n;
+	char *close_paren;
+
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	close_paren = strrchr(buf, ')');
+	if (!close_paren || close_paren[1] != ' ')
+		return -EPROTO;
+	*tail = close_paren + 2;
+	return 0;
+}
+
+int stk_task_start_time(pid_t pid, unsigned long long *ret)
+{
+	char path[64], buf[1024];
+	const char *p;
+	int i, err;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	err = read_stat_tail(path, buf, sizeof(buf), &p);
+	if (err)
+		return err;
+	/* The tail starts at field 3 (state); starttime is field 22. */
+	for (i = 3; i < 22 && p; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			p++;
+	}
+	if (!p || sscanf(p, "%llu", ret) != 1)
+		return -EPROTO;
+	return 0;
+}
+
+int stk_task_wait_stopped(pid_t pid, pid_t tid, int ms)
+{
+	struct timespec pause = { .tv_nsec = 1000000 };
+	char path[96], buf[1024];
+	const char *p;
+	int i, err;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
+	for (i = 0; i <= ms; i++) {
+		err = read_stat_tail(path, buf, sizeof(buf), &p);
+		if (err)
+			return -ESRCH;
+		if (*p == 'T' || *p == 't')
+			return 0;
+		if (*p == 'Z' || *p == 'X')
+			return -ESRCH;
+		nanosleep(&pause, NULL);
+	}
+	return -ETIMEDOUT;
+}

@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * test_container_root.c - a scoped policy's paths mean the container's
+ * files. The "container" is what a runtime makes: a cgroup matching the
+ * scope's glob and a root file system of its own (a tmpfs mounted for the
+ * test, holding a static busybox), entered by chroot before its first exec.
+ * Checked on the real kernel: the container's /etc/secret is denied while
+ * the host has no such file; its exec allow-list allows its own /bin only,
+ * also after a chroot inside it; the same inode reached from the host is
+ * denied in the scope and allowed outside it; a container running before
+ * the agent started is covered; a reload gives known roots the new rules
+ * without any exec.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ktest.h"
+
+#define DIR "/tmp/kt-croot"
+#define ROOT DIR "/root" /* the container's root: a tmpfs of its own */
+#define BUSYBOX "/bin/busybox"
+#define CGMOUNT "/sys/fs/cgroup"
+#define CG "/kt-croot"
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#define EXEC_FAILED "stk-test: exec failed: "
+
+static void put_policy(const char *denied)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text),
+		 "{ \"stockade\": 1, \"name\": \"ctr\",\n"
+		 "  \"scope\": { \"cgroups\": [\"" CG "/ctr-*\"] },\n"
+		 "  \"files\": { \"rules\": [ { \"id\": \"ctr-secret\", \"paths\": [\"%s\"], "
+		 "\"access\": [\"read\"], \"action\": \"deny\" } ] },\n"
+		 "  \"exec\": { \"default\": \"deny\", \"rules\": [ { \"id\": \"ctr-bins\", "
+		 "\"paths\": [\"/bin/\"], \"action\": \"allow\" } ] } }\n",
+		 denied);
+	kt_write(DIR "/policies/10-ctr.json.tmp", text);
+	assert_int_equal(rename(DIR "/policies/10-ctr.json.tmp", DIR "/policies/10-ctr.json"), 0);
+}
+
+static void cg_mkdir(const char *cg)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), CGMOUNT "%s", cg);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", path, strerror(errno));
+}
+
+static void cg_rmtree(const char *cg)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd),
+		 "find " CGMOUNT "%s -depth -type d -exec rmdir {} + 2>/dev/null", cg);
+	if (system(cmd) < 0)
+		fail_msg("find: %s", strerror(errno));
+}
+
+static int cg_enter(const char *cg)
+{
+	char path[512];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), CGMOUNT "%s/cgroup.procs", cg);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, "0", 1) != 1)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* What a child does: enter @cg, chroot into each of @roots in turn, exec @argv. */
+struct ctr_run {
+	const char *cg;
+	const char *roots[2]; /* NULL-terminated when shorter */
+	char *const *argv;
+};
+
+/* In the child: 100 + errno when setting up failed, else the exec's errno. */
+static int ctr_child(const struct ctr_run *c)
+{
+	int err = cg_enter(c->cg), i;
+
+	if (err)
+		return 100 + err;
+	for (i = 0; i < 2 && c->roots[i]; i++)
+		if (chroot(c->roots[i]) || chdir("/"))
+			return 100 + errno;
+	execv(c->argv[0], c->argv);
+	err = errno;
+	dprintf(2, EXEC_FAILED "%d\n", err);
+	return err;
+}
+
+/*
+ * Runs @c in a child with its stdout and stderr in @out. Returns the wait
+ * status; *@exec_err: the errno its exec failed with, or 0.
+ */
+static int ctr_run(const struct ctr_run *c, char *out, size_t len, int *exec_err)
+{
+	int pipefd[2], status = 0, r;
+	size_t n = 0;
+	ssize_t got;
+	pid_t pid;
+
+	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		dup2(pipefd[1], 2);
+		_exit(ctr_child(c));
+	}
+	kt_track_child(pid);
+	close(pipefd[1]);
+	while (n + 1 < len && (got = read(pipefd[0], out + n, len - 1 - n)) > 0)
+		n += (size_t)got;
+	out[n] = '\0';
+	close(pipefd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	kt_untrack_child(pid);
+	r = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	if (r >= 100)
+		fail_msg("setting up the container process failed: %s", strerror(r - 100));
+	*exec_err = strstr(out, EXEC_FAILED) ? r : 0;
+	return status;
+}
+
+/* `cat FILE` in the container: 0 when it read it, else the stderr text. */
+static int ctr_cat(const char *cg, const char *file, char *out, size_t len)
+{
+	char *argv[] = { BUSYBOX, "cat", (char *)file, NULL };
+	struct ctr_run c = { cg, { ROOT, NULL }, argv };
+	int exec_err, status = ctr_run(&c, out, len, &exec_err);
+
+	if (exec_err)
+		fail_msg("exec of busybox in the container failed: %s", strerror(exec_err));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* A host process (the agent's root) in @cg opening @path: 0 or the errno. */
+struct host_open {
+	const char *cg;
+	const char *path;
+};
+
+static int host_open_child(void *arg)
+{
+	const struct host_open *h = arg;
+	int fd, err = cg_enter(h->cg);
+
+	if (err)
+		return 100 + err;
+	fd = open(h->path, O_RDONLY);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+static int host_open(const char *cg, const char *path)
+{
+	struct host_open h = { cg, path };
+	int r = kt_in_child(host_open_child, &h);
+
+	if (r >= 100)
+		fail_msg("entering cgroup %s failed: %s", cg, strerror(r - 100));
+	return r;
+}
+
+/* A long-lived container process: busybox sleep, in @cg under ROOT. */
+static pid_t ctr_sleeper(const char *cg)
+{
+	static char *argv[] = { BUSYBOX, "sleep", "600", NULL };
+	struct ctr_run c = { cg, { ROOT, NULL }, argv };
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(ctr_child(&c));
+	kt_track_child(pid);
+	return pid;
+}
+
+/* Waits until @pid runs busybox: its exec is through. */
+static void wait_exec(pid_t pid)
+{
+	char path[64], comm[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	for (int i = 0; i < 3000; i++) {
+		f = fopen(path, "re");
+		if (f && fgets(comm, sizeof(comm), f) && !strcmp(comm, "busybox\n")) {
+			fclose(f);
+			return;
+		}
+		if (f)
+			fclose(f);
+		usleep(10000);
+	}
+	fail_msg("the container process %d did not exec busybox (comm %s)", (int)pid, comm);
+}
+
+static void stop_sleeper(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	kt_untrack_child(pid);
+}
+
+static int setup(void **state)
+{
+	struct statfs sf;
+
+	(void)state;
+	if (statfs(CGMOUNT, &sf) || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		fprintf(stderr, "no cgroup2 at " CGMOUNT "\n");
+		return -1;
+	}
+	umount2(ROOT, MNT_DETACH);
+	kt_rm(DIR);
+	kt_mkdirs(ROOT);
+	if (mount("tmpfs", ROOT, "tmpfs", 0, "mode=0755")) {
+		fprintf(stderr, "mounting the container's root: %s\n", strerror(errno));
+		return -1;
+	}
+	kt_mkdirs(ROOT "/bin");
+	kt_mkdirs(ROOT "/tmp");
+	kt_mkdirs(ROOT "/fake/bin");
+	kt_copy(BUSYBOX, ROOT "/bin/busybox", 0755);
+	kt_copy(BUSYBOX, ROOT "/tmp/evil", 0755);
+	kt_copy(BUSYBOX, ROOT "/fake/bin/busybox", 0755);
+	kt_write(ROOT "/etc/secret", "container secret\n");
+	kt_write(ROOT "/etc/other", "container other\n");
+	kt_write(ROOT "/etc/open", "container open\n");
+	cg_rmtree(CG);
+	cg_mkdir(CG);
+	kt_mkdirs(DIR "/policies");
+	put_policy("/etc/secret");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	kt_agent_reap_all();
+	cg_rmtree(CG);
+	umount2(ROOT, MNT_DETACH);
+	kt_rm(DIR);
+	return 0;
+}
+
+static void expect_denied(const char *cg, const char *file)
+{
+	char out[4096];
+
+	if (ctr_cat(cg, file, out, sizeof(out)) == 0)
+		fail_msg("the container read %s: \"%s\"", file, out);
+	if (!strstr(out, "Operation not permitted"))
+		fail_msg("reading %s in the container failed otherwise: \"%s\"", file, out);
+}
+
+static void expect_read(const char *cg, const char *file, const char *want)
+{
+	char out[4096];
+
+	if (ctr_cat(cg, file, out, sizeof(out)))
+		fail_msg("the container could not read %s: \"%s\"", file, out);
+	assert_string_equal(out, want);
+}
+
+static void container_paths_are_its_own(void **state)
+{
+	char *evil[] = { "/tmp/evil", "true", NULL };
+	char *fake[] = { BUSYBOX, "true", NULL };
+	struct ctr_run c = { CG "/ctr-1", { ROOT, NULL }, evil };
+	struct ktest_agent a;
+	struct json_object *ev;
+	char out[4096];
+	int exec_err;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policies", NULL);
+	/* Made after the agent started, like a container starting. */
+	cg_mkdir(CG "/ctr-1");
+	/* Its very first exec already runs under the container's keys. */
+	expect_denied(CG "/ctr-1", "/etc/secret");
+	expect_read(CG "/ctr-1", "/etc/open", "container open\n");
+	ev = kt_wait_event(&a, "/etc/secret");
+	assert_non_null(ev);
+	assert_string_equal(kt_str(ev, "policy"), "ctr");
+	assert_string_equal(kt_str(ev, "rule"), "ctr-secret");
+	assert_string_equal(kt_str(ev, "cgroup"), CG "/ctr-1");
+	json_object_put(ev);
+
+	/* The allow-list names the container's /bin, not a copy elsewhere in it. */
+	ctr_run(&c, out, sizeof(out), &exec_err);
+	assert_int_equal(exec_err, EPERM);
+	/* A chroot inside the container does not make another tree its /bin. */
+	c.roots[1] = "/fake";
+	c.argv = fake;
+	ctr_run(&c, out, sizeof(out), &exec_err);
+	assert_int_equal(exec_err, EPERM);
+
+	/* The same inode from the host: denied in the scope, not outside it. */
+	assert_int_equal(host_open(CG "/ctr-1", ROOT "/etc/secret"), EPERM);
+	assert_int_equal(host_open(CG "/ctr-1", ROOT "/etc/open"), 0);
+	assert_int_equal(host_open(CG, ROOT "/etc/secret"), 0);
+	/* A container the scope does not match reads its files. */
+	cg_mkdir(CG "/unscoped");
+	expect_read(CG "/unscoped", "/etc/secret", "container secret\n");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void running_container_is_covered_at_start(void **state)
+{
+	struct ktest_agent a;
+	pid_t sleeper;
+
+	(void)state;
+	cg_mkdir(CG "/ctr-early");
+	sleeper = ctr_sleeper(CG "/ctr-early");
+	wait_exec(sleeper);
+	kt_agent_start(&a, DIR "/policies", NULL);
+	/* No exec since: the agent found the container's root by itself. */
+	assert_int_equal(host_open(CG "/ctr-early", ROOT "/etc/secret"), EPERM);
+	assert_int_equal(host_open(CG "/ctr-early", ROOT "/etc/open"), 0);
+	expect_denied(CG "/ctr-early", "/etc/secret");
+	stop_sleeper(sleeper);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void reload_resolves_known_roots_again(void **state)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	struct ktest_agent a;
+	char err[4096];
+	pid_t sleeper;
+
+	(void)state;
+	put_policy("/etc/secret");
+	kt_agent_start(&a, DIR "/policies", NULL);
+	cg_mkdir(CG "/ctr-3");
+	sleeper = ctr_sleeper(CG "/ctr-3");
+	/* Its first exec waited for the container's keys. */
+	wait_exec(sleeper);
+	assert_int_equal(host_open(CG "/ctr-3", ROOT "/etc/secret"), EPERM);
+
+	put_policy("/etc/other");
+	if (kt_stockade(reload, err, sizeof(err)))
+		fail_msg("reload failed: %s", err);
+	/* No exec since the reload: the agent resolved the known root for it. */
+	assert_int_equal(host_open(CG "/ctr-3", ROOT "/etc/other"), EPERM);
+	assert_int_equal(host_open(CG "/ctr-3", ROOT "/etc/secret"), 0);
+	/* Twice, so the first generation's slot is filled afresh. */
+	put_policy("/etc/secret");
+	if (kt_stockade(reload, err, sizeof(err)))
+		fail_msg("second reload failed: %s", err);
+	assert_int_equal(host_open(CG "/ctr-3", ROOT "/etc/secret"), EPERM);
+	assert_int_equal(host_open(CG "/ctr-3", ROOT "/etc/other"), 0);
+	expect_denied(CG "/ctr-3", "/etc/secret");
+	expect_read(CG "/ctr-3", "/etc/other", "container other\n");
+	stop_sleeper(sleeper);
+	assert_int_equal(kt_agent_stop(&a), 0);
+	put_policy("/etc/secret");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(container_paths_are_its_own),
+		cmocka_unit_test(running_container_is_covered_at_start),
+		cmocka_unit_test(reload_resolves_known_roots_again),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
