@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -23,6 +24,8 @@
 #include <cmocka.h>
 
 #include "ktest.h"
+
+#define CGROUP2_SUPER_MAGIC 0x63677270
 
 /* TCG is slow; verification takes a while. A test loading much more may raise it. */
 long long kt_agent_start_timeout_ms = 120000;
@@ -524,4 +527,50 @@ int kt_run(const char *path, char *const argv[], int *ret_status)
 		return err;
 	*ret_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	return 0;
+}
+
+bool kt_cg_present(void)
+{
+	struct statfs sf;
+
+	if (statfs(KT_CGMOUNT, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC)
+		return true;
+	fprintf(stderr, "no cgroup2 at " KT_CGMOUNT "\n");
+	return false;
+}
+
+void kt_cg_mkdir(const char *cg)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), KT_CGMOUNT "%s", cg);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", path, strerror(errno));
+}
+
+void kt_cg_rmtree(const char *cg)
+{
+	char cmd[600];
+
+	/* Deepest first: -depth lists children before their parents. */
+	snprintf(cmd, sizeof(cmd),
+		 "find " KT_CGMOUNT "%s -depth -type d -exec rmdir {} + 2>/dev/null", cg);
+	if (system(cmd) < 0)
+		fail_msg("find: %s", strerror(errno));
+}
+
+int kt_cg_enter(const char *cg, pid_t pid)
+{
+	char path[512], num[32];
+	int fd, n, err = 0;
+
+	snprintf(path, sizeof(path), KT_CGMOUNT "%s/cgroup.procs", cg);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	n = snprintf(num, sizeof(num), "%d", (int)pid);
+	if (write(fd, num, (size_t)n) != n)
+		err = errno;
+	close(fd);
+	return err;
 }

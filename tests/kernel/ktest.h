@@ -55,6 +55,18 @@ extern long long kt_agent_start_timeout_ms;
 void kt_agent_reap_all(void);
 void kt_track_child(pid_t pid);
 void kt_untrack_child(pid_t pid);
+/*
+ * Cgroups, named by their path below the cgroup2 mount (/sys/fs/cgroup in
+ * the VM), e.g. "/kt-scope/web-1". mkdir (existing is fine) and rmdir of a
+ * whole (empty) tree fail the test on error; kt_cg_enter() moves process
+ * @pid (0: the caller) there and returns 0 or an errno.
+ */
+#define KT_CGMOUNT "/sys/fs/cgroup"
+/* Whether cgroup2 is mounted there; says so on stderr when not. */
+bool kt_cg_present(void);
+void kt_cg_mkdir(const char *cg);
+void kt_cg_rmtree(const char *cg);
+int kt_cg_enter(const char *cg, pid_t pid);
 /* SIGTERM and wait; returns the exit status (or 128+signal). */
 int kt_agent_stop(struct ktest_agent *a);
 /* Runs stockade with @argv (NULL-terminated), returns its exit status and stderr. */

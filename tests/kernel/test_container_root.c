@@ -7,7 +7,8 @@
  * Checked on the real kernel: the container's /etc/secret is denied while
  * the host has no such file; its exec allow-list allows its own /bin only,
  * also after a chroot inside it; the same inode reached from the host is
- * denied in the scope and allowed outside it; a container running before
+ * denied in the scope and allowed outside it; two containers of one scope
+ * each get their own root's files; a container running before
  * the agent started is covered; a reload gives known roots the new rules
  * without any exec.
  */
@@ -32,10 +33,9 @@
 
 #define DIR "/tmp/kt-croot"
 #define ROOT DIR "/root" /* the container's root: a tmpfs of its own */
+#define ROOT2 DIR "/root2" /* another container's */
 #define BUSYBOX "/bin/busybox"
-#define CGMOUNT "/sys/fs/cgroup"
 #define CG "/kt-croot"
-#define CGROUP2_SUPER_MAGIC 0x63677270
 #define EXEC_FAILED "stk-test: exec failed: "
 
 static void put_policy(const char *denied)
@@ -54,40 +54,6 @@ static void put_policy(const char *denied)
 	assert_int_equal(rename(DIR "/policies/10-ctr.json.tmp", DIR "/policies/10-ctr.json"), 0);
 }
 
-static void cg_mkdir(const char *cg)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), CGMOUNT "%s", cg);
-	if (mkdir(path, 0755) && errno != EEXIST)
-		fail_msg("mkdir %s: %s", path, strerror(errno));
-}
-
-static void cg_rmtree(const char *cg)
-{
-	char cmd[600];
-
-	snprintf(cmd, sizeof(cmd),
-		 "find " CGMOUNT "%s -depth -type d -exec rmdir {} + 2>/dev/null", cg);
-	if (system(cmd) < 0)
-		fail_msg("find: %s", strerror(errno));
-}
-
-static int cg_enter(const char *cg)
-{
-	char path[512];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), CGMOUNT "%s/cgroup.procs", cg);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (write(fd, "0", 1) != 1)
-		err = errno;
-	close(fd);
-	return err;
-}
-
 /* What a child does: enter @cg, chroot into each of @roots in turn, exec @argv. */
 struct ctr_run {
 	const char *cg;
@@ -98,7 +64,7 @@ struct ctr_run {
 /* In the child: 100 + errno when setting up failed, else the exec's errno. */
 static int ctr_child(const struct ctr_run *c)
 {
-	int err = cg_enter(c->cg), i;
+	int err = kt_cg_enter(c->cg, 0), i;
 
 	if (err)
 		return 100 + err;
@@ -147,10 +113,10 @@ static int ctr_run(const struct ctr_run *c, char *out, size_t len, int *exec_err
 }
 
 /* `cat FILE` in the container: 0 when it read it, else the stderr text. */
-static int ctr_cat(const char *cg, const char *file, char *out, size_t len)
+static int ctr_cat(const char *cg, const char *root, const char *file, char *out, size_t len)
 {
 	char *argv[] = { BUSYBOX, "cat", (char *)file, NULL };
-	struct ctr_run c = { cg, { ROOT, NULL }, argv };
+	struct ctr_run c = { cg, { root, NULL }, argv };
 	int exec_err, status = ctr_run(&c, out, len, &exec_err);
 
 	if (exec_err)
@@ -167,7 +133,7 @@ struct host_open {
 static int host_open_child(void *arg)
 {
 	const struct host_open *h = arg;
-	int fd, err = cg_enter(h->cg);
+	int fd, err = kt_cg_enter(h->cg, 0);
 
 	if (err)
 		return 100 + err;
@@ -232,20 +198,23 @@ static void stop_sleeper(pid_t pid)
 
 static int setup(void **state)
 {
-	struct statfs sf;
-
 	(void)state;
-	if (statfs(CGMOUNT, &sf) || sf.f_type != CGROUP2_SUPER_MAGIC) {
-		fprintf(stderr, "no cgroup2 at " CGMOUNT "\n");
+	if (!kt_cg_present())
 		return -1;
-	}
 	umount2(ROOT, MNT_DETACH);
+	umount2(ROOT2, MNT_DETACH);
 	kt_rm(DIR);
 	kt_mkdirs(ROOT);
-	if (mount("tmpfs", ROOT, "tmpfs", 0, "mode=0755")) {
-		fprintf(stderr, "mounting the container's root: %s\n", strerror(errno));
+	kt_mkdirs(ROOT2);
+	if (mount("tmpfs", ROOT, "tmpfs", 0, "mode=0755") ||
+	    mount("tmpfs", ROOT2, "tmpfs", 0, "mode=0755")) {
+		fprintf(stderr, "mounting the containers' roots: %s\n", strerror(errno));
 		return -1;
 	}
+	kt_mkdirs(ROOT2 "/bin");
+	kt_copy(BUSYBOX, ROOT2 "/bin/busybox", 0755);
+	kt_write(ROOT2 "/etc/secret", "second secret\n");
+	kt_write(ROOT2 "/etc/open", "second open\n");
 	kt_mkdirs(ROOT "/bin");
 	kt_mkdirs(ROOT "/tmp");
 	kt_mkdirs(ROOT "/fake/bin");
@@ -255,8 +224,8 @@ static int setup(void **state)
 	kt_write(ROOT "/etc/secret", "container secret\n");
 	kt_write(ROOT "/etc/other", "container other\n");
 	kt_write(ROOT "/etc/open", "container open\n");
-	cg_rmtree(CG);
-	cg_mkdir(CG);
+	kt_cg_rmtree(CG);
+	kt_cg_mkdir(CG);
 	kt_mkdirs(DIR "/policies");
 	put_policy("/etc/secret");
 	return 0;
@@ -266,29 +235,40 @@ static int teardown(void **state)
 {
 	(void)state;
 	kt_agent_reap_all();
-	cg_rmtree(CG);
+	kt_cg_rmtree(CG);
 	umount2(ROOT, MNT_DETACH);
+	umount2(ROOT2, MNT_DETACH);
 	kt_rm(DIR);
 	return 0;
 }
 
-static void expect_denied(const char *cg, const char *file)
+static void expect_denied_in(const char *cg, const char *root, const char *file)
 {
 	char out[4096];
 
-	if (ctr_cat(cg, file, out, sizeof(out)) == 0)
+	if (ctr_cat(cg, root, file, out, sizeof(out)) == 0)
 		fail_msg("the container read %s: \"%s\"", file, out);
 	if (!strstr(out, "Operation not permitted"))
 		fail_msg("reading %s in the container failed otherwise: \"%s\"", file, out);
 }
 
-static void expect_read(const char *cg, const char *file, const char *want)
+static void expect_denied(const char *cg, const char *file)
+{
+	expect_denied_in(cg, ROOT, file);
+}
+
+static void expect_read_in(const char *cg, const char *root, const char *file, const char *want)
 {
 	char out[4096];
 
-	if (ctr_cat(cg, file, out, sizeof(out)))
+	if (ctr_cat(cg, root, file, out, sizeof(out)))
 		fail_msg("the container could not read %s: \"%s\"", file, out);
 	assert_string_equal(out, want);
+}
+
+static void expect_read(const char *cg, const char *file, const char *want)
+{
+	expect_read_in(cg, ROOT, file, want);
 }
 
 static void container_paths_are_its_own(void **state)
@@ -304,7 +284,7 @@ static void container_paths_are_its_own(void **state)
 	(void)state;
 	kt_agent_start(&a, DIR "/policies", NULL);
 	/* Made after the agent started, like a container starting. */
-	cg_mkdir(CG "/ctr-1");
+	kt_cg_mkdir(CG "/ctr-1");
 	/* Its very first exec already runs under the container's keys. */
 	expect_denied(CG "/ctr-1", "/etc/secret");
 	expect_read(CG "/ctr-1", "/etc/open", "container open\n");
@@ -329,8 +309,27 @@ static void container_paths_are_its_own(void **state)
 	assert_int_equal(host_open(CG "/ctr-1", ROOT "/etc/open"), 0);
 	assert_int_equal(host_open(CG, ROOT "/etc/secret"), 0);
 	/* A container the scope does not match reads its files. */
-	cg_mkdir(CG "/unscoped");
+	kt_cg_mkdir(CG "/unscoped");
 	expect_read(CG "/unscoped", "/etc/secret", "container secret\n");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+static void two_containers_of_one_scope(void **state)
+{
+	struct ktest_agent a;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policies", NULL);
+	kt_cg_mkdir(CG "/ctr-a");
+	kt_cg_mkdir(CG "/ctr-b");
+	/* Each container's own /etc/secret, each resolved in its own root. */
+	expect_denied_in(CG "/ctr-b", ROOT2, "/etc/secret");
+	expect_denied_in(CG "/ctr-a", ROOT, "/etc/secret");
+	expect_read_in(CG "/ctr-b", ROOT2, "/etc/open", "second open\n");
+	expect_read_in(CG "/ctr-a", ROOT, "/etc/open", "container open\n");
+	/* Again, now that both are known: no waiting, the same verdicts. */
+	expect_denied_in(CG "/ctr-b", ROOT2, "/etc/secret");
+	expect_denied_in(CG "/ctr-a", ROOT, "/etc/secret");
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
@@ -340,7 +339,7 @@ static void running_container_is_covered_at_start(void **state)
 	pid_t sleeper;
 
 	(void)state;
-	cg_mkdir(CG "/ctr-early");
+	kt_cg_mkdir(CG "/ctr-early");
 	sleeper = ctr_sleeper(CG "/ctr-early");
 	wait_exec(sleeper);
 	kt_agent_start(&a, DIR "/policies", NULL);
@@ -362,7 +361,7 @@ static void reload_resolves_known_roots_again(void **state)
 	(void)state;
 	put_policy("/etc/secret");
 	kt_agent_start(&a, DIR "/policies", NULL);
-	cg_mkdir(CG "/ctr-3");
+	kt_cg_mkdir(CG "/ctr-3");
 	sleeper = ctr_sleeper(CG "/ctr-3");
 	/* Its first exec waited for the container's keys. */
 	wait_exec(sleeper);
@@ -391,6 +390,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(container_paths_are_its_own),
+		cmocka_unit_test(two_containers_of_one_scope),
 		cmocka_unit_test(running_container_is_covered_at_start),
 		cmocka_unit_test(reload_resolves_known_roots_again),
 	};

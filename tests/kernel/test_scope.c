@@ -33,9 +33,7 @@
 
 #define DIR "/tmp/kt-scope"
 #define HELPER "/usr/local/bin/stk-helper-true"
-#define CGMOUNT "/sys/fs/cgroup"
 #define CG "/kt-scope" /* every cgroup of the test is below this one */
-#define CGROUP2_SUPER_MAGIC 0x63677270
 #define PORT_WEB 30901  /* web's network rules deny connecting to it */
 #define PORT_HOST 30902 /* the host's */
 
@@ -85,45 +83,7 @@ static void copy_helper(const char *dst)
 	close(in);
 	close(out);
 }
-
-static void cg_mkdir(const char *cg)
-{
-	char path[512];
-
-	snprintf(path, sizeof(path), CGMOUNT "%s", cg);
-	if (mkdir(path, 0755) && errno != EEXIST)
-		fail_msg("mkdir %s: %s", path, strerror(errno));
-}
-
-/* Removes the cgroup @cg and every cgroup below it (they must be empty). */
-static void cg_rmtree(const char *cg)
-{
-	char cmd[600];
-
-	/* Deepest first: -depth lists children before their parents. */
-	snprintf(cmd, sizeof(cmd),
-		 "find " CGMOUNT "%s -depth -type d -exec rmdir {} + 2>/dev/null", cg);
-	if (system(cmd) < 0)
-		fail_msg("find: %s", strerror(errno));
-}
-
 /* Moves process @pid (0: the caller) into cgroup @cg; returns 0 or an errno. */
-static int cg_enter(const char *cg, pid_t pid)
-{
-	char path[512], num[32];
-	int fd, n, err = 0;
-
-	snprintf(path, sizeof(path), CGMOUNT "%s/cgroup.procs", cg);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	n = snprintf(num, sizeof(num), "%d", (int)pid);
-	if (write(fd, num, (size_t)n) != n)
-		err = errno;
-	close(fd);
-	return err;
-}
-
 struct probe {
 	const char *cg;
 	const char *path;
@@ -150,7 +110,7 @@ static int probe_child(void *arg)
 {
 	const struct probe *p = arg;
 	char *argv[] = { (char *)p->path, NULL };
-	int fd, err = cg_enter(p->cg, 0);
+	int fd, err = kt_cg_enter(p->cg, 0);
 
 	if (err)
 		return 100 + err; /* not a verdict: the test fails on it */
@@ -215,14 +175,11 @@ static void listen_on(int i, int port)
 
 static int setup(void **state)
 {
-	struct statfs sf;
 	size_t i;
 
 	(void)state;
-	if (statfs(CGMOUNT, &sf) || sf.f_type != CGROUP2_SUPER_MAGIC) {
-		fprintf(stderr, "no cgroup2 at " CGMOUNT "\n");
+	if (!kt_cg_present())
 		return -1;
-	}
 	kt_rm(DIR);
 	kt_mkdirs(DIR);
 	kt_write(DIR "/host-secret", "h\n");
@@ -230,9 +187,9 @@ static int setup(void **state)
 	kt_write(DIR "/db-secret", "d\n");
 	copy_helper(DIR "/web-bin");
 	write_policies();
-	cg_rmtree(CG);
+	kt_cg_rmtree(CG);
 	for (i = 0; i < sizeof(cgroups) / sizeof(cgroups[0]); i++)
-		cg_mkdir(cgroups[i]);
+		kt_cg_mkdir(cgroups[i]);
 	listen_on(0, PORT_WEB);
 	listen_on(1, PORT_HOST);
 	return 0;
@@ -247,7 +204,7 @@ static int teardown(void **state)
 			close(listeners[i]);
 		listeners[i] = -1;
 	}
-	cg_rmtree(CG);
+	kt_cg_rmtree(CG);
 	kt_rm(DIR);
 	return 0;
 }
@@ -320,27 +277,27 @@ static void new_cgroup_is_covered_at_once(void **state)
 	(void)state;
 	start(&a);
 	/* Made after the agent started: the kernel gives them their scope in mkdir(2). */
-	cg_mkdir(CG "/web-new");
+	kt_cg_mkdir(CG "/web-new");
 	assert_int_equal(probe(CG "/web-new", DIR "/web-secret"), EPERM);
 	assert_int_equal(probe_exec(CG "/web-new", DIR "/web-bin"), EPERM);
 	assert_int_equal(probe(CG "/web-new", DIR "/db-secret"), 0);
 	assert_int_equal(probe_connect(CG "/web-new", PORT_WEB), EPERM);
 	expect_event(&a, DIR "/web-secret", "web", "web-secret", CG "/web-new");
 	/* New levels below it inherit; a new "**" match several levels down wins. */
-	cg_mkdir(CG "/web-new/a");
-	cg_mkdir(CG "/web-new/a/b");
+	kt_cg_mkdir(CG "/web-new/a");
+	kt_cg_mkdir(CG "/web-new/a/b");
 	assert_int_equal(probe(CG "/web-new/a/b", DIR "/web-secret"), EPERM);
-	cg_mkdir(CG "/web-new/a/b/nested-db");
+	kt_cg_mkdir(CG "/web-new/a/b/nested-db");
 	assert_int_equal(probe(CG "/web-new/a/b/nested-db", DIR "/db-secret"), EPERM);
 	assert_int_equal(probe(CG "/web-new/a/b/nested-db", DIR "/web-secret"), 0);
-	cg_mkdir(CG "/plain");
-	cg_mkdir(CG "/plain/x");
-	cg_mkdir(CG "/plain/x/nested-db");
+	kt_cg_mkdir(CG "/plain");
+	kt_cg_mkdir(CG "/plain/x");
+	kt_cg_mkdir(CG "/plain/x/nested-db");
 	assert_int_equal(probe(CG "/plain/x", DIR "/db-secret"), 0);
 	assert_int_equal(probe(CG "/plain/x/nested-db", DIR "/db-secret"), EPERM);
 	/* Removed and made again: a new cgroup (a new id), judged again. */
-	cg_rmtree(CG "/plain");
-	cg_mkdir(CG "/plain");
+	kt_cg_rmtree(CG "/plain");
+	kt_cg_mkdir(CG "/plain");
 	assert_int_equal(probe(CG "/plain", DIR "/db-secret"), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
@@ -407,15 +364,15 @@ static void moved_process_gets_the_new_verdict(void **state)
 	start(&a);
 	mover_start(&m, DIR "/web-secret");
 	/* Moved by another process (this one), between two opens of its own. */
-	assert_int_equal(cg_enter(CG "/other", m.pid), 0);
+	assert_int_equal(kt_cg_enter(CG "/other", m.pid), 0);
 	assert_int_equal(mover_open(&m), 0);
-	assert_int_equal(cg_enter(CG "/web-1", m.pid), 0);
+	assert_int_equal(kt_cg_enter(CG "/web-1", m.pid), 0);
 	assert_int_equal(mover_open(&m), EPERM);
-	assert_int_equal(cg_enter(CG "/db", m.pid), 0);
+	assert_int_equal(kt_cg_enter(CG "/db", m.pid), 0);
 	assert_int_equal(mover_open(&m), 0);
-	assert_int_equal(cg_enter(CG "/web-1/sub/deeper", m.pid), 0);
+	assert_int_equal(kt_cg_enter(CG "/web-1/sub/deeper", m.pid), 0);
 	assert_int_equal(mover_open(&m), EPERM);
-	assert_int_equal(cg_enter("", m.pid), 0); /* back to the root cgroup */
+	assert_int_equal(kt_cg_enter("", m.pid), 0); /* back to the root cgroup */
 	assert_int_equal(mover_open(&m), 0);
 	mover_stop(&m);
 	expect_event(&a, DIR "/web-secret", "web", "web-secret", CG "/web-1");
@@ -461,7 +418,7 @@ static void reload_switches_the_rules_of_scopes(void **state)
 	assert_int_equal(probe(CG "/web-1", DIR "/db-secret"), EPERM);
 	assert_int_equal(probe(CG "/web-1", DIR "/host-secret"), EPERM);
 	assert_int_equal(probe(CG "/other", DIR "/db-secret"), 0);
-	cg_mkdir(CG "/web-after-reload");
+	kt_cg_mkdir(CG "/web-after-reload");
 	assert_int_equal(probe(CG "/web-after-reload", DIR "/db-secret"), EPERM);
 
 	/*
@@ -476,9 +433,9 @@ static void reload_switches_the_rules_of_scopes(void **state)
 	assert_int_equal(probe(CG "/web-1", DIR "/db-secret"), 0);
 	assert_int_equal(probe(CG "/web-1", DIR "/host-secret"), EPERM);
 	assert_int_equal(probe(CG "/web-after-reload", DIR "/db-secret"), 0);
-	cg_mkdir(CG "/other/child");
+	kt_cg_mkdir(CG "/other/child");
 	assert_int_equal(probe(CG "/other/child", DIR "/web-secret"), EPERM);
-	cg_mkdir(CG "/web-2");
+	kt_cg_mkdir(CG "/web-2");
 	assert_int_equal(probe(CG "/web-2", DIR "/web-secret"), 0);
 	/* And back: the slot of the first generation is reused with fresh globs. */
 	put_web_reload_policy(CG "/web-*", DIR "/web-secret");
@@ -523,7 +480,7 @@ static void reload_adds_and_removes_a_scoped_policy(void **state)
 	assert_int_equal(probe(CG "/db", DIR "/db-secret"), EPERM);
 	assert_int_equal(probe(CG "/db", DIR "/host-secret"), EPERM);
 	assert_int_equal(probe(CG "/other", DIR "/db-secret"), 0);
-	cg_mkdir(CG "/db/inner");
+	kt_cg_mkdir(CG "/db/inner");
 	assert_int_equal(probe(CG "/db/inner", DIR "/db-secret"), EPERM);
 	expect_event(&a, DIR "/db-secret", "db", "db-secret", CG "/db");
 
@@ -582,7 +539,7 @@ static void prober(const char *cg, const char *denied, const char *allowed,
 {
 	int fd;
 
-	if (cg_enter(cg, 0))
+	if (kt_cg_enter(cg, 0))
 		_exit(2);
 	for (;;) {
 		fd = open(denied, O_RDONLY);
