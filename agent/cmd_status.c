@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "persist.h"
 #include "pin.h"
+#include "roots_status.h"
 #include "status_file.h"
 #include "stk_abi.h"
 
@@ -201,6 +202,17 @@ static void print_text(struct json_object *o)
 			       str(v, "decisions"), str(v, "suppressed"));
 		}
 	}
+	if (json_object_object_get_ex(o, "container_roots", &arr) && json_object_array_length(arr)) {
+		printf("container roots (scoped policies' paths resolved in them):\n");
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			v = json_object_array_get_idx(arr, i);
+			printf("  cgroup %s: root dev %s inode %s, recorded by pid %s: %s\n",
+			       json_object_object_get_ex(v, "cgroup", &c) ? json_object_get_string(c) :
+									  str(v, "cgroup_id"),
+			       str(v, "root_dev"), str(v, "root_ino"), str(v, "recorded_by_pid"),
+			       str(v, "state"));
+		}
+	}
 	if (json_object_object_get_ex(o, "counters", &c)) {
 		printf("counters:");
 		json_object_object_foreach(c, k, val)
@@ -262,6 +274,7 @@ int stk_cmd_status(int argc, char **argv)
 				strerror(-err));
 		json_object_object_add(o, "links", lc.arr);
 		json_object_object_add(o, "counters", counters_json(pin_dir));
+		json_object_object_add(o, "container_roots", stk_roots_status_json(pin_dir));
 		agent_json(o, pin_dir);
 	}
 	if (json)

@@ -218,13 +218,14 @@ static int find_root(const struct stk_root_rec *rec, pid_t hint, pid_t *ret_pid)
 	return fd;
 }
 
-static int mark_ready(struct stk_roots *r, __u64 cgroup_id, uint32_t slot, unsigned int scope)
+/* @state: STK_ROOT_READY or STK_ROOT_FAILED; a mark there already stays. */
+static int mark(struct stk_roots *r, __u64 cgroup_id, uint32_t slot, unsigned int scope,
+		__u32 state)
 {
 	struct stk_root_ready_key key = { .cgroup_id = cgroup_id, .slot = slot,
 					  .scope = (__u16)scope };
-	__u32 one = 1;
 
-	if (bpf_map_update_elem(r->ready_fd, &key, &one, BPF_NOEXIST) && errno != EEXIST)
+	if (bpf_map_update_elem(r->ready_fd, &key, &state, BPF_NOEXIST) && errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -233,9 +234,13 @@ static int mark_ready(struct stk_roots *r, __u64 cgroup_id, uint32_t slot, unsig
  * Adds scope @scope's keys of policy @c, resolved in @rec's root, to
  * generation @slot and marks them ready. @merge: the generation is not in
  * force, so keys it holds already are combined; in force they are left
- * alone, and a reload (which merges) is asked for. A root no process has
- * any more is marked ready without keys, or its cgroup's execs would wait
- * for ever: said in the log.
+ * alone, and a reload (which merges) is asked for.
+ *
+ * When it cannot be done the cgroup's execs must not wait for ever (each
+ * would be stopped, continued and stopped again) nor run unjudged: the
+ * mark says "failed" and the gate refuses them, logged here. A reload that
+ * finds no process with the root (@merge) leaves it unmarked instead: the
+ * cgroup may just be empty, and its next exec asks again.
  */
 static int resolve_into(struct stk_roots *r, const struct stk_compiled *c, __u64 cgroup_id,
 			const struct stk_root_rec *rec, unsigned int scope, uint32_t slot,
@@ -248,13 +253,14 @@ static int resolve_into(struct stk_roots *r, const struct stk_compiled *c, __u64
 	int fd, err;
 
 	if (!c || scope < 1 || scope > c->n_scopes)
-		return mark_ready(r, cgroup_id, slot, scope);
+		return mark(r, cgroup_id, slot, scope, STK_ROOT_READY);
 	fd = find_root(rec, hint, &pid);
+	if (fd < 0 && merge)
+		return 0;
 	if (fd < 0) {
-		stk_warn("roots", "cgroup %llu: no process has its recorded root any more; the "
-				  "paths of scope %u are not resolved in it",
-			 (unsigned long long)cgroup_id, scope);
-		return mark_ready(r, cgroup_id, slot, scope);
+		stk_err("roots", "cgroup %llu: no process has its recorded root any more; its "
+				 "execs are refused (scope %u)", (unsigned long long)cgroup_id, scope);
+		return mark(r, cgroup_id, slot, scope, STK_ROOT_FAILED);
 	}
 	snprintf(mountinfo, sizeof(mountinfo), "/proc/%d/mountinfo", (int)pid);
 	err = stk_resolve_scope_in_root(c, scope, fd, mountinfo, &maps);
@@ -263,9 +269,10 @@ static int resolve_into(struct stk_roots *r, const struct stk_compiled *c, __u64
 		err = stk_lsm_file_add(r->pin_dir, &maps, slot, merge, &conflicts);
 	stk_file_maps_free(&maps);
 	if (err) {
-		stk_err("roots", "cgroup %llu: adding the keys of scope %u failed: %s",
-			(unsigned long long)cgroup_id, scope, strerror(-err));
-		return err;
+		stk_err("roots", "cgroup %llu: adding the keys of scope %u failed: %s; its execs "
+				 "are refused", (unsigned long long)cgroup_id, scope, strerror(-err));
+		mark(r, cgroup_id, slot, scope, STK_ROOT_FAILED);
+		return merge ? err : 0;
 	}
 	if (conflicts) {
 		stk_warn("roots", "cgroup %llu: %zu keys of scope %u are keys of other paths too; "
@@ -273,7 +280,7 @@ static int resolve_into(struct stk_roots *r, const struct stk_compiled *c, __u64
 			 (unsigned long long)cgroup_id, conflicts, scope);
 		kill(getpid(), SIGHUP);
 	}
-	return mark_ready(r, cgroup_id, slot, scope);
+	return mark(r, cgroup_id, slot, scope, STK_ROOT_READY);
 }
 
 static bool is_ready(const struct stk_roots *r, __u64 cgroup_id, uint32_t slot,

@@ -296,6 +296,10 @@ struct stk_root_request {
 	__u16 pad;
 };
 
+/* Values of stk_root_ready. */
+#define STK_ROOT_READY 1  /* the keys are in: execs proceed */
+#define STK_ROOT_FAILED 2 /* they could not be added: execs fail with EPERM */
+
 /* How many cgroup levels above its own the exec gate looks for a record. */
 #define STK_ROOT_LEVELS 16
 

@@ -40,9 +40,11 @@ struct {
 } stk_cgroup_roots SEC(".maps");
 
 /*
- * {record's cgroup, slot, scope} -> 1: the agent added that scope's keys
- * for the record's root to that generation. Written by the agent only, an
- * element each, never replaced while a generation it belongs to is in force.
+ * {record's cgroup, slot, scope} -> STK_ROOT_READY: the agent added that
+ * scope's keys for the record's root to that generation, or
+ * STK_ROOT_FAILED: it could not, and execs there are refused. Written by
+ * the agent only, an element each, never replaced while a generation it
+ * belongs to is in force.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -83,6 +85,7 @@ static __always_inline int stk_root_gate(const struct stk_config *cfg)
 	struct stk_root_request *req;
 	struct stk_root_rec *rec = NULL, mine = {};
 	struct dentry *root;
+	__u32 *state;
 	__u64 id = 0, tgid_pid;
 	__u32 zero = 0;
 	int level, i;
@@ -110,12 +113,15 @@ static __always_inline int stk_root_gate(const struct stk_config *cfg)
 		mine.pid = (__u32)(tgid_pid >> 32);
 		/* Another thread may have raced us to it: its record stands. */
 		bpf_map_update_elem(&stk_cgroup_roots, &id, &mine, BPF_NOEXIST);
+		if (!bpf_map_lookup_elem(&stk_cgroup_roots, &id))
+			return -EAGAIN; /* no room for a record: nothing could resolve it */
 	}
 	ready.cgroup_id = id;
 	ready.slot = cfg->gen;
 	ready.scope = cfg->scope;
-	if (bpf_map_lookup_elem(&stk_root_ready, &ready))
-		return 0;
+	state = bpf_map_lookup_elem(&stk_root_ready, &ready);
+	if (state)
+		return *state == STK_ROOT_READY ? 0 : -EPERM;
 	req = bpf_ringbuf_reserve(&stk_root_requests, sizeof(*req), 0);
 	if (!req)
 		return -EAGAIN;

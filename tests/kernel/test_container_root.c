@@ -13,6 +13,7 @@
  * without any exec.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -271,6 +272,30 @@ static void expect_read(const char *cg, const char *file, const char *want)
 	expect_read_in(cg, ROOT, file, want);
 }
 
+/* `stockade status --json` lists cgroup @cg's recorded root in @state. */
+static void expect_status(const char *cg, const char *state)
+{
+	static const char *const argv[] = { "stockade", "status", "--json", NULL };
+	static char out[1 << 20];
+	struct json_object *o, *arr, *v;
+	bool found = false;
+
+	assert_int_equal(kt_stockade_out(argv, out, sizeof(out)), 0);
+	o = json_tokener_parse(out);
+	assert_non_null(o);
+	assert_true(json_object_object_get_ex(o, "container_roots", &arr));
+	for (size_t i = 0; i < json_object_array_length(arr); i++) {
+		v = json_object_array_get_idx(arr, i);
+		if (strcmp(kt_str(v, "cgroup"), cg))
+			continue;
+		assert_string_equal(kt_str(v, "state"), state);
+		found = true;
+	}
+	json_object_put(o);
+	if (!found)
+		fail_msg("stockade status lists no root for %s: %s", cg, out);
+}
+
 static void container_paths_are_its_own(void **state)
 {
 	char *evil[] = { "/tmp/evil", "true", NULL };
@@ -308,6 +333,7 @@ static void container_paths_are_its_own(void **state)
 	assert_int_equal(host_open(CG "/ctr-1", ROOT "/etc/secret"), EPERM);
 	assert_int_equal(host_open(CG "/ctr-1", ROOT "/etc/open"), 0);
 	assert_int_equal(host_open(CG, ROOT "/etc/secret"), 0);
+	expect_status(CG "/ctr-1", "ready");
 	/* A container the scope does not match reads its files. */
 	kt_cg_mkdir(CG "/unscoped");
 	expect_read(CG "/unscoped", "/etc/secret", "container secret\n");
@@ -386,6 +412,46 @@ static void reload_resolves_known_roots_again(void **state)
 	put_policy("/etc/secret");
 }
 
+/* Whether the agent's stderr says @text. */
+static bool agent_said(const struct ktest_agent *a, const char *text)
+{
+	char buf[65536];
+	FILE *f = fopen(a->stderr_path, "re");
+	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
+static void a_root_nobody_has_refuses_execs(void **state)
+{
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	char *argv[] = { BUSYBOX, "true", NULL };
+	struct ctr_run c = { CG "/ctr-4", { ROOT2, NULL }, argv };
+	struct ktest_agent a;
+	char err[4096], out[4096];
+	int exec_err;
+	pid_t sleeper;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policies", NULL);
+	kt_cg_mkdir(CG "/ctr-4");
+	sleeper = ctr_sleeper(CG "/ctr-4");
+	wait_exec(sleeper);
+	stop_sleeper(sleeper);
+	/* The new generation finds no process with the recorded root. */
+	if (kt_stockade(reload, err, sizeof(err)))
+		fail_msg("reload failed: %s", err);
+	/* Another root in that cgroup: refused, not left waiting, not run unjudged. */
+	ctr_run(&c, out, sizeof(out), &exec_err);
+	assert_int_equal(exec_err, EPERM);
+	assert_true(agent_said(&a, "no process has its recorded root"));
+	expect_status(CG "/ctr-4", "failed");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +459,7 @@ int main(void)
 		cmocka_unit_test(two_containers_of_one_scope),
 		cmocka_unit_test(running_container_is_covered_at_start),
 		cmocka_unit_test(reload_resolves_known_roots_again),
+		cmocka_unit_test(a_root_nobody_has_refuses_execs),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
