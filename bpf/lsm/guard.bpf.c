@@ -257,7 +257,12 @@ int BPF_PROG(stk_guard_inode_permission, struct inode *inode, int mask)
 	struct stk_inode_key key;
 	__u8 kind;
 
-	if (!g)
+	/*
+	 * This runs for every component of every path lookup: rule out other
+	 * file systems with direct loads from the hook's BTF pointer, cheaper
+	 * than the probe reads pin_kind() does for any inode.
+	 */
+	if (!g || !inode || inode->i_sb->s_dev != g->pin_dev)
 		return 0;
 	kind = pin_kind(g, inode, &key);
 	if (kind != STK_GUARD_INO_LINK && !(kind == STK_GUARD_INO_DIR && (mask & MAY_WRITE)))
