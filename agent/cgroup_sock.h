@@ -24,6 +24,17 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 			 struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
 			 size_t why_len);
 /*
+ * stk_cgroup_sock_prepare() and stk_cgroup_sock_fill() - the two halves of
+ * stk_cgroup_sock_load() (less adopting the shared maps into @shared), for
+ * measuring them apart: load the programs (the verifier's part) sized for @n,
+ * then fill the network maps with @n.
+ */
+int stk_cgroup_sock_prepare(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
+			    const struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
+			    size_t why_len);
+int stk_cgroup_sock_fill(const struct stk_cgroup_sock *s, const struct stk_net_compiled *n,
+			 char *why, size_t why_len);
+/*
  * stk_cgroup_sock_attach() - attach every program to the cgroup directory
  * @cgroup with BPF links: other programs on that cgroup stay as they are
  * (multi-attach), and the processes of @cgroup and all its descendants are
