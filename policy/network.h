@@ -13,6 +13,8 @@
 void stk_parse_network(struct stk_pctx *c, const struct stk_jval *v, void *out);
 /* Frees what stk_parse_network() put into @p; the policy itself stays. */
 void stk_network_free(struct stk_network *n);
+/* Frees the rules, leaving their counts: see stk_policy_drop_rules(). */
+void stk_network_drop_rules(struct stk_network *n);
 
 /* One LPM trie entry with the class its prefix maps to. */
 struct stk_net_entry4 {
