@@ -113,6 +113,125 @@ int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg,
 	return err;
 }
 
+/* Room for @need keys of @size bytes at *@buf (*@cap of them now). */
+static int reserve(char **buf, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 64;
+	char *grown;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	grown = realloc(*buf, n * size);
+	if (!grown)
+		return -ENOMEM;
+	*buf = grown;
+	*cap = n;
+	return 0;
+}
+
+/* Keys read per system call; the values come along, unused. */
+#define KEYS_BATCH 4096
+
+/* -EOPNOTSUPP: no batch lookups for this map's type (nothing was read). */
+static int keys_batched(int fd, size_t key_size, size_t val_size, char **keys, size_t *n,
+			size_t *cap)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	/* The batch position: a key (generic maps) or a bucket number (hash maps). */
+	size_t pos_size = key_size > 8 ? key_size : 8;
+	char *pos = calloc(2, pos_size), *vals = calloc(KEYS_BATCH, val_size);
+	bool first = true;
+	__u32 count;
+	int err = 0;
+
+	if (!pos || !vals)
+		err = -ENOMEM;
+	while (!err) {
+		err = reserve(keys, cap, *n + KEYS_BATCH, key_size);
+		if (err)
+			break;
+		count = KEYS_BATCH;
+		err = bpf_map_lookup_batch(fd, first ? NULL : pos, pos + pos_size,
+					   *keys + *n * key_size, vals, &count, &opts);
+		if (!err || err == -ENOENT)
+			*n += count;
+		memcpy(pos, pos + pos_size, pos_size);
+		first = false;
+	}
+	free(pos);
+	free(vals);
+	if (err == -ENOENT)
+		return 0;
+	if (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP)
+		return *n ? -EIO : -EOPNOTSUPP;
+	return err;
+}
+
+static int keys_walked(int fd, size_t key_size, char **keys, size_t *n, size_t *cap)
+{
+	int err;
+
+	for (;;) {
+		err = reserve(keys, cap, *n + 1, key_size);
+		if (err)
+			return err;
+		if (bpf_map_get_next_key(fd, *n ? *keys + (*n - 1) * key_size : NULL,
+					 *keys + *n * key_size))
+			break;
+		++*n;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static bool per_cpu(__u32 type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+int stk_map_keys(int fd, size_t key_size, char **ret_keys, size_t *ret_n)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	size_t n = 0, cap = 0;
+	char *keys = NULL;
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.key_size != key_size)
+		return -EINVAL;
+	/* Per-CPU values take a slot per possible CPU: walked, not batched. */
+	err = per_cpu(info.type) ? -EOPNOTSUPP :
+				   keys_batched(fd, key_size, info.value_size, &keys, &n, &cap);
+	if (err == -EOPNOTSUPP)
+		err = keys_walked(fd, key_size, &keys, &n, &cap);
+	if (err) {
+		free(keys);
+		return err;
+	}
+	*ret_keys = keys;
+	*ret_n = n;
+	return 0;
+}
+
+int stk_map_delete_all(int fd, const char *keys, size_t n, size_t key_size)
+{
+	__u32 count = (__u32)n;
+	size_t i;
+
+	if (!n || !bpf_map_delete_batch(fd, keys, &count, NULL))
+		return 0;
+	/* No batch deletes here, or a key gone already: one by one, where missing is fine. */
+	for (i = 0; i < n; i++)
+		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
 /* Whether the stk_inode_key at the start of @key belongs to generation *@arg. */
 static bool of_gen(const void *key, void *arg)
 {
@@ -124,9 +243,26 @@ static bool of_gen(const void *key, void *arg)
 
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen)
 {
-	size_t seen, deleted;
+	size_t n = 0, kept = 0, i;
+	char *keys = NULL;
+	int err;
 
-	return stk_map_delete_keys(fd, key_size, gen ? of_gen : NULL, &gen, &seen, &deleted);
+	if (!gen)
+		return 0;
+	/* All keys first, then the doomed ones in one go. */
+	err = stk_map_keys(fd, key_size, &keys, &n);
+	if (err)
+		return err;
+	for (i = 0; i < n; i++) {
+		if (!of_gen(keys + i * key_size, &gen))
+			continue;
+		if (kept != i)
+			memcpy(keys + kept * key_size, keys + i * key_size, key_size);
+		kept++;
+	}
+	err = stk_map_delete_all(fd, keys, kept, key_size);
+	free(keys);
+	return err;
 }
 
 int stk_gen_count(int fd, size_t key_size, size_t *ret)

@@ -296,40 +296,24 @@ void stk_net_gen_close(struct stk_net_fds *fds)
  */
 static int forget_trie(int fd, size_t key_size, size_t table_off, uint32_t gen)
 {
-	size_t n = 0, cap = 0, i;
-	char *keys = NULL, *prev = NULL, *grown;
-	int err = 0;
+	size_t n = 0, i, kept = 0;
+	char *keys = NULL;
+	int err;
 	__u16 table;
 
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			grown = realloc(keys, cap * key_size);
-			if (!grown) {
-				err = -ENOMEM;
-				goto cleanup;
-			}
-			keys = grown;
-		}
-		prev = n ? keys + (n - 1) * key_size : NULL;
-		if (bpf_map_get_next_key(fd, prev, keys + n * key_size))
-			break;
-		n++;
-	}
-	if (errno != ENOENT) {
-		err = -errno;
-		goto cleanup;
-	}
+	err = stk_map_keys(fd, key_size, &keys, &n);
+	if (err)
+		return err;
+	/* Generation @gen's keys, moved to the front. */
 	for (i = 0; i < n; i++) {
 		memcpy(&table, keys + i * key_size + table_off, sizeof(table));
 		if ((uint32_t)(table >> STK_NET_TABLE_GEN_SHIFT) != gen)
 			continue;
-		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT) {
-			err = -errno;
-			break;
-		}
+		if (kept != i)
+			memcpy(keys + kept * key_size, keys + i * key_size, key_size);
+		kept++;
 	}
-cleanup:
+	err = stk_map_delete_all(fd, keys, kept, key_size);
 	free(keys);
 	return err;
 }
