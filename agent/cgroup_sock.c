@@ -72,17 +72,23 @@ cleanup:
 	return err;
 }
 
+void stk_cgroup_sock_net_fds(const struct stk_cgroup_sock *s, struct stk_net_fds *ret)
+{
+	struct stk_cg_sock_bpf *k = s->skel;
+
+	*ret = (struct stk_net_fds){ bpf_map__fd(k->maps.stk_net_v4), bpf_map__fd(k->maps.stk_net_v6),
+				     bpf_map__fd(k->maps.stk_net_classes),
+				     bpf_map__fd(k->maps.stk_net_segs),
+				     bpf_map__fd(k->maps.stk_net_scopes) };
+}
+
 int stk_cgroup_sock_fill(const struct stk_cgroup_sock *s, const struct stk_net_compiled *n,
 			 char *why, size_t why_len)
 {
-	struct stk_cg_sock_bpf *k = s->skel;
 	struct stk_net_fds fds;
 	int err;
 
-	fds = (struct stk_net_fds){ bpf_map__fd(k->maps.stk_net_v4), bpf_map__fd(k->maps.stk_net_v6),
-				    bpf_map__fd(k->maps.stk_net_classes),
-				    bpf_map__fd(k->maps.stk_net_segs),
-				    bpf_map__fd(k->maps.stk_net_scopes) };
+	stk_cgroup_sock_net_fds(s, &fds);
 	err = stk_net_gen_first(&fds, n);
 	if (err)
 		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));

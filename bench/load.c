@@ -6,11 +6,14 @@
  * programs left out, since this host refuses LSM programs; the network set
  * loads whole: cgroup programs load here). Nothing is attached. Loading the
  * programs (the verifier, and creating the maps) and filling the maps are
- * measured apart: only the second grows with the policy.
+ * measured apart: only the second grows with the policy. Then the map side
+ * of a reload of the same policy (stk_enforcer_reload() without the
+ * selector switch): generation 2 written beside 1, then 1 deleted; a
+ * reload's parse, compile and resolve cost what the load's did.
  *   stk-bench-load POLICY RULES_PER_KIND
  * prints "NATIVE-load RULES parse_ms compile_ms resolve_ms progs_ms fill_ms
- * total_ms rss_kb" (milliseconds of CPU time; rss_kb once the agent's
- * after-load releases are done, as stockade run does them).
+ * total_ms rss_kb reload_maps_ms" (milliseconds of CPU time; rss_kb once
+ * the agent's after-load releases are done, as stockade run does them).
  */
 #include <errno.h>
 #include <malloc.h>
@@ -76,6 +79,32 @@ static long rss_kb(void)
 }
 
 /* The file maps as the agent creates them, without the programs that use them. */
+/* Generation 2 of the same policy beside 1, then 1 gone, as a reload does. */
+static int reload_maps(const struct stk_lsm_file_bpf *file_skel, const struct stk_cgroup_sock *net,
+		       const struct stk_file_maps *m, const struct stk_net_compiled *n)
+{
+	int ifd = bpf_map__fd(file_skel->maps.stk_file_inodes);
+	int nfd = bpf_map__fd(file_skel->maps.stk_file_names);
+	struct stk_net_fds fds;
+	int err;
+
+	stk_cgroup_sock_net_fds(net, &fds);
+	err = stk_gen_delete(ifd, sizeof(m->inodes->key), 2);
+	if (!err)
+		err = stk_gen_delete(nfd, sizeof(m->names->key), 2);
+	if (!err)
+		err = stk_lsm_file_fill(ifd, nfd, m, 2);
+	if (!err)
+		err = stk_net_gen_fill(&fds, n, 2);
+	if (!err)
+		err = stk_gen_delete(ifd, sizeof(m->inodes->key), STK_GEN_FIRST);
+	if (!err)
+		err = stk_gen_delete(nfd, sizeof(m->names->key), STK_GEN_FIRST);
+	if (!err)
+		err = stk_net_gen_forget(&fds, STK_GEN_FIRST);
+	return err;
+}
+
 static int create_file_maps(const struct stk_file_maps *m, struct stk_lsm_file_bpf **ret)
 {
 	struct stk_lsm_file_bpf *skel = stk_lsm_file_bpf__open();
@@ -104,7 +133,7 @@ int main(int argc, char **argv)
 	struct stk_compiled *compiled = NULL;
 	struct stk_policy *pol = NULL;
 	struct stk_policy_set set;
-	double t0, t_parse, t_compile, t_resolve, t_progs, t_fill;
+	double t0, t_parse, t_compile, t_resolve, t_progs, t_fill, t_reload;
 	char why[512] = "";
 	size_t len;
 	char *text;
@@ -143,6 +172,9 @@ int main(int argc, char **argv)
 	if (!err)
 		err = stk_cgroup_sock_fill(net, compiled->net, why, sizeof(why));
 	t_fill = now_ms();
+	if (!err)
+		err = reload_maps(file_skel, net, &maps, compiled->net);
+	t_reload = now_ms();
 	stk_diags_print(&diags, stderr);
 	if (err) {
 		fprintf(stderr, "stk-bench-load: %s %s\n", strerror(-err), why);
@@ -153,9 +185,9 @@ int main(int argc, char **argv)
 	stk_file_maps_free(&maps);
 	stk_policy_set_release_sources(&set);
 	malloc_trim(0);
-	printf("NATIVE-load %s %.1f %.1f %.1f %.1f %.1f %.1f %ld\n", argv[2], t_parse - t0,
+	printf("NATIVE-load %s %.1f %.1f %.1f %.1f %.1f %.1f %ld %.1f\n", argv[2], t_parse - t0,
 	       t_compile - t_parse, t_resolve - t_compile, t_progs - t_resolve, t_fill - t_progs,
-	       t_fill - t0, rss_kb());
+	       t_fill - t0, rss_kb(), t_reload - t_fill);
 	stk_cgroup_sock_destroy(net);
 	stk_lsm_file_bpf__destroy(file_skel);
 	stk_file_maps_free(&maps);
