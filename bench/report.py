@@ -239,8 +239,8 @@ if reloads:
     if hi in reloads:
         targets.append(f"- reload of {4 * rule_counts[-1]:,} rules in under 100 ms natively: "
                        f"{MED(x[0] for x in reloads[hi]):.0f} ms in the VM under TCG — **not measured "
-                       f"natively** (this host refuses LSM programs); the native load figure below bounds "
-                       f"its user-space part")
+                       f"natively** (this host refuses LSM programs); the native reload target below "
+                       f"measures its user-space and map side")
 
 if events:
     out += ["## Event pipeline in the VM: denied opens into the audit log", "",
