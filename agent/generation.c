@@ -131,6 +131,14 @@ static int reserve(char **buf, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
+/* The kernel's ENOTSUPP, which it returns for a map type without the batch op. */
+#define KERNEL_ENOTSUPP 524
+
+bool stk_map_no_batch(int err)
+{
+	return err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP || err == -KERNEL_ENOTSUPP;
+}
+
 /* Keys read per system call; the values come along, unused. */
 #define KEYS_BATCH 4096
 
@@ -164,7 +172,7 @@ static int keys_batched(int fd, size_t key_size, size_t val_size, char **keys, s
 	free(vals);
 	if (err == -ENOENT)
 		return 0;
-	if (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP)
+	if (stk_map_no_batch(err))
 		return *n ? -EIO : -EOPNOTSUPP;
 	return err;
 }

@@ -68,6 +68,11 @@ typedef bool (*stk_key_pred)(const void *key, void *arg);
 int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg, size_t *seen,
 			size_t *deleted);
 /*
+ * Whether @err from a batch operation means the kernel has none for the
+ * map's type (or no batch operations at all): then one element at a time.
+ */
+bool stk_map_no_batch(int err);
+/*
  * stk_map_keys() - every key of the map @fd (@key_size bytes each) into
  * *@ret_keys (malloc'd, *@ret_n keys): a batch of keys per system call where
  * the kernel has batch lookups for the map's type, else one. Nothing may

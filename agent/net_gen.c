@@ -71,7 +71,7 @@ static int update_batch(int fd, const void *keys, const void *vals, size_t n, si
 	if (!n)
 		return 0;
 	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
-	if (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP) {
+	if (stk_map_no_batch(err)) {
 		err = 0;
 		for (i = 0; i < n && !err; i++)
 			if (bpf_map_update_elem(fd, (const char *)keys + i * key_size,
