@@ -286,8 +286,8 @@ for n in sorted({int(k[1]) for k in native if k[0] == "load"}):
     nat.append(f"| policy load, {4 * n:,} rules ({n:,} of each kind), CPU time: parse {MED(cols[0]):.0f} ms, "
                f"compile {MED(cols[1]):.0f} ms, resolve paths {MED(cols[2]):.0f} ms, load programs and "
                f"create maps {MED(cols[3]):.0f} ms, fill maps {MED(cols[4]):.0f} ms; RSS kept once "
-               f"loaded {max(cols[6]) / 1024:.1f} MiB; a reload's map side (write generation 2, delete 1) "
-               f"{MED(cols[7]):.0f} ms more than parse, compile and resolve | "
+               f"loaded {max(cols[6]) / 1024:.1f} MiB; a reload: parse, compile and resolve again, then "
+               f"{MED(cols[7]):.0f} ms writing generation 2 and deleting 1 | "
                f"{MED(cols[5]):.0f} ms total | {spread(cols[5], '{:.0f}')} |")
     if 4 * n >= 100000:  # the target's 100,000 rules in all, and the VM's rules-100000
         targets.append(f"- a policy of {4 * n:,} rules ({n:,} of each kind) compiled and its maps filled natively "
