@@ -199,7 +199,12 @@ static bool per_cpu(__u32 type)
 	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
 }
 
-int stk_map_keys(int fd, size_t key_size, char **ret_keys, size_t *ret_n)
+/*
+ * Every key of @fd into *@ret_keys (malloc'd, *@ret_n of them). A next-key
+ * walk restarts from the first key when its key is gone: nothing may delete
+ * meanwhile.
+ */
+static int map_keys(int fd, size_t key_size, char **ret_keys, size_t *ret_n)
 {
 	struct bpf_map_info info;
 	__u32 len = sizeof(info);
@@ -226,7 +231,8 @@ int stk_map_keys(int fd, size_t key_size, char **ret_keys, size_t *ret_n)
 	return 0;
 }
 
-int stk_map_delete_all(int fd, const char *keys, size_t n, size_t key_size)
+/* Deletes the @n keys at @keys; a key missing already is fine. */
+static int delete_all(int fd, const char *keys, size_t n, size_t key_size)
 {
 	__u32 count = (__u32)n;
 	size_t i;
@@ -240,6 +246,28 @@ int stk_map_delete_all(int fd, const char *keys, size_t n, size_t key_size)
 	return 0;
 }
 
+int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg)
+{
+	size_t n = 0, kept = 0, i;
+	char *keys = NULL;
+	int err;
+
+	err = map_keys(fd, key_size, &keys, &n);
+	if (err)
+		return err;
+	/* The doomed keys, moved to the front. */
+	for (i = 0; i < n; i++) {
+		if (!doomed(keys + i * key_size, arg))
+			continue;
+		if (kept != i)
+			memcpy(keys + kept * key_size, keys + i * key_size, key_size);
+		kept++;
+	}
+	err = delete_all(fd, keys, kept, key_size);
+	free(keys);
+	return err;
+}
+
 /* Whether the stk_inode_key at the start of @key belongs to generation *@arg. */
 static bool of_gen(const void *key, void *arg)
 {
@@ -251,26 +279,7 @@ static bool of_gen(const void *key, void *arg)
 
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen)
 {
-	size_t n = 0, kept = 0, i;
-	char *keys = NULL;
-	int err;
-
-	if (!gen)
-		return 0;
-	/* All keys first, then the doomed ones in one go. */
-	err = stk_map_keys(fd, key_size, &keys, &n);
-	if (err)
-		return err;
-	for (i = 0; i < n; i++) {
-		if (!of_gen(keys + i * key_size, &gen))
-			continue;
-		if (kept != i)
-			memcpy(keys + kept * key_size, keys + i * key_size, key_size);
-		kept++;
-	}
-	err = stk_map_delete_all(fd, keys, kept, key_size);
-	free(keys);
-	return err;
+	return gen ? stk_map_delete_picked(fd, key_size, of_gen, &gen) : 0;
 }
 
 int stk_gen_count(int fd, size_t key_size, size_t *ret)

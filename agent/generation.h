@@ -73,18 +73,14 @@ int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg,
  */
 bool stk_map_no_batch(int err);
 /*
- * stk_map_keys() - every key of the map @fd (@key_size bytes each) into
- * *@ret_keys (malloc'd, *@ret_n keys): a batch of keys per system call where
- * the kernel has batch lookups for the map's type, else one. Nothing may
- * delete from the map meanwhile: a next-key walk restarts from the first
- * key when its key is gone.
+ * stk_map_delete_picked() - deletes the keys of the map @fd (@key_size
+ * bytes) that @doomed says so of: every key read first (a batch per system
+ * call where the kernel has batch lookups for the map's type), then the
+ * doomed ones deleted in one call where it can. Faster than
+ * stk_map_delete_keys() on large maps; nothing else may delete from @fd
+ * meanwhile. Return: 0 or a negative errno.
  */
-int stk_map_keys(int fd, size_t key_size, char **ret_keys, size_t *ret_n);
-/*
- * stk_map_delete_all() - deletes the @n keys at @keys (@key_size bytes each) from @fd, in one
- * system call where the kernel can; a key missing already is fine.
- */
-int stk_map_delete_all(int fd, const char *keys, size_t n, size_t key_size);
+int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg);
 /* Deletes every entry of generation @gen from the hash map @fd (keys start with stk_inode_key). */
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen);
 /* Entries in the hash map @fd. */

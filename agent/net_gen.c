@@ -290,32 +290,31 @@ void stk_net_gen_close(struct stk_net_fds *fds)
 	}
 }
 
+/* A trie key's table field and generation, for picking keys. */
+struct table_gen {
+	size_t table_off;
+	uint32_t gen;
+};
+
+static bool of_table_gen(const void *key, void *arg)
+{
+	const struct table_gen *tg = arg;
+	__u16 table;
+
+	memcpy(&table, (const char *)key + tg->table_off, sizeof(table));
+	return (uint32_t)(table >> STK_NET_TABLE_GEN_SHIFT) == tg->gen;
+}
+
 /*
- * Collects the keys first and deletes after: a trie's next-key walk
- * restarts from its first key when the key it was given is gone.
+ * Collects the keys first and deletes after (stk_map_delete_picked()): a
+ * trie's next-key walk restarts from its first key when the key it was
+ * given is gone.
  */
 static int forget_trie(int fd, size_t key_size, size_t table_off, uint32_t gen)
 {
-	size_t n = 0, i, kept = 0;
-	char *keys = NULL;
-	int err;
-	__u16 table;
+	struct table_gen tg = { table_off, gen };
 
-	err = stk_map_keys(fd, key_size, &keys, &n);
-	if (err)
-		return err;
-	/* Generation @gen's keys, moved to the front. */
-	for (i = 0; i < n; i++) {
-		memcpy(&table, keys + i * key_size + table_off, sizeof(table));
-		if ((uint32_t)(table >> STK_NET_TABLE_GEN_SHIFT) != gen)
-			continue;
-		if (kept != i)
-			memcpy(keys + kept * key_size, keys + i * key_size, key_size);
-		kept++;
-	}
-	err = stk_map_delete_all(fd, keys, kept, key_size);
-	free(keys);
-	return err;
+	return stk_map_delete_picked(fd, key_size, of_table_gen, &tg);
 }
 
 int stk_net_gen_forget(const struct stk_net_fds *fds, uint32_t gen)

@@ -136,27 +136,12 @@ void stk_compiled_drop_paths(struct stk_compiled *c)
 	c->n_paths = 0;
 }
 
-static void net_drop(struct stk_net_compiled *n)
-{
-	if (!n)
-		return;
-	free(n->v4);
-	free(n->v6);
-	free(n->classes);
-	free(n->segs);
-	n->v4 = NULL;
-	n->v6 = NULL;
-	n->classes = NULL;
-	n->segs = NULL;
-	n->n_v4 = n->n_v6 = n->n_classes = n->n_segs = 0;
-}
-
 void stk_compiled_drop_net(struct stk_compiled *c)
 {
 	size_t i;
 
-	net_drop(c->net);
-	net_drop(c->net_scoped);
+	stk_net_compiled_drop(c->net);
+	stk_net_compiled_drop(c->net_scoped);
 	for (i = 0; i < c->n_scopes; i++)
 		stk_compiled_drop_net(c->scopes[i]);
 }

@@ -60,6 +60,8 @@ struct stk_net_compiled {
 int stk_compile_net(struct stk_policy *const *pols, size_t n_pols, struct stk_compiled *c,
 		    struct stk_diags *diags);
 void stk_net_compiled_free(struct stk_net_compiled *n);
+/* Frees the tables, leaving @n empty but for @present and @table; NULL is fine. */
+void stk_net_compiled_drop(struct stk_net_compiled *n);
 
 /*
  * stk_explain_net() - the decision the kernel makes for a socket of
