@@ -23,13 +23,12 @@ struct stk_cgroup_sock {
 	struct stk_cg_sock_bpf *skel;
 };
 
-int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
-			 struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
-			 size_t why_len)
+int stk_cgroup_sock_prepare(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
+			    const struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
+			    size_t why_len)
 {
 	struct stk_cgroup_sock *s;
 	struct stk_cg_sock_bpf *k;
-	struct stk_net_fds fds;
 	int err;
 
 	s = calloc(1, sizeof(*s));
@@ -66,23 +65,58 @@ int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_comp
 			 "(run with -v to see the verifier's log)", strerror(-err));
 		goto cleanup;
 	}
-	fds = (struct stk_net_fds){ bpf_map__fd(k->maps.stk_net_v4), bpf_map__fd(k->maps.stk_net_v6),
-				    bpf_map__fd(k->maps.stk_net_classes),
-				    bpf_map__fd(k->maps.stk_net_segs),
-				    bpf_map__fd(k->maps.stk_net_scopes) };
-	err = stk_net_gen_first(&fds, n);
-	if (err) {
-		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));
-		goto cleanup;
-	}
-	stk_shared_maps_adopt(shared, k->maps.stk_events, k->maps.stk_counters,
-			      k->maps.stk_config, k->maps.stk_cgroup_scopes);
-	stk_shared_maps_adopt_audit(shared, k->obj);
 	*ret = s;
 	return 0;
 cleanup:
 	stk_cgroup_sock_destroy(s);
 	return err;
+}
+
+void stk_cgroup_sock_net_fds(const struct stk_cgroup_sock *s, struct stk_net_fds *ret)
+{
+	struct stk_cg_sock_bpf *k = s->skel;
+
+	*ret = (struct stk_net_fds){ bpf_map__fd(k->maps.stk_net_v4), bpf_map__fd(k->maps.stk_net_v6),
+				     bpf_map__fd(k->maps.stk_net_classes),
+				     bpf_map__fd(k->maps.stk_net_segs),
+				     bpf_map__fd(k->maps.stk_net_scopes) };
+}
+
+int stk_cgroup_sock_fill(const struct stk_cgroup_sock *s, const struct stk_net_compiled *n,
+			 char *why, size_t why_len)
+{
+	struct stk_net_fds fds;
+	int err;
+
+	stk_cgroup_sock_net_fds(s, &fds);
+	err = stk_net_gen_first(&fds, n);
+	if (err)
+		snprintf(why, why_len, "filling the network maps failed: %s", strerror(-err));
+	return err;
+}
+
+int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
+			 struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
+			 size_t why_len)
+{
+	struct stk_cgroup_sock *s = NULL;
+	struct stk_cg_sock_bpf *k;
+	int err;
+
+	err = stk_cgroup_sock_prepare(&s, n, shared, ringbuf_bytes, why, why_len);
+	if (!err)
+		err = stk_cgroup_sock_fill(s, n, why, why_len);
+	if (err) {
+		stk_cgroup_sock_destroy(s);
+		return err;
+	}
+	/* Shared only once filled: a set that failed leaves @shared as it was. */
+	k = s->skel;
+	stk_shared_maps_adopt(shared, k->maps.stk_events, k->maps.stk_counters,
+			      k->maps.stk_config, k->maps.stk_cgroup_scopes);
+	stk_shared_maps_adopt_audit(shared, k->obj);
+	*ret = s;
+	return 0;
 }
 
 int stk_cgroup_sock_attach(struct stk_cgroup_sock *s, const char *cgroup, char *why,

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "net_gen.h"
 #include "network.h"
 #include "shared_maps.h"
 
@@ -23,6 +24,19 @@ struct stk_cgroup_sock;
 int stk_cgroup_sock_load(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
 			 struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
 			 size_t why_len);
+/*
+ * stk_cgroup_sock_prepare() and stk_cgroup_sock_fill() - the two halves of
+ * stk_cgroup_sock_load() (less adopting the shared maps into @shared), for
+ * measuring them apart: load the programs (the verifier's part) sized for @n,
+ * then fill the network maps with @n.
+ */
+int stk_cgroup_sock_prepare(struct stk_cgroup_sock **ret, const struct stk_net_compiled *n,
+			    const struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
+			    size_t why_len);
+int stk_cgroup_sock_fill(const struct stk_cgroup_sock *s, const struct stk_net_compiled *n,
+			 char *why, size_t why_len);
+/* The network maps' descriptors (net_gen.h), owned by @s. */
+void stk_cgroup_sock_net_fds(const struct stk_cgroup_sock *s, struct stk_net_fds *ret);
 /*
  * stk_cgroup_sock_attach() - attach every program to the cgroup directory
  * @cgroup with BPF links: other programs on that cgroup stay as they are

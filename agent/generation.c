@@ -113,6 +113,161 @@ int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg,
 	return err;
 }
 
+/* Room for @need keys of @size bytes at *@buf (*@cap of them now). */
+static int reserve(char **buf, size_t *cap, size_t need, size_t size)
+{
+	size_t n = *cap ? *cap : 64;
+	char *grown;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	grown = realloc(*buf, n * size);
+	if (!grown)
+		return -ENOMEM;
+	*buf = grown;
+	*cap = n;
+	return 0;
+}
+
+/* The kernel's ENOTSUPP, which it returns for a map type without the batch op. */
+#define KERNEL_ENOTSUPP 524
+
+bool stk_map_no_batch(int err)
+{
+	return err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP || err == -KERNEL_ENOTSUPP;
+}
+
+/* Keys read per system call; the values come along, unused. */
+#define KEYS_BATCH 4096
+
+/* -EOPNOTSUPP: no batch lookups for this map's type (nothing was read). */
+static int keys_batched(int fd, size_t key_size, size_t val_size, char **keys, size_t *n,
+			size_t *cap)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	/* The batch position: a key (generic maps) or a bucket number (hash maps). */
+	size_t pos_size = key_size > 8 ? key_size : 8;
+	char *pos = calloc(2, pos_size), *vals = calloc(KEYS_BATCH, val_size);
+	bool first = true;
+	__u32 count;
+	int err = 0;
+
+	if (!pos || !vals)
+		err = -ENOMEM;
+	while (!err) {
+		err = reserve(keys, cap, *n + KEYS_BATCH, key_size);
+		if (err)
+			break;
+		count = KEYS_BATCH;
+		err = bpf_map_lookup_batch(fd, first ? NULL : pos, pos + pos_size,
+					   *keys + *n * key_size, vals, &count, &opts);
+		if (!err || err == -ENOENT)
+			*n += count;
+		memcpy(pos, pos + pos_size, pos_size);
+		first = false;
+	}
+	free(pos);
+	free(vals);
+	if (err == -ENOENT)
+		return 0;
+	if (stk_map_no_batch(err))
+		return *n ? -EIO : -EOPNOTSUPP;
+	return err;
+}
+
+static int keys_walked(int fd, size_t key_size, char **keys, size_t *n, size_t *cap)
+{
+	int err;
+
+	for (;;) {
+		err = reserve(keys, cap, *n + 1, key_size);
+		if (err)
+			return err;
+		if (bpf_map_get_next_key(fd, *n ? *keys + (*n - 1) * key_size : NULL,
+					 *keys + *n * key_size))
+			break;
+		++*n;
+	}
+	return errno == ENOENT ? 0 : -errno;
+}
+
+static bool per_cpu(__u32 type)
+{
+	return type == BPF_MAP_TYPE_PERCPU_HASH || type == BPF_MAP_TYPE_PERCPU_ARRAY ||
+	       type == BPF_MAP_TYPE_LRU_PERCPU_HASH;
+}
+
+/*
+ * Every key of @fd into *@ret_keys (malloc'd, *@ret_n of them). A next-key
+ * walk restarts from the first key when its key is gone: nothing may delete
+ * meanwhile.
+ */
+static int map_keys(int fd, size_t key_size, char **ret_keys, size_t *ret_n)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	size_t n = 0, cap = 0;
+	char *keys = NULL;
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.key_size != key_size)
+		return -EINVAL;
+	/* Per-CPU values take a slot per possible CPU: walked, not batched. */
+	err = per_cpu(info.type) ? -EOPNOTSUPP :
+				   keys_batched(fd, key_size, info.value_size, &keys, &n, &cap);
+	if (err == -EOPNOTSUPP)
+		err = keys_walked(fd, key_size, &keys, &n, &cap);
+	if (err) {
+		free(keys);
+		return err;
+	}
+	*ret_keys = keys;
+	*ret_n = n;
+	return 0;
+}
+
+/* Deletes the @n keys at @keys; a key missing already is fine. */
+static int delete_all(int fd, const char *keys, size_t n, size_t key_size)
+{
+	__u32 count = (__u32)n;
+	size_t i;
+
+	if (!n || !bpf_map_delete_batch(fd, keys, &count, NULL))
+		return 0;
+	/* No batch deletes here, or a key gone already: one by one, where missing is fine. */
+	for (i = 0; i < n; i++)
+		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg)
+{
+	size_t n = 0, kept = 0, i;
+	char *keys = NULL;
+	int err;
+
+	err = map_keys(fd, key_size, &keys, &n);
+	if (err)
+		return err;
+	/* The doomed keys, moved to the front. */
+	for (i = 0; i < n; i++) {
+		if (!doomed(keys + i * key_size, arg))
+			continue;
+		if (kept != i)
+			memcpy(keys + kept * key_size, keys + i * key_size, key_size);
+		kept++;
+	}
+	err = delete_all(fd, keys, kept, key_size);
+	free(keys);
+	return err;
+}
+
 /* Whether the stk_inode_key at the start of @key belongs to generation *@arg. */
 static bool of_gen(const void *key, void *arg)
 {
@@ -124,9 +279,7 @@ static bool of_gen(const void *key, void *arg)
 
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen)
 {
-	size_t seen, deleted;
-
-	return stk_map_delete_keys(fd, key_size, gen ? of_gen : NULL, &gen, &seen, &deleted);
+	return gen ? stk_map_delete_picked(fd, key_size, of_gen, &gen) : 0;
 }
 
 int stk_gen_count(int fd, size_t key_size, size_t *ret)

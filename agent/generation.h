@@ -67,6 +67,20 @@ typedef bool (*stk_key_pred)(const void *key, void *arg);
  */
 int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg, size_t *seen,
 			size_t *deleted);
+/*
+ * Whether @err from a batch operation means the kernel has none for the
+ * map's type (or no batch operations at all): then one element at a time.
+ */
+bool stk_map_no_batch(int err);
+/*
+ * stk_map_delete_picked() - deletes the keys of the map @fd (@key_size
+ * bytes) that @doomed says so of: every key read first (a batch per system
+ * call where the kernel has batch lookups for the map's type), then the
+ * doomed ones deleted in one call where it can. Faster than
+ * stk_map_delete_keys() on large maps; nothing else may delete from @fd
+ * meanwhile. Return: 0 or a negative errno.
+ */
+int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg);
 /* Deletes every entry of generation @gen from the hash map @fd (keys start with stk_inode_key). */
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen);
 /* Entries in the hash map @fd. */

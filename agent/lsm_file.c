@@ -56,7 +56,7 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 		stk_gen_tag_verdict(&v->tree, gen);
 	}
 	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
-	if (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP) {
+	if (stk_map_no_batch(err)) {
 		/* Kernels without batch support for this map type: one by one. */
 		err = 0;
 		for (i = 0; i < n && !err; i++)

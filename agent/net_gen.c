@@ -56,67 +56,157 @@ static __u16 gen_table(__u16 table, uint32_t gen)
 	return (__u16)(table | gen << STK_NET_TABLE_GEN_SHIFT);
 }
 
-static int fill_tries(const struct stk_net_fds *fds, const struct stk_net_compiled *n,
-		      uint32_t gen, uint32_t class_base)
+/*
+ * @n entries into @fd in one system call; one call per entry on kernels
+ * without batch updates for the map's type. A full trie is -E2BIG, as the
+ * policy does not fit.
+ */
+static int update_batch(int fd, const void *keys, const void *vals, size_t n, size_t key_size,
+			size_t val_size)
 {
+	__u32 count = (__u32)n;
 	size_t i;
+	int err;
 
-	for (i = 0; i < n->n_v4; i++) {
-		struct stk_net_key4 k = n->v4[i].key;
-		__u32 cls = n->v4[i].class_id + class_base / STK_NPROTO_COUNT;
-
-		k.table = gen_table(k.table, gen);
-		if (bpf_map_update_elem(fds->v4, &k, &cls, BPF_ANY))
-			return errno == ENOSPC ? -E2BIG : -errno;
+	if (!n)
+		return 0;
+	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
+	if (stk_map_no_batch(err)) {
+		err = 0;
+		for (i = 0; i < n && !err; i++)
+			if (bpf_map_update_elem(fd, (const char *)keys + i * key_size,
+						(const char *)vals + i * val_size, BPF_ANY))
+				err = -errno;
+	} else if (!err && count != n) {
+		err = -EIO;
 	}
-	for (i = 0; i < n->n_v6; i++) {
-		struct stk_net_key6 k = n->v6[i].key;
-		__u32 cls = n->v6[i].class_id + class_base / STK_NPROTO_COUNT;
+	return err == -ENOSPC ? -E2BIG : err;
+}
 
-		k.table = gen_table(k.table, gen);
-		if (bpf_map_update_elem(fds->v6, &k, &cls, BPF_ANY))
-			return errno == ENOSPC ? -E2BIG : -errno;
+/* Where generation @gen's entries go: its tag, and its halves of the arrays. */
+struct gen_place {
+	uint32_t gen, class_base, seg_base;
+};
+
+/*
+ * Keys and values laid out for update_batch(), then written: @set_entry
+ * fills in entry @i's key and value as generation @g holds them.
+ */
+struct batch_spec {
+	size_t key_size, val_size;
+	void (*set_entry)(void *key, void *val, size_t i, const struct stk_net_compiled *n,
+			  const struct gen_place *g);
+};
+
+static int fill_batched(int fd, const struct batch_spec *b, size_t count,
+			const struct stk_net_compiled *n, const struct gen_place *g)
+{
+	char *keys = NULL, *vals = NULL;
+	size_t i;
+	int err;
+
+	if (!count)
+		return 0;
+	keys = calloc(count, b->key_size);
+	vals = calloc(count, b->val_size);
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto cleanup;
 	}
-	return 0;
+	for (i = 0; i < count; i++)
+		b->set_entry(keys + i * b->key_size, vals + i * b->val_size, i, n, g);
+	err = update_batch(fd, keys, vals, count, b->key_size, b->val_size);
+cleanup:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+static void set_v4(void *key, void *val, size_t i, const struct stk_net_compiled *n,
+			   const struct gen_place *g)
+{
+	struct stk_net_key4 *k = key;
+	__u32 cls = n->v4[i].class_id + g->class_base / STK_NPROTO_COUNT;
+
+	*k = n->v4[i].key;
+	k->table = gen_table(k->table, g->gen);
+	memcpy(val, &cls, sizeof(cls));
+}
+
+static void set_v6(void *key, void *val, size_t i, const struct stk_net_compiled *n,
+			   const struct gen_place *g)
+{
+	struct stk_net_key6 *k = key;
+	__u32 cls = n->v6[i].class_id + g->class_base / STK_NPROTO_COUNT;
+
+	*k = n->v6[i].key;
+	k->table = gen_table(k->table, g->gen);
+	memcpy(val, &cls, sizeof(cls));
+}
+
+static void set_seg(void *key, void *val, size_t i, const struct stk_net_compiled *n,
+			   const struct gen_place *g)
+{
+	struct stk_net_seg s = n->segs[i];
+	__u32 idx = g->seg_base + (__u32)i;
+
+	s.rule = stk_gen_tag_rule(s.rule, g->gen);
+	memcpy(key, &idx, sizeof(idx));
+	memcpy(val, &s, sizeof(s));
+}
+
+static void set_class(void *key, void *val, size_t i, const struct stk_net_compiled *n,
+			   const struct gen_place *g)
+{
+	struct stk_net_class c = n->classes[i];
+	__u32 idx = g->class_base + (__u32)i;
+
+	c.first += g->seg_base;
+	memcpy(key, &idx, sizeof(idx));
+	memcpy(val, &c, sizeof(c));
+}
+
+static int fill_tries(const struct stk_net_fds *fds, const struct stk_net_compiled *n,
+		      const struct gen_place *g)
+{
+	static const struct batch_spec v4 = { sizeof(struct stk_net_key4), sizeof(__u32), set_v4 };
+	static const struct batch_spec v6 = { sizeof(struct stk_net_key6), sizeof(__u32), set_v6 };
+	int err = fill_batched(fds->v4, &v4, n->n_v4, n, g);
+
+	if (!err)
+		err = fill_batched(fds->v6, &v6, n->n_v6, n, g);
+	return err;
 }
 
 static int fill_arrays(const struct stk_net_fds *fds, const struct stk_net_compiled *n,
-		       uint32_t gen, uint32_t class_base, uint32_t seg_base)
+		       const struct gen_place *g)
 {
+	static const struct batch_spec segs = { sizeof(__u32), sizeof(struct stk_net_seg), set_seg };
+	static const struct batch_spec classes = { sizeof(__u32), sizeof(struct stk_net_class),
+						   set_class };
 	__u32 i, idx;
+	int err;
 
-	for (i = 0; i < n->n_segs; i++) {
-		struct stk_net_seg s = n->segs[i];
-
-		s.rule = stk_gen_tag_rule(s.rule, gen);
-		idx = seg_base + i;
-		if (bpf_map_update_elem(fds->segs, &idx, &s, BPF_ANY))
-			return -errno;
-	}
-	for (i = 0; i < n->n_classes; i++) {
-		struct stk_net_class c = n->classes[i];
-
-		c.first += seg_base;
-		idx = class_base + i;
-		if (bpf_map_update_elem(fds->classes, &idx, &c, BPF_ANY))
-			return -errno;
-	}
-	for (i = 0; i < STK_SCOPE_MAX; i++) {
+	err = fill_batched(fds->segs, &segs, n->n_segs, n, g);
+	if (!err)
+		err = fill_batched(fds->classes, &classes, n->n_classes, n, g);
+	for (i = 0; i < STK_SCOPE_MAX && !err; i++) {
 		/* Without a network section the tables are 0 but empty: nothing to judge by. */
 		__u32 table = !n->present || n->table[i] == STK_NET_NO_RULES ?
-			      STK_NET_NO_RULES : gen_table((__u16)n->table[i], gen);
+			      STK_NET_NO_RULES : gen_table((__u16)n->table[i], g->gen);
 
-		idx = i * STK_CONFIG_SLOTS + gen;
+		idx = i * STK_CONFIG_SLOTS + g->gen;
 		if (bpf_map_update_elem(fds->scopes, &idx, &table, BPF_ANY))
-			return -errno;
+			err = -errno;
 	}
-	return 0;
+	return err;
 }
 
 int stk_net_gen_fill(const struct stk_net_fds *fds, const struct stk_net_compiled *n,
 		     uint32_t gen)
 {
-	uint32_t class_base = 0, seg_base = 0, scopes = 0;
+	struct gen_place g = { gen, 0, 0 };
+	uint32_t scopes = 0;
 	int err;
 
 	if (gen != 1 && gen != 2)
@@ -125,11 +215,11 @@ int stk_net_gen_fill(const struct stk_net_fds *fds, const struct stk_net_compile
 	 * Class ids index classes in steps of STK_NPROTO_COUNT: a half that is
 	 * not a multiple of it could not be rebased by adding to the id.
 	 */
-	err = fits(fds->classes, n->n_classes, &class_base, gen);
-	if (!err && class_base % STK_NPROTO_COUNT)
+	err = fits(fds->classes, n->n_classes, &g.class_base, gen);
+	if (!err && g.class_base % STK_NPROTO_COUNT)
 		err = -EPROTO;
 	if (!err)
-		err = fits(fds->segs, n->n_segs, &seg_base, gen);
+		err = fits(fds->segs, n->n_segs, &g.seg_base, gen);
 	if (!err)
 		err = fits(fds->v4, n->n_v4, NULL, gen);
 	if (!err)
@@ -141,9 +231,9 @@ int stk_net_gen_fill(const struct stk_net_fds *fds, const struct stk_net_compile
 	if (!err)
 		err = stk_net_gen_forget(fds, gen);
 	if (!err)
-		err = fill_tries(fds, n, gen, class_base);
+		err = fill_tries(fds, n, &g);
 	if (!err)
-		err = fill_arrays(fds, n, gen, class_base, seg_base);
+		err = fill_arrays(fds, n, &g);
 	return err;
 }
 
@@ -200,48 +290,31 @@ void stk_net_gen_close(struct stk_net_fds *fds)
 	}
 }
 
+/* A trie key's table field and generation, for picking keys. */
+struct table_gen {
+	size_t table_off;
+	uint32_t gen;
+};
+
+static bool of_table_gen(const void *key, void *arg)
+{
+	const struct table_gen *tg = arg;
+	__u16 table;
+
+	memcpy(&table, (const char *)key + tg->table_off, sizeof(table));
+	return (uint32_t)(table >> STK_NET_TABLE_GEN_SHIFT) == tg->gen;
+}
+
 /*
- * Collects the keys first and deletes after: a trie's next-key walk
- * restarts from its first key when the key it was given is gone.
+ * Collects the keys first and deletes after (stk_map_delete_picked()): a
+ * trie's next-key walk restarts from its first key when the key it was
+ * given is gone.
  */
 static int forget_trie(int fd, size_t key_size, size_t table_off, uint32_t gen)
 {
-	size_t n = 0, cap = 0, i;
-	char *keys = NULL, *prev = NULL, *grown;
-	int err = 0;
-	__u16 table;
+	struct table_gen tg = { table_off, gen };
 
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			grown = realloc(keys, cap * key_size);
-			if (!grown) {
-				err = -ENOMEM;
-				goto cleanup;
-			}
-			keys = grown;
-		}
-		prev = n ? keys + (n - 1) * key_size : NULL;
-		if (bpf_map_get_next_key(fd, prev, keys + n * key_size))
-			break;
-		n++;
-	}
-	if (errno != ENOENT) {
-		err = -errno;
-		goto cleanup;
-	}
-	for (i = 0; i < n; i++) {
-		memcpy(&table, keys + i * key_size + table_off, sizeof(table));
-		if ((uint32_t)(table >> STK_NET_TABLE_GEN_SHIFT) != gen)
-			continue;
-		if (bpf_map_delete_elem(fd, keys + i * key_size) && errno != ENOENT) {
-			err = -errno;
-			break;
-		}
-	}
-cleanup:
-	free(keys);
-	return err;
+	return stk_map_delete_picked(fd, key_size, of_table_gen, &tg);
 }
 
 int stk_net_gen_forget(const struct stk_net_fds *fds, uint32_t gen)

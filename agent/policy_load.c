@@ -172,8 +172,17 @@ cleanup:
 
 void stk_policy_set_release_sources(struct stk_policy_set *s)
 {
-	/* The policies stay: status reports their names and files. */
+	size_t i;
+
+	/*
+	 * Status reports the policies' names, files and counts, and events
+	 * the rule names (in s->compiled->rules): the rules themselves, the
+	 * host's path table and the network tables are in the kernel now.
+	 */
 	stk_compiled_drop_paths(s->compiled);
+	stk_compiled_drop_net(s->compiled);
+	for (i = 0; i < s->n_pols; i++)
+		stk_policy_drop_rules(s->pols[i]);
 }
 
 void stk_policy_set_free(struct stk_policy_set *s)

@@ -27,8 +27,10 @@ int stk_policy_set_load(char *const *paths, size_t n_paths, struct stk_policy_se
 			struct stk_diags *diags);
 void stk_policy_set_free(struct stk_policy_set *s);
 /*
- * Frees what only loading needed (the path table), keeping the policies,
- * the counts and the rule names events refer to.
+ * Frees what only loading needed once the kernel holds the policy: the
+ * host's path table, the network tables and the policies' rules. Kept: the
+ * policies' names, files and counts, the rule names events refer to, and
+ * the scopes' path tables (resolved again in each container root).
  */
 void stk_policy_set_release_sources(struct stk_policy_set *s);
 

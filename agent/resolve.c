@@ -240,6 +240,31 @@ static int add_mount_roots(const struct stk_compiled *c, int root_fd,
 	return 0;
 }
 
+/*
+ * The last directory looked up, with its key or error: the table is sorted,
+ * so the files of one directory come one after another and their directory
+ * is looked up once, not once per file.
+ */
+struct dir_cache {
+	char path[STK_PATH_MAX];
+	struct stk_inode_key key;
+	int err;
+	bool valid;
+};
+
+static int dir_key(struct dir_cache *dc, int root_fd, const char *dir,
+		   const struct stk_mount_devs *devs, struct stk_inode_key *key)
+{
+	if (!dc->valid || strcmp(dc->path, dir)) {
+		dc->err = stat_key(root_fd, dir, devs, &dc->key);
+		strcpy(dc->path, dir); /* both STK_PATH_MAX: split_last() checked */
+		dc->valid = true;
+	}
+	if (!dc->err)
+		*key = dc->key;
+	return dc->err;
+}
+
 /* Splits "/a/b/c" into directory "/a/b" (in @dir) and the last component. */
 static const char *split_last(const char *path, char *dir, size_t dir_len)
 {
@@ -278,6 +303,7 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, int root_fd,
 {
 	struct stk_file_maps m = {};
 	struct stk_mount_devs devs = {};
+	struct dir_cache *dc = NULL;
 	char dir[STK_PATH_MAX];
 	const char *base;
 	size_t i, n_dirs, cap;
@@ -288,7 +314,8 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, int root_fd,
 	cap = 2 * c->n_paths + 1;
 	m.inodes = calloc(cap, sizeof(*m.inodes));
 	m.names = calloc(c->n_paths + 1, sizeof(*m.names));
-	if (!m.inodes || !m.names) {
+	dc = calloc(1, sizeof(*dc));
+	if (!m.inodes || !m.names || !dc) {
 		err = -ENOMEM;
 		goto cleanup;
 	}
@@ -310,7 +337,7 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, int root_fd,
 		e2 = -ENOENT;
 		base = strcmp(pe->path, "/") ? split_last(pe->path, dir, sizeof(dir)) : NULL;
 		if (base && strlen(base) <= STK_NAME_MAX) {
-			e2 = stat_key(root_fd, dir, &devs, &ne->key.dir);
+			e2 = dir_key(dc, root_fd, dir, &devs, &ne->key.dir);
 			if (!e2) {
 				memset(ne->key.name, 0, sizeof(ne->key.name));
 				memcpy(ne->key.name, base, strlen(base));
@@ -346,10 +373,12 @@ static int resolve_scope(const struct stk_compiled *c, __u16 scope, int root_fd,
 	m.n_names = sort_merge(m.names, m.n_names, sizeof(*m.names),
 			       offsetof(struct stk_name_entry, val), cmp_name);
 	stk_mount_devs_free(&devs);
+	free(dc);
 	*ret = m;
 	return 0;
 cleanup:
 	stk_mount_devs_free(&devs);
+	free(dc);
 	stk_file_maps_free(&m);
 	return err;
 }

@@ -4,12 +4,19 @@
  * agent's own code: parse, compile, resolve the rule paths, and fill the
  * kernel's maps (file maps created from the file skeleton with its LSM
  * programs left out, since this host refuses LSM programs; the network set
- * loads whole: cgroup programs load here). Nothing is attached.
+ * loads whole: cgroup programs load here). Nothing is attached. Loading the
+ * programs (the verifier, and creating the maps) and filling the maps are
+ * measured apart: only the second grows with the policy. Then the map side
+ * of a reload of the same policy (stk_enforcer_reload() without the
+ * selector switch): generation 2 written beside 1, then 1 deleted; a
+ * reload's parse, compile and resolve cost what the load's did.
  *   stk-bench-load POLICY RULES_PER_KIND
- * prints "NATIVE-load RULES parse_ms compile_ms resolve_ms maps_ms total_ms rss_kb"
- * (milliseconds of CPU time).
+ * prints "NATIVE-load RULES parse_ms compile_ms resolve_ms progs_ms fill_ms
+ * total_ms rss_kb reload_maps_ms" (milliseconds of CPU time; rss_kb once
+ * the agent's after-load releases are done, as stockade run does them).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +29,7 @@
 #include "generation.h"
 #include "lsm_file.h"
 #include "policy.h"
+#include "policy_load.h"
 #include "resolve.h"
 #include "shared_maps.h"
 
@@ -71,7 +79,33 @@ static long rss_kb(void)
 }
 
 /* The file maps as the agent creates them, without the programs that use them. */
-static int fill_file_maps(const struct stk_file_maps *m, struct stk_lsm_file_bpf **ret)
+/* Generation 2 of the same policy beside 1, then 1 gone, as a reload does. */
+static int reload_maps(const struct stk_lsm_file_bpf *file_skel, const struct stk_cgroup_sock *net,
+		       const struct stk_file_maps *m, const struct stk_net_compiled *n)
+{
+	int ifd = bpf_map__fd(file_skel->maps.stk_file_inodes);
+	int nfd = bpf_map__fd(file_skel->maps.stk_file_names);
+	struct stk_net_fds fds;
+	int err;
+
+	stk_cgroup_sock_net_fds(net, &fds);
+	err = stk_gen_delete(ifd, sizeof(m->inodes->key), 2);
+	if (!err)
+		err = stk_gen_delete(nfd, sizeof(m->names->key), 2);
+	if (!err)
+		err = stk_lsm_file_fill(ifd, nfd, m, 2);
+	if (!err)
+		err = stk_net_gen_fill(&fds, n, 2);
+	if (!err)
+		err = stk_gen_delete(ifd, sizeof(m->inodes->key), STK_GEN_FIRST);
+	if (!err)
+		err = stk_gen_delete(nfd, sizeof(m->names->key), STK_GEN_FIRST);
+	if (!err)
+		err = stk_net_gen_forget(&fds, STK_GEN_FIRST);
+	return err;
+}
+
+static int create_file_maps(const struct stk_file_maps *m, struct stk_lsm_file_bpf **ret)
 {
 	struct stk_lsm_file_bpf *skel = stk_lsm_file_bpf__open();
 	struct bpf_program *prog;
@@ -85,9 +119,6 @@ static int fill_file_maps(const struct stk_file_maps *m, struct stk_lsm_file_bpf
 	bpf_map__set_max_entries(skel->maps.stk_file_inodes, 2 * m->n_inodes + STK_FILE_MAP_HEADROOM);
 	bpf_map__set_max_entries(skel->maps.stk_file_names, 2 * m->n_names + STK_FILE_MAP_HEADROOM);
 	err = stk_lsm_file_bpf__load(skel);
-	if (!err)
-		err = stk_lsm_file_fill(bpf_map__fd(skel->maps.stk_file_inodes),
-					bpf_map__fd(skel->maps.stk_file_names), m, STK_GEN_FIRST);
 	*ret = skel;
 	return err;
 }
@@ -101,7 +132,8 @@ int main(int argc, char **argv)
 	struct stk_file_maps maps = { 0 };
 	struct stk_compiled *compiled = NULL;
 	struct stk_policy *pol = NULL;
-	double t0, t_parse, t_compile, t_resolve, t_maps;
+	struct stk_policy_set set;
+	double t0, t_parse, t_compile, t_resolve, t_progs, t_fill, t_reload;
 	char why[512] = "";
 	size_t len;
 	char *text;
@@ -119,6 +151,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	err = stk_policy_parse(argv[1], text, len, &pol, &diags);
+	free(text); /* as the agent does (policy_load.c) */
 	t_parse = now_ms();
 	if (!err)
 		err = stk_compile(&pol, 1, &compiled, &diags);
@@ -127,24 +160,39 @@ int main(int argc, char **argv)
 		err = stk_resolve_files(compiled, &maps, NULL, NULL);
 	t_resolve = now_ms();
 	if (!err)
-		err = fill_file_maps(&maps, &file_skel);
+		err = create_file_maps(&maps, &file_skel);
 	if (!err)
-		err = stk_cgroup_sock_load(&net, compiled->net, &shared, 1 << 16, why, sizeof(why));
-	t_maps = now_ms();
+		err = stk_cgroup_sock_prepare(&net, compiled->net, &shared, 1 << 16, why,
+					      sizeof(why));
+	t_progs = now_ms();
+	if (!err)
+		err = stk_lsm_file_fill(bpf_map__fd(file_skel->maps.stk_file_inodes),
+					bpf_map__fd(file_skel->maps.stk_file_names), &maps,
+					STK_GEN_FIRST);
+	if (!err)
+		err = stk_cgroup_sock_fill(net, compiled->net, why, sizeof(why));
+	t_fill = now_ms();
+	if (!err)
+		err = reload_maps(file_skel, net, &maps, compiled->net);
+	t_reload = now_ms();
 	stk_diags_print(&diags, stderr);
 	if (err) {
 		fprintf(stderr, "stk-bench-load: %s %s\n", strerror(-err), why);
 		return 1;
 	}
-	printf("NATIVE-load %s %.1f %.1f %.1f %.1f %.1f %ld\n", argv[2], t_parse - t0,
-	       t_compile - t_parse, t_resolve - t_compile, t_maps - t_resolve, t_maps - t0,
-	       rss_kb());
+	/* What stockade run gives back once the kernel holds the policy. */
+	set = (struct stk_policy_set){ .pols = &pol, .n_pols = 1, .compiled = compiled };
+	stk_file_maps_free(&maps);
+	stk_policy_set_release_sources(&set);
+	malloc_trim(0);
+	printf("NATIVE-load %s %.1f %.1f %.1f %.1f %.1f %.1f %ld %.1f\n", argv[2], t_parse - t0,
+	       t_compile - t_parse, t_resolve - t_compile, t_progs - t_resolve, t_fill - t_progs,
+	       t_fill - t0, rss_kb(), t_reload - t_fill);
 	stk_cgroup_sock_destroy(net);
 	stk_lsm_file_bpf__destroy(file_skel);
 	stk_file_maps_free(&maps);
 	stk_compiled_free(compiled);
 	stk_policy_free(pol);
-	free(text);
 	stk_diags_free(&diags);
 	return 0;
 }

@@ -239,8 +239,8 @@ if reloads:
     if hi in reloads:
         targets.append(f"- reload of {4 * rule_counts[-1]:,} rules in under 100 ms natively: "
                        f"{MED(x[0] for x in reloads[hi]):.0f} ms in the VM under TCG — **not measured "
-                       f"natively** (this host refuses LSM programs); the native load figure below bounds "
-                       f"its user-space part")
+                       f"natively** (this host refuses LSM programs); the native reload target below "
+                       f"measures its user-space and map side")
 
 if events:
     out += ["## Event pipeline in the VM: denied opens into the audit log", "",
@@ -281,16 +281,24 @@ if pipeline and ("pipeline", "real") not in native:
                    f"{MED(pipeline) / 1e6:.2f} M events/s (at least 1 M/s) — {verdict(MED(pipeline) >= 1e6)}")
 for n in sorted({int(k[1]) for k in native if k[0] == "load"}):
     v = native[("load", str(n))]
-    cols = list(zip(*v))  # parse compile resolve maps total (ms of CPU), rss_kb
+    # parse compile resolve progs fill total (ms of CPU), rss_kb kept after load, reload_maps (ms)
+    cols = list(zip(*v))
     nat.append(f"| policy load, {4 * n:,} rules ({n:,} of each kind), CPU time: parse {MED(cols[0]):.0f} ms, "
-               f"compile {MED(cols[1]):.0f} ms, resolve paths {MED(cols[2]):.0f} ms, create and fill maps "
-               f"{MED(cols[3]):.0f} ms; peak RSS while loading {max(cols[5]) / 1024:.0f} MiB | "
-               f"{MED(cols[4]):.0f} ms total | {spread(cols[4], '{:.0f}')} |")
+               f"compile {MED(cols[1]):.0f} ms, resolve paths {MED(cols[2]):.0f} ms, load programs and "
+               f"create maps {MED(cols[3]):.0f} ms, fill maps {MED(cols[4]):.0f} ms; RSS kept once "
+               f"loaded {max(cols[6]) / 1024:.1f} MiB; a reload: parse, compile and resolve again, then "
+               f"{MED(cols[7]):.0f} ms writing generation 2 and deleting 1 | "
+               f"{MED(cols[5]):.0f} ms total | {spread(cols[5], '{:.0f}')} |")
     if 4 * n >= 100000:  # the target's 100,000 rules in all, and the VM's rules-100000
         targets.append(f"- a policy of {4 * n:,} rules ({n:,} of each kind) compiled and its maps filled natively "
-                       f"in under 100 ms: {MED(cols[4]):.0f} ms of CPU — {verdict(MED(cols[4]) < 100)} "
+                       f"in under 100 ms: {MED(cols[5]):.0f} ms of CPU — {verdict(MED(cols[5]) < 100)} "
                        f"(parse {MED(cols[0]):.0f} ms, compile {MED(cols[1]):.0f}, resolve {MED(cols[2]):.0f}, "
-                       f"maps {MED(cols[3]):.0f})")
+                       f"load programs {MED(cols[3]):.0f}, fill maps {MED(cols[4]):.0f})")
+        # A reload parses, compiles and resolves as the load did, then writes and deletes a generation.
+        rl = [x[0] + x[1] + x[2] + x[7] for x in v]
+        targets.append(f"- the same policy reloaded natively in under 100 ms (parse, compile, resolve, then "
+                       f"the maps' side of the switch; without the selector switch and its RCU wait): "
+                       f"{MED(rl):.0f} ms of CPU — {verdict(MED(rl) < 100)}")
 if nat:
     out += ["## Native (this host, no VM)", "",
             "| measure | median | [min-max] |", "|---|---|---|"] + nat + [""]

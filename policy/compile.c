@@ -136,6 +136,16 @@ void stk_compiled_drop_paths(struct stk_compiled *c)
 	c->n_paths = 0;
 }
 
+void stk_compiled_drop_net(struct stk_compiled *c)
+{
+	size_t i;
+
+	stk_net_compiled_drop(c->net);
+	stk_net_compiled_drop(c->net_scoped);
+	for (i = 0; i < c->n_scopes; i++)
+		stk_compiled_drop_net(c->scopes[i]);
+}
+
 int stk_compiled_append_rules(struct stk_compiled *c, const struct stk_rule_ref *add, size_t n_add)
 {
 	size_t n = c->n_rules + n_add, bytes = n * sizeof(*c->rules), i, o = 0;

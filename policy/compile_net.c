@@ -48,7 +48,7 @@ struct level {
 	struct stk_net_fn *fns;		   /* per policy */
 };
 
-void stk_net_compiled_free(struct stk_net_compiled *n)
+void stk_net_compiled_drop(struct stk_net_compiled *n)
 {
 	if (!n)
 		return;
@@ -56,6 +56,16 @@ void stk_net_compiled_free(struct stk_net_compiled *n)
 	free(n->v6);
 	free(n->classes);
 	free(n->segs);
+	n->v4 = NULL;
+	n->v6 = NULL;
+	n->classes = NULL;
+	n->segs = NULL;
+	n->n_v4 = n->n_v6 = n->n_classes = n->n_segs = 0;
+}
+
+void stk_net_compiled_free(struct stk_net_compiled *n)
+{
+	stk_net_compiled_drop(n);
 	free(n);
 }
 

@@ -25,21 +25,29 @@ struct dir_out {
 	int dir;
 };
 
-void stk_network_free(struct stk_network *n)
+void stk_network_drop_rules(struct stk_network *n)
 {
 	size_t i;
 	int d;
 
 	for (d = 0; d < STK_NET_NDIRS; d++) {
-		for (i = 0; i < n->dir[d].n_rules; i++) {
+		for (i = 0; n->dir[d].rules && i < n->dir[d].n_rules; i++) {
 			free(n->dir[d].rules[i].id);
 			free(n->dir[d].rules[i].cidrs);
 			free(n->dir[d].rules[i].ports);
 		}
 		free(n->dir[d].rules);
 		n->dir[d].rules = NULL;
-		n->dir[d].n_rules = 0;
 	}
+}
+
+void stk_network_free(struct stk_network *n)
+{
+	int d;
+
+	stk_network_drop_rules(n);
+	for (d = 0; d < STK_NET_NDIRS; d++)
+		n->dir[d].n_rules = 0;
 }
 
 static void parse_id(struct stk_pctx *c, const struct stk_jval *v, void *out)

@@ -13,6 +13,8 @@
 void stk_parse_network(struct stk_pctx *c, const struct stk_jval *v, void *out);
 /* Frees what stk_parse_network() put into @p; the policy itself stays. */
 void stk_network_free(struct stk_network *n);
+/* Frees the rules, leaving their counts: see stk_policy_drop_rules(). */
+void stk_network_drop_rules(struct stk_network *n);
 
 /* One LPM trie entry with the class its prefix maps to. */
 struct stk_net_entry4 {
@@ -58,6 +60,8 @@ struct stk_net_compiled {
 int stk_compile_net(struct stk_policy *const *pols, size_t n_pols, struct stk_compiled *c,
 		    struct stk_diags *diags);
 void stk_net_compiled_free(struct stk_net_compiled *n);
+/* Frees the tables, leaving @n empty but for @present and @table; NULL is fine. */
+void stk_net_compiled_drop(struct stk_net_compiled *n);
 
 /*
  * stk_explain_net() - the decision the kernel makes for a socket of

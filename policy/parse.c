@@ -84,11 +84,12 @@ static bool other_version(struct stk_pctx *c, const struct stk_jval *doc)
 	return true;
 }
 
+/* @rules may be NULL with @n > 0: dropped by stk_policy_drop_rules(). */
 static void free_rules(struct stk_file_rule *rules, size_t n)
 {
 	size_t i, j;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; rules && i < n; i++) {
 		struct stk_file_rule *r = &rules[i];
 
 		free(r->id);
@@ -98,6 +99,15 @@ static void free_rules(struct stk_file_rule *rules, size_t n)
 		free(r->path_pos);
 	}
 	free(rules);
+}
+
+void stk_policy_drop_rules(struct stk_policy *p)
+{
+	free_rules(p->files.rules, p->files.n_rules);
+	p->files.rules = NULL;
+	free_rules(p->exec.rules, p->exec.n_rules);
+	p->exec.rules = NULL;
+	stk_network_drop_rules(&p->network);
 }
 
 void stk_policy_free(struct stk_policy *p)

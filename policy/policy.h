@@ -181,6 +181,15 @@ struct stk_policy {
 int stk_policy_parse(const char *file, const char *text, size_t len, struct stk_policy **ret_policy,
 		     struct stk_diags *diags);
 void stk_policy_free(struct stk_policy *p);
+/*
+ * stk_policy_drop_rules() - free @p's file, exec and network rules once
+ * compiled and loaded (the compiled set owns copies of what events need).
+ * The lists become NULL and their counts stay, as status reports them; the
+ * name, file, mode, defaults, operations and scope stay too. Nothing may
+ * read the lists afterwards: compile, check and explain need the whole
+ * policy.
+ */
+void stk_policy_drop_rules(struct stk_policy *p);
 
 /* One rule as events name it. */
 struct stk_rule_ref {
@@ -291,6 +300,13 @@ int stk_compiled_append_rules(struct stk_compiled *c, const struct stk_rule_ref 
  * agent resolves them again in each container root it meets.
  */
 void stk_compiled_drop_paths(struct stk_compiled *c);
+/*
+ * Frees the network tables (the host's, the merged scopes' and each
+ * scope's) once they are in the kernel's maps: their counts become 0,
+ * @present and @table stay. A policy's digest (agent/enforcer.c) cannot be
+ * taken afterwards; a reload compiles its own.
+ */
+void stk_compiled_drop_net(struct stk_compiled *c);
 
 struct stk_decision {
 	uint8_t action; /* enum stk_action | STK_ACT_COMPLAIN */

@@ -150,16 +150,17 @@ void stk_parse_object(struct stk_pctx *c, const struct stk_jval *obj, const char
 
 		for (i = 0; i < n && strcmp(m[i].key, key) != 0; i++)
 			;
-		stk_quote(q, key, strlen(key));
 		if (i == n) {
 			char allowed[256];
 
+			stk_quote(q, key, strlen(key));
 			allowed_keys(allowed, sizeof(allowed), m, n);
 			stk_perror(c, stk_jval_key_pos(c, &v), "unknown key '%s'%s%s (allowed: %s)",
 				   q, what ? " in " : "", what ? what : "", allowed);
 			continue;
 		}
 		if (!m[i].parse) {
+			stk_quote(q, key, strlen(key));
 			stk_perror(c, stk_jval_key_pos(c, &v),
 				   "section '%s' is not supported yet by this version", q);
 			continue;

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "network.h"
 #include "parse_case.h"
 #include "policy.h"
 
@@ -581,6 +582,55 @@ static void hundred_thousand_rules(void **state)
 	free(text);
 }
 
+/*
+ * What the agent drops once the kernel holds the policy: the rules go, the
+ * counts, names and defaults status and events read stay, and the rule
+ * names events use live on in the compiled table.
+ */
+static void dropped_after_load(void **state)
+{
+	static const char text[] =
+		"{ \"stockade\": 1, \"name\": \"d\",\n"
+		"  \"files\": { \"default\": \"allow\", \"rules\": [\n"
+		"    { \"id\": \"f1\", \"paths\": [\"/etc/shadow\"], \"access\": [\"read\"], \"action\": \"deny\" } ] },\n"
+		"  \"exec\": { \"default\": \"allow\", \"rules\": [\n"
+		"    { \"id\": \"x1\", \"paths\": [\"/usr/bin/nc\"], \"action\": \"deny\" } ] },\n"
+		"  \"network\": { \"connect\": { \"default\": \"allow\", \"rules\": [\n"
+		"    { \"id\": \"c1\", \"cidrs\": [\"10.0.0.0/8\"], \"action\": \"deny\" } ] } } }\n";
+	struct stk_compiled *c = NULL;
+	struct res res;
+	size_t i;
+
+	(void)state;
+	parse(&res, text);
+	assert_int_equal(res.r, 0);
+	assert_int_equal(stk_compile(&res.p, 1, &c, &res.d), 0);
+	assert_true(c->net->n_v4 > 0);
+
+	stk_compiled_drop_net(c);
+	assert_true(c->net->present);
+	assert_null(c->net->v4);
+	assert_int_equal(c->net->n_v4 + c->net->n_v6 + c->net->n_classes + c->net->n_segs, 0);
+	stk_policy_drop_rules(res.p);
+	assert_null(res.p->files.rules);
+	assert_null(res.p->exec.rules);
+	assert_null(res.p->network.dir[STK_NET_CONNECT].rules);
+	assert_int_equal(res.p->files.n_rules, 1);
+	assert_int_equal(res.p->exec.n_rules, 1);
+	assert_int_equal(res.p->network.dir[STK_NET_CONNECT].n_rules, 1);
+	assert_string_equal(res.p->name, "d");
+	assert_string_equal(res.p->file, "p.json");
+	for (i = 0; i < c->n_rules && strcmp(c->rules[i].id, "c1"); i++)
+		;
+	assert_true(i < c->n_rules);
+	assert_string_equal(c->rules[i].policy, "d");
+	/* Dropping twice is harmless; freeing after dropping frees the rest. */
+	stk_policy_drop_rules(res.p);
+	stk_compiled_drop_net(c);
+	stk_compiled_free(c);
+	res_free(&res);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -597,6 +647,7 @@ int main(void)
 		cmocka_unit_test(rules_that_change_nothing),
 		cmocka_unit_test(bad_arguments),
 		cmocka_unit_test(hundred_thousand_rules),
+		cmocka_unit_test(dropped_after_load),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
