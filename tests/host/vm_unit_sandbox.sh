@@ -26,7 +26,13 @@ until grep -q 'ready in' /tmp/err; do
 	kill -0 $tracer 2>/dev/null || { cat /tmp/err; fail "the agent exited"; }
 	sleep 0.5
 done
-pid=$(pidof stockade)
+# The agent is strace's child; its event reader (the agent's child) may be
+# running already and must not get the SIGTERM too.
+pid=
+for p in $(pidof stockade); do
+	[ "$(cut -d' ' -f4 /proc/$p/stat)" = "$tracer" ] && pid=$p
+done
+[ -n "$pid" ] || fail "no stockade process under strace ($tracer)"
 echo "sandbox: $(grep CapBnd /proc/$pid/status)"
 cat /etc/shadow >/dev/null 2>&1 && fail "/etc/shadow was readable"
 kill -TERM "$pid"
