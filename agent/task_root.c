@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 
 #include "sb_dev.h"
@@ -37,16 +38,72 @@ int stk_root_id_of_fd(int fd, const char *mountinfo, struct stk_root_id *ret)
 	return err == -ENOMEM ? err : 0;
 }
 
-int stk_task_open_root(pid_t pid, struct stk_root_id *ret)
+/* The real, effective and saved uid and gid of @pid, which must agree. */
+static int task_ids(pid_t pid, uid_t *uid, gid_t *gid)
 {
-	char path[64], mountinfo[64];
+	unsigned int u[3] = { 1, 2, 3 }, g[3] = { 1, 2, 3 };
+	char path[64], line[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "Uid:", 4))
+			sscanf(line + 4, "%u %u %u", &u[0], &u[1], &u[2]);
+		else if (!strncmp(line, "Gid:", 4))
+			sscanf(line + 4, "%u %u %u", &g[0], &g[1], &g[2]);
+	}
+	fclose(f);
+	if (u[0] != u[1] || u[0] != u[2] || g[0] != g[1] || g[0] != g[2])
+		return -EPERM;
+	*uid = u[0];
+	*gid = g[0];
+	return 0;
+}
+
+/*
+ * /proc/PID/root opened O_PATH. Following it takes ptrace read access:
+ * root without CAP_SYS_PTRACE (the systemd unit's bounding set leaves it
+ * out) has that only to processes of its own uid. For another user's
+ * process the open is made with the file system ids switched to that
+ * process's own (setfsuid, CAP_SETUID), as that user may look at its own
+ * processes; the ids are switched back at once, and everything after goes
+ * through the fd, as root, so paths the user could not reach still resolve.
+ */
+static int open_task_root(pid_t pid)
+{
+	char path[64];
+	uid_t uid = 0, old_uid;
+	gid_t gid = 0, old_gid;
 	int fd, err;
 
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	snprintf(mountinfo, sizeof(mountinfo), "/proc/%d/mountinfo", (int)pid);
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if ((err != -EACCES && err != -EPERM) || task_ids(pid, &uid, &gid))
+		return err;
+	old_gid = (gid_t)setfsgid(gid);
+	old_uid = (uid_t)setfsuid(uid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	setfsuid(old_uid);
+	setfsgid(old_gid);
+	return fd < 0 ? err : fd;
+}
+
+int stk_task_open_root(pid_t pid, struct stk_root_id *ret)
+{
+	char mountinfo[64];
+	int fd, err;
+
+	snprintf(mountinfo, sizeof(mountinfo), "/proc/%d/mountinfo", (int)pid);
+	fd = open_task_root(pid);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	err = stk_root_id_of_fd(fd, mountinfo, ret);
 	if (err) {
 		close(fd);
@@ -57,14 +114,17 @@ int stk_task_open_root(pid_t pid, struct stk_root_id *ret)
 
 int stk_task_root_ino(pid_t pid, __u64 *ret)
 {
-	char path[64];
 	struct stat st;
+	int fd = open_task_root(pid), err = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	if (stat(path, &st))
-		return -errno;
-	*ret = st.st_ino;
-	return 0;
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st))
+		err = -errno;
+	else
+		*ret = st.st_ino;
+	close(fd);
+	return err;
 }
 
 int stk_task_cgroup_id(pid_t pid, const char *mount, __u64 *ret)

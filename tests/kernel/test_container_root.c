@@ -22,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -55,11 +58,15 @@ static void put_policy(const char *denied)
 	assert_int_equal(rename(DIR "/policies/10-ctr.json.tmp", DIR "/policies/10-ctr.json"), 0);
 }
 
-/* What a child does: enter @cg, chroot into each of @roots in turn, exec @argv. */
+/*
+ * What a child does: enter @cg, chroot into each of @roots in turn, become
+ * @uid (0: stay root), exec @argv.
+ */
 struct ctr_run {
 	const char *cg;
 	const char *roots[2]; /* NULL-terminated when shorter */
 	char *const *argv;
+	uid_t uid;
 };
 
 /* In the child: 100 + errno when setting up failed, else the exec's errno. */
@@ -72,6 +79,8 @@ static int ctr_child(const struct ctr_run *c)
 	for (i = 0; i < 2 && c->roots[i]; i++)
 		if (chroot(c->roots[i]) || chdir("/"))
 			return 100 + errno;
+	if (c->uid && (setgroups(0, NULL) || setgid(c->uid) || setuid(c->uid)))
+		return 100 + errno;
 	execv(c->argv[0], c->argv);
 	err = errno;
 	dprintf(2, EXEC_FAILED "%d\n", err);
@@ -114,10 +123,11 @@ static int ctr_run(const struct ctr_run *c, char *out, size_t len, int *exec_err
 }
 
 /* `cat FILE` in the container: 0 when it read it, else the stderr text. */
-static int ctr_cat(const char *cg, const char *root, const char *file, char *out, size_t len)
+static int ctr_cat_as(const char *cg, const char *root, uid_t uid, const char *file, char *out,
+		      size_t len)
 {
 	char *argv[] = { BUSYBOX, "cat", (char *)file, NULL };
-	struct ctr_run c = { cg, { root, NULL }, argv };
+	struct ctr_run c = { cg, { root, NULL }, argv, uid };
 	int exec_err, status = ctr_run(&c, out, len, &exec_err);
 
 	if (exec_err)
@@ -159,7 +169,7 @@ static int host_open(const char *cg, const char *path)
 static pid_t ctr_sleeper(const char *cg)
 {
 	static char *argv[] = { BUSYBOX, "sleep", "600", NULL };
-	struct ctr_run c = { cg, { ROOT, NULL }, argv };
+	struct ctr_run c = { cg, { ROOT, NULL }, argv, 0 };
 	pid_t pid = fork();
 
 	assert_true(pid >= 0);
@@ -243,6 +253,11 @@ static int teardown(void **state)
 	return 0;
 }
 
+static int ctr_cat(const char *cg, const char *root, const char *file, char *out, size_t len)
+{
+	return ctr_cat_as(cg, root, 0, file, out, len);
+}
+
 static void expect_denied_in(const char *cg, const char *root, const char *file)
 {
 	char out[4096];
@@ -300,7 +315,7 @@ static void container_paths_are_its_own(void **state)
 {
 	char *evil[] = { "/tmp/evil", "true", NULL };
 	char *fake[] = { BUSYBOX, "true", NULL };
-	struct ctr_run c = { CG "/ctr-1", { ROOT, NULL }, evil };
+	struct ctr_run c = { CG "/ctr-1", { ROOT, NULL }, evil, 0 };
 	struct ktest_agent a;
 	struct json_object *ev;
 	char out[4096];
@@ -429,7 +444,7 @@ static void a_root_nobody_has_refuses_execs(void **state)
 {
 	static const char *const reload[] = { "stockade", "reload", NULL };
 	char *argv[] = { BUSYBOX, "true", NULL };
-	struct ctr_run c = { CG "/ctr-4", { ROOT2, NULL }, argv };
+	struct ctr_run c = { CG "/ctr-4", { ROOT2, NULL }, argv, 0 };
 	struct ktest_agent a;
 	char err[4096], out[4096];
 	int exec_err;
@@ -452,6 +467,40 @@ static void a_root_nobody_has_refuses_execs(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/*
+ * The systemd unit's bounding set has no CAP_SYS_PTRACE, without which
+ * root may not follow /proc/PID/root of another user's process: the agent
+ * must still resolve the root of a container running as another user.
+ * Last: the test's own bounding set loses the capability for good.
+ */
+static void container_of_another_user(void **state)
+{
+	struct ktest_agent a;
+	char path[64], line[256], out[4096];
+	unsigned long long eff = ~0ULL;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0), 0);
+	kt_agent_start(&a, DIR "/policies", NULL);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)a.pid);
+	f = fopen(path, "re");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "CapEff:", 7))
+			eff = strtoull(line + 7, NULL, 16);
+	fclose(f);
+	assert_false(eff & (1ULL << CAP_SYS_PTRACE));
+	kt_cg_mkdir(CG "/ctr-5");
+	if (ctr_cat_as(CG "/ctr-5", ROOT, 65534, "/etc/secret", out, sizeof(out)) == 0 ||
+	    !strstr(out, "Operation not permitted"))
+		fail_msg("a container running as nobody read /etc/secret or failed otherwise: "
+			 "\"%s\"", out);
+	assert_int_equal(ctr_cat_as(CG "/ctr-5", ROOT, 65534, "/etc/open", out, sizeof(out)), 0);
+	assert_string_equal(out, "container open\n");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +509,7 @@ int main(void)
 		cmocka_unit_test(running_container_is_covered_at_start),
 		cmocka_unit_test(reload_resolves_known_roots_again),
 		cmocka_unit_test(a_root_nobody_has_refuses_execs),
+		cmocka_unit_test(container_of_another_user),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,7 +2,8 @@
 /*
  * test_task_root.c - what the agent reads of other processes through /proc
  * (agent/task_root.c), checked against real child processes: a root's
- * identity equals the directory's own, start times order processes even
+ * identity equals the directory's own, also for another user's process
+ * without CAP_SYS_PTRACE, start times order processes even
  * when a name holds ") ", a stopped thread is seen stopped, a running one
  * times out and a reaped one is gone.
  */
@@ -14,6 +15,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdbool.h>
+#include <sys/capability.h>
+#include <sys/fsuid.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -34,6 +38,28 @@ static pid_t spawn_idle(void)
 			pause();
 	}
 	return pid;
+}
+
+/* Waits until @pid's name is @comm (its exec is through). */
+static void wait_comm(pid_t pid, const char *comm)
+{
+	char path[64], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	for (int i = 0; i < 500; i++) {
+		f = fopen(path, "re");
+		if (f) {
+			if (!fgets(buf, sizeof(buf), f))
+				buf[0] = '\0';
+			fclose(f);
+		}
+		buf[strcspn(buf, "\n")] = '\0';
+		if (!strcmp(buf, comm))
+			return;
+		usleep(10000);
+	}
+	fail_msg("process %d did not become %s", (int)pid, comm);
 }
 
 static void reap(pid_t pid)
@@ -59,6 +85,66 @@ static void root_identity_is_the_directory_s(void **state)
 	assert_int_equal(via_proc.ino, direct.ino);
 	assert_int_equal(via_proc.dev, direct.dev);
 	assert_int_equal(stk_task_open_root(0x7ffffff0, &direct), -ENOENT);
+}
+
+/* Sets CAP_SYS_PTRACE in this process's effective set on or off. */
+static void sys_ptrace(bool on)
+{
+	cap_value_t v = CAP_SYS_PTRACE;
+	cap_t caps = cap_get_proc();
+
+	assert_non_null(caps);
+	assert_int_equal(cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, on ? CAP_SET : CAP_CLEAR), 0);
+	assert_int_equal(cap_set_proc(caps), 0);
+	cap_free(caps);
+}
+
+/*
+ * Without CAP_SYS_PTRACE (the systemd unit's bounding set) root may not
+ * follow /proc/PID/root of another user's process; the agent does, with
+ * that user's file system ids, and gets the same root.
+ */
+static void another_users_root_without_sys_ptrace(void **state)
+{
+	struct stk_root_id mine, theirs;
+	char path[64];
+	pid_t pid;
+	int fd;
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip(); /* needs root, as the agent has */
+		return;
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* The exec makes it dumpable again, as a container's program is. */
+		if (setgid(65534) || setuid(65534))
+			_exit(1);
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(1);
+	}
+	wait_comm(pid, "sleep");
+	fd = stk_task_open_root(getpid(), &mine);
+	assert_true(fd >= 0);
+	close(fd);
+	sys_ptrace(false);
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		close(fd);
+	/* The plain way is refused: the test exercises the other one. */
+	assert_true(fd < 0 && (errno == EACCES || errno == EPERM));
+	fd = stk_task_open_root(pid, &theirs);
+	sys_ptrace(true);
+	reap(pid);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(theirs.ino, mine.ino);
+	assert_int_equal(theirs.dev, mine.dev);
+	/* Root's file system ids are back. */
+	assert_int_equal(setfsuid(-1), 0);
 }
 
 static void start_times_order_processes(void **state)
@@ -94,6 +180,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(root_identity_is_the_directory_s),
+		cmocka_unit_test(another_users_root_without_sys_ptrace),
 		cmocka_unit_test(start_times_order_processes),
 		cmocka_unit_test(stopped_running_and_gone),
 	};
