@@ -317,8 +317,14 @@ void stk_roots_serve(struct stk_roots *r)
 	}
 	/* Continued only once stopped: a SIGCONT first would cancel the stop. */
 	for (i = 0; i < r->n_queue; i++) {
-		stk_task_wait_stopped((pid_t)r->queue[i].pid, (pid_t)r->queue[i].tid, STOP_WAIT_MS);
-		kill((pid_t)r->queue[i].pid, SIGCONT);
+		pid_t pid = (pid_t)r->queue[i].pid;
+		int err;
+
+		stk_task_wait_stopped(pid, (pid_t)r->queue[i].tid, STOP_WAIT_MS);
+		err = stk_task_continue(pid);
+		if (err && err != -ESRCH)
+			stk_err("roots", "continuing process %d failed: %s; it stays stopped",
+				(int)pid, strerror(-err));
 	}
 }
 

@@ -3,6 +3,8 @@
  * task_root.c - another process's root, cgroup, age and state (task_root.h).
  */
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +40,11 @@ int stk_root_id_of_fd(int fd, const char *mountinfo, struct stk_root_id *ret)
 	return err == -ENOMEM ? err : 0;
 }
 
-/* The real, effective and saved uid and gid of @pid, which must agree. */
-static int task_ids(pid_t pid, uid_t *uid, gid_t *gid)
+/*
+ * The real uid and gid of @pid; with @same, only if its effective and
+ * saved ids are the same as the real ones.
+ */
+static int task_ids(pid_t pid, bool same, uid_t *uid, gid_t *gid)
 {
 	unsigned int u[3] = { 1, 2, 3 }, g[3] = { 1, 2, 3 };
 	char path[64], line[256];
@@ -56,7 +61,7 @@ static int task_ids(pid_t pid, uid_t *uid, gid_t *gid)
 			sscanf(line + 4, "%u %u %u", &g[0], &g[1], &g[2]);
 	}
 	fclose(f);
-	if (u[0] != u[1] || u[0] != u[2] || g[0] != g[1] || g[0] != g[2])
+	if (same && (u[0] != u[1] || u[0] != u[2] || g[0] != g[1] || g[0] != g[2]))
 		return -EPERM;
 	*uid = u[0];
 	*gid = g[0];
@@ -65,12 +70,14 @@ static int task_ids(pid_t pid, uid_t *uid, gid_t *gid)
 
 /*
  * /proc/PID/root opened O_PATH. Following it takes ptrace read access:
- * root without CAP_SYS_PTRACE (the systemd unit's bounding set leaves it
- * out) has that only to processes of its own uid. For another user's
- * process the open is made with the file system ids switched to that
- * process's own (setfsuid, CAP_SETUID), as that user may look at its own
- * processes; the ids are switched back at once, and everything after goes
- * through the fd, as root, so paths the user could not reach still resolve.
+ * root without CAP_SYS_PTRACE has that only to processes of its own uid.
+ * For another user's process the open is then made with the file system
+ * ids switched to that process's own (setfsuid, CAP_SETUID), as that user
+ * may look at its own processes if they are dumpable; the ids are switched
+ * back at once, and everything after goes through the fd, as root, so
+ * paths the user could not reach still resolve. (A process in its first
+ * exec after setuid is not dumpable yet: that takes CAP_SYS_PTRACE, which
+ * the systemd unit keeps.)
  */
 static int open_task_root(pid_t pid)
 {
@@ -84,7 +91,7 @@ static int open_task_root(pid_t pid)
 	if (fd >= 0)
 		return fd;
 	err = -errno;
-	if ((err != -EACCES && err != -EPERM) || task_ids(pid, &uid, &gid))
+	if ((err != -EACCES && err != -EPERM) || task_ids(pid, true, &uid, &gid))
 		return err;
 	old_gid = (gid_t)setfsgid(gid);
 	old_uid = (uid_t)setfsuid(uid);
@@ -211,4 +218,31 @@ int stk_task_wait_stopped(pid_t pid, pid_t tid, int ms)
 		nanosleep(&pause, NULL);
 	}
 	return -ETIMEDOUT;
+}
+
+/*
+ * Root without CAP_KILL (the systemd unit leaves it out) may signal only
+ * processes of its own uid, and SIGCONT also those of its session: for
+ * another user's process the signal is sent with the effective uid
+ * switched to that process's real uid, and switched back at once (which
+ * gives the effective capabilities back: the real and saved uid stay 0).
+ */
+int stk_task_continue(pid_t pid)
+{
+	uid_t uid = 0, old;
+	gid_t gid;
+	int err;
+
+	if (!kill(pid, SIGCONT))
+		return 0;
+	err = -errno;
+	if (err != -EPERM || task_ids(pid, false, &uid, &gid))
+		return err;
+	old = geteuid();
+	if (seteuid(uid))
+		return -errno;
+	err = kill(pid, SIGCONT) ? -errno : 0;
+	if (seteuid(old))
+		err = -errno;
+	return err;
 }

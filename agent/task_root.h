@@ -48,4 +48,7 @@ int stk_task_start_time(pid_t pid, unsigned long long *ret);
  */
 int stk_task_wait_stopped(pid_t pid, pid_t tid, int ms);
 
+/* Sends @pid SIGCONT, also as root without CAP_KILL (see task_root.c). */
+int stk_task_continue(pid_t pid);
+
 #endif /* STK_TASK_ROOT_H */

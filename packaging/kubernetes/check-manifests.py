@@ -79,8 +79,8 @@ def check_daemonset(where, ds, configmaps):
     aw = f"{where}: container {agent.get('name')!r}"
     sc = agent.get("securityContext") or {}
     caps = set(get(sc, "capabilities.add") or [])
-    needed = {"BPF", "PERFMON", "SYS_ADMIN", "NET_ADMIN", "DAC_READ_SEARCH", "SETUID",
-              "SETGID", "SETPCAP", "SYS_CHROOT"}
+    needed = {"BPF", "PERFMON", "SYS_ADMIN", "NET_ADMIN", "DAC_READ_SEARCH", "SYS_PTRACE",
+              "SETUID", "SETGID", "SETPCAP", "SYS_CHROOT"}
     if sc.get("privileged") is not True and not needed <= caps:
         problem(aw, f"neither privileged nor given {sorted(needed - caps)}")
     args = agent.get("args") or []

@@ -87,10 +87,9 @@ static void root_identity_is_the_directory_s(void **state)
 	assert_int_equal(stk_task_open_root(0x7ffffff0, &direct), -ENOENT);
 }
 
-/* Sets CAP_SYS_PTRACE in this process's effective set on or off. */
-static void sys_ptrace(bool on)
+/* Sets capability @v in this process's effective set on or off. */
+static void effective(cap_value_t v, bool on)
 {
-	cap_value_t v = CAP_SYS_PTRACE;
 	cap_t caps = cap_get_proc();
 
 	assert_non_null(caps);
@@ -129,7 +128,7 @@ static void another_users_root_without_sys_ptrace(void **state)
 	fd = stk_task_open_root(getpid(), &mine);
 	assert_true(fd >= 0);
 	close(fd);
-	sys_ptrace(false);
+	effective(CAP_SYS_PTRACE, false);
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
 	fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0)
@@ -137,7 +136,7 @@ static void another_users_root_without_sys_ptrace(void **state)
 	/* The plain way is refused: the test exercises the other one. */
 	assert_true(fd < 0 && (errno == EACCES || errno == EPERM));
 	fd = stk_task_open_root(pid, &theirs);
-	sys_ptrace(true);
+	effective(CAP_SYS_PTRACE, true);
 	reap(pid);
 	assert_true(fd >= 0);
 	close(fd);
@@ -145,6 +144,45 @@ static void another_users_root_without_sys_ptrace(void **state)
 	assert_int_equal(theirs.dev, mine.dev);
 	/* Root's file system ids are back. */
 	assert_int_equal(setfsuid(-1), 0);
+}
+
+/*
+ * Without CAP_KILL root may not signal another user's process outside its
+ * session; stk_task_continue() does, as that user, and gets its own
+ * effective uid and capabilities back.
+ */
+static void continues_another_users_process_without_kill(void **state)
+{
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0) {
+		skip();
+		return;
+	}
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setsid() < 0 || setgid(65534) || setuid(65534))
+			_exit(1);
+		execl("/bin/sleep", "sleep", "60", (char *)NULL);
+		_exit(1);
+	}
+	wait_comm(pid, "sleep");
+	kill(pid, SIGSTOP);
+	assert_int_equal(stk_task_wait_stopped(pid, pid, 2000), 0);
+	effective(CAP_KILL, false);
+	/* The plain way is refused: the test exercises the other one. */
+	assert_int_equal(kill(pid, SIGCONT), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(stk_task_continue(pid), 0);
+	assert_int_equal(geteuid(), 0);
+	effective(CAP_KILL, true);
+	/* Continued: no longer stopped within a short wait. */
+	for (int i = 0; i < 200 && stk_task_wait_stopped(pid, pid, 0) == 0; i++)
+		usleep(10000);
+	assert_int_equal(stk_task_wait_stopped(pid, pid, 0), -ETIMEDOUT);
+	reap(pid);
 }
 
 static void start_times_order_processes(void **state)
@@ -181,6 +219,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(root_identity_is_the_directory_s),
 		cmocka_unit_test(another_users_root_without_sys_ptrace),
+		cmocka_unit_test(continues_another_users_process_without_kill),
 		cmocka_unit_test(start_times_order_processes),
 		cmocka_unit_test(stopped_running_and_gone),
 	};
