@@ -18,6 +18,7 @@
 
 #include "log.h"
 #include "privsep.h"
+#include "task_root.h"
 
 #define TICK_SECONDS 5
 
@@ -276,7 +277,7 @@ void stk_privsep_stop_reader(struct stk_privsep *ps)
 {
 	int st;
 
-	kill(ps->reader, SIGTERM);
+	stk_task_signal(ps->reader, SIGTERM); /* it runs as another user */
 	while (waitpid(ps->reader, &st, 0) < 0 && errno == EINTR)
 		;
 	close(ps->fd_sock);
@@ -377,7 +378,7 @@ int stk_privsep_monitor(struct stk_privsep *ps, const struct stk_monitor_ops *op
 		close(sfd);
 	if (sig == SIGHUP || sig == 0)
 		return sig;
-	kill(ps->reader, SIGTERM);
+	stk_task_signal(ps->reader, SIGTERM); /* it runs as another user */
 	while (waitpid(ps->reader, &st, 0) < 0 && errno == EINTR)
 		;
 	if (ops->tick)

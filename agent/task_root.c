@@ -222,18 +222,18 @@ int stk_task_wait_stopped(pid_t pid, pid_t tid, int ms)
 
 /*
  * Root without CAP_KILL (the systemd unit leaves it out) may signal only
- * processes of its own uid, and SIGCONT also those of its session: for
- * another user's process the signal is sent with the effective uid
- * switched to that process's real uid, and switched back at once (which
- * gives the effective capabilities back: the real and saved uid stay 0).
+ * processes of its own uid (SIGCONT also those of its session): for another
+ * user's process the signal is sent with the effective uid switched to that
+ * process's real uid, and switched back at once (which gives the effective
+ * capabilities back: the real and saved uid stay 0).
  */
-int stk_task_continue(pid_t pid)
+int stk_task_signal(pid_t pid, int sig)
 {
 	uid_t uid = 0, old;
 	gid_t gid;
 	int err;
 
-	if (!kill(pid, SIGCONT))
+	if (!kill(pid, sig))
 		return 0;
 	err = -errno;
 	if (err != -EPERM || task_ids(pid, false, &uid, &gid))
@@ -241,8 +241,13 @@ int stk_task_continue(pid_t pid)
 	old = geteuid();
 	if (seteuid(uid))
 		return -errno;
-	err = kill(pid, SIGCONT) ? -errno : 0;
+	err = kill(pid, sig) ? -errno : 0;
 	if (seteuid(old))
 		err = -errno;
 	return err;
+}
+
+int stk_task_continue(pid_t pid)
+{
+	return stk_task_signal(pid, SIGCONT);
 }

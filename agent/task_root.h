@@ -48,7 +48,9 @@ int stk_task_start_time(pid_t pid, unsigned long long *ret);
  */
 int stk_task_wait_stopped(pid_t pid, pid_t tid, int ms);
 
-/* Sends @pid SIGCONT, also as root without CAP_KILL (see task_root.c). */
+/* Sends @pid @sig, also as root without CAP_KILL (see task_root.c). */
+int stk_task_signal(pid_t pid, int sig);
+/* stk_task_signal(@pid, SIGCONT). */
 int stk_task_continue(pid_t pid);
 
 #endif /* STK_TASK_ROOT_H */

@@ -24,7 +24,9 @@
 #include <string.h>
 #include <grp.h>
 #include <poll.h>
+#include <sys/capability.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -38,6 +40,7 @@
 #define ROOT DIR "/root" /* the container's root: a tmpfs of its own */
 #define ROOT2 DIR "/root2" /* another container's */
 #define BUSYBOX "/bin/busybox"
+#define UNIT "/src/packaging/systemd/stockade.service"
 #define CG "/kt-croot"
 #define EXEC_FAILED "stk-test: exec failed: "
 
@@ -505,6 +508,64 @@ static void a_root_nobody_has_refuses_execs(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/*
+ * Keeps in this process's bounding set only the capabilities the systemd
+ * unit's CapabilityBoundingSet= names, so the agent it starts has exactly
+ * those, as under systemd. For good: the test that does it runs last.
+ */
+static void bound_as_the_unit(void)
+{
+	char line[1024], *name, *save = NULL;
+	bool keep[CAP_LAST_CAP + 1] = { false };
+	FILE *f = fopen(UNIT, "re");
+	cap_value_t v;
+	int n = 0;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "CapabilityBoundingSet=", 22))
+			continue;
+		for (name = strtok_r(line + 22, " \n", &save); name;
+		     name = strtok_r(NULL, " \n", &save)) {
+			assert_int_equal(cap_from_name(name, &v), 0);
+			if (v <= CAP_LAST_CAP)
+				keep[v] = true;
+			n++;
+		}
+	}
+	fclose(f);
+	assert_true(n > 0);
+	for (v = 0; v <= CAP_LAST_CAP; v++)
+		if (!keep[v])
+			assert_int_equal(prctl(PR_CAPBSET_DROP, v, 0, 0, 0), 0);
+}
+
+/*
+ * Under the unit's capabilities, a container running as another user is
+ * covered: its first exec (after setuid, so not dumpable until the exec is
+ * through) is stopped, and the agent must still open its /proc/PID/root
+ * and continue it; and the agent, without CAP_KILL, still stops its event
+ * reader (another user) when it is told to stop.
+ */
+static void container_of_another_user(void **state)
+{
+	struct ktest_agent a;
+	char out[4096];
+
+	(void)state;
+	bound_as_the_unit();
+	kt_agent_start(&a, DIR "/policies", NULL);
+	current_agent_err = a.stderr_path;
+	kt_cg_mkdir(CG "/ctr-5");
+	if (ctr_cat_as(CG "/ctr-5", ROOT, 65534, "/etc/secret", out, sizeof(out)) == 0 ||
+	    !strstr(out, "Operation not permitted"))
+		fail_msg("a container running as nobody read /etc/secret or failed otherwise: "
+			 "\"%s\"", out);
+	assert_int_equal(ctr_cat_as(CG "/ctr-5", ROOT, 65534, "/etc/open", out, sizeof(out)), 0);
+	assert_string_equal(out, "container open\n");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +574,7 @@ int main(void)
 		cmocka_unit_test(running_container_is_covered_at_start),
 		cmocka_unit_test(reload_resolves_known_roots_again),
 		cmocka_unit_test(a_root_nobody_has_refuses_execs),
+		cmocka_unit_test(container_of_another_user),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
