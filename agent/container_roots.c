@@ -321,7 +321,7 @@ void stk_roots_serve(struct stk_roots *r)
 		int err;
 
 		stk_task_wait_stopped(pid, (pid_t)r->queue[i].tid, STOP_WAIT_MS);
-		err = stk_task_continue(pid);
+		err = stk_task_signal(pid, SIGCONT);
 		if (err && err != -ESRCH)
 			stk_err("roots", "continuing process %d failed: %s; it stays stopped",
 				(int)pid, strerror(-err));
@@ -347,14 +347,13 @@ int stk_roots_fill_generation(void *roots, const struct stk_compiled *c, uint32_
 	struct stk_roots *r = roots;
 	struct stk_root_rec rec;
 	__u64 key, next;
-	size_t seen, deleted;
 	unsigned int scope;
 	void *prev = NULL;
 	int err;
 
 	/* What generation @gen said two reloads ago names other rules and scopes. */
-	err = stk_map_delete_keys(r->ready_fd, sizeof(struct stk_root_ready_key), ready_of_slot,
-				  &gen, &seen, &deleted);
+	err = stk_map_delete_picked(r->ready_fd, sizeof(struct stk_root_ready_key), ready_of_slot,
+				    &gen, NULL);
 	while (!err && !bpf_map_get_next_key(r->records_fd, prev, &next)) {
 		key = next;
 		prev = &key;
@@ -408,7 +407,6 @@ void stk_roots_prune(struct stk_roots *r)
 	struct gone_ids gone = {};
 	__u64 key, next, *p;
 	void *prev = NULL;
-	size_t seen, deleted;
 
 	while (!bpf_map_get_next_key(r->records_fd, prev, &next)) {
 		key = next;
@@ -422,8 +420,8 @@ void stk_roots_prune(struct stk_roots *r)
 		gone.v[gone.n++] = key;
 	}
 	if (gone.n) {
-		stk_map_delete_keys(r->ready_fd, sizeof(struct stk_root_ready_key), ready_of_gone,
-				    &gone, &seen, &deleted);
+		stk_map_delete_picked(r->ready_fd, sizeof(struct stk_root_ready_key), ready_of_gone,
+				      &gone, NULL);
 		for (size_t i = 0; i < gone.n; i++)
 			bpf_map_delete_elem(r->records_fd, &gone.v[i]);
 	}

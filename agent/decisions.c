@@ -104,9 +104,9 @@ static bool of_gen_tag(const void *key, void *arg)
 
 int stk_decisions_forget_gen(int fd, uint32_t gen)
 {
-	size_t seen, deleted;
-	int err = stk_map_delete_keys(fd, sizeof(struct stk_decision_key), of_gen_tag, &gen, &seen,
-				      &deleted);
+	size_t deleted = 0;
+	int err = stk_map_delete_picked(fd, sizeof(struct stk_decision_key), of_gen_tag, &gen,
+					&deleted);
 
 	return err ? err : (int)deleted;
 }

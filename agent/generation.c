@@ -79,40 +79,6 @@ int stk_gen_switch(int config_fd, uint32_t gen)
 	return wait_for_programs();
 }
 
-int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg, size_t *seen,
-			size_t *deleted)
-{
-	char *key = calloc(2, key_size), *next = key + key_size;
-	void *prev = NULL;
-	int err = 0;
-
-	if (!key)
-		return -ENOMEM;
-	*seen = *deleted = 0;
-	/*
-	 * Deleting the current key restarts iteration from the start on some
-	 * kernels; deleting the previous one, once past it, is safe.
-	 */
-	for (;;) {
-		bool more = bpf_map_get_next_key(fd, prev, next) == 0;
-
-		if (prev && doomed && doomed(prev, arg)) {
-			if (bpf_map_delete_elem(fd, prev) && errno != ENOENT) {
-				err = -errno;
-				break;
-			}
-			++*deleted;
-		}
-		if (!more)
-			break;
-		memcpy(key, next, key_size);
-		prev = key;
-		++*seen;
-	}
-	free(key);
-	return err;
-}
-
 /* Room for @need keys of @size bytes at *@buf (*@cap of them now). */
 static int reserve(char **buf, size_t *cap, size_t need, size_t size)
 {
@@ -246,7 +212,8 @@ static int delete_all(int fd, const char *keys, size_t n, size_t key_size)
 	return 0;
 }
 
-int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg)
+int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg,
+			  size_t *ret_deleted)
 {
 	size_t n = 0, kept = 0, i;
 	char *keys = NULL;
@@ -265,6 +232,31 @@ int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *ar
 	}
 	err = delete_all(fd, keys, kept, key_size);
 	free(keys);
+	if (!err && ret_deleted)
+		*ret_deleted = kept;
+	return err;
+}
+
+int stk_map_update_all(int fd, const void *keys, const void *vals, size_t n, size_t key_size,
+		       size_t val_size, __u64 elem_flags)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = elem_flags);
+	__u32 count = (__u32)n;
+	size_t i;
+	int err;
+
+	if (!n)
+		return 0;
+	err = bpf_map_update_batch(fd, keys, vals, &count, &opts);
+	if (stk_map_no_batch(err)) {
+		err = 0;
+		for (i = 0; i < n && !err; i++)
+			if (bpf_map_update_elem(fd, (const char *)keys + i * key_size,
+						(const char *)vals + i * val_size, elem_flags))
+				err = -errno;
+	} else if (!err && count != n) {
+		err = -EIO;
+	}
 	return err;
 }
 
@@ -279,12 +271,14 @@ static bool of_gen(const void *key, void *arg)
 
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen)
 {
-	return gen ? stk_map_delete_picked(fd, key_size, of_gen, &gen) : 0;
+	return gen ? stk_map_delete_picked(fd, key_size, of_gen, &gen, NULL) : 0;
 }
 
 int stk_gen_count(int fd, size_t key_size, size_t *ret)
 {
-	size_t deleted;
+	char *keys = NULL;
+	int err = map_keys(fd, key_size, &keys, ret);
 
-	return stk_map_delete_keys(fd, key_size, NULL, NULL, ret, &deleted);
+	free(keys);
+	return err;
 }

@@ -61,13 +61,6 @@ int stk_gen_write_config(int config_fd, uint32_t gen, uint32_t scope, struct stk
 int stk_gen_switch(int config_fd, uint32_t gen);
 typedef bool (*stk_key_pred)(const void *key, void *arg);
 /*
- * stk_map_delete_keys() - walks every key of the hash map @fd (@key_size
- * bytes) and deletes those @doomed (NULL: none) says so of. @seen: keys
- * walked; @deleted: keys deleted. Return: 0 or a negative errno.
- */
-int stk_map_delete_keys(int fd, size_t key_size, stk_key_pred doomed, void *arg, size_t *seen,
-			size_t *deleted);
-/*
  * Whether @err from a batch operation means the kernel has none for the
  * map's type (or no batch operations at all): then one element at a time.
  */
@@ -76,11 +69,20 @@ bool stk_map_no_batch(int err);
  * stk_map_delete_picked() - deletes the keys of the map @fd (@key_size
  * bytes) that @doomed says so of: every key read first (a batch per system
  * call where the kernel has batch lookups for the map's type), then the
- * doomed ones deleted in one call where it can. Faster than
- * stk_map_delete_keys() on large maps; nothing else may delete from @fd
- * meanwhile. Return: 0 or a negative errno.
+ * doomed ones deleted in one call where it can; nothing else may delete
+ * from @fd meanwhile. @ret_deleted (may be NULL): how many were.
+ * Return: 0 or a negative errno.
  */
-int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg);
+int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *arg,
+			  size_t *ret_deleted);
+/*
+ * stk_map_update_all() - writes @n keys and values (@key_size, @val_size
+ * bytes each, laid out one after the other) into @fd with @elem_flags: one
+ * system call, or one per entry where the kernel has no batch updates for
+ * the map's type. Return: 0 or a negative errno.
+ */
+int stk_map_update_all(int fd, const void *keys, const void *vals, size_t n, size_t key_size,
+		       size_t val_size, __u64 elem_flags);
 /* Deletes every entry of generation @gen from the hash map @fd (keys start with stk_inode_key). */
 int stk_gen_delete(int fd, size_t key_size, uint32_t gen);
 /* Entries in the hash map @fd. */

@@ -32,7 +32,6 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 	char *keys, *vals;
 	const char *e = entries;
 	__u16 gen16 = (__u16)gen; /* the key's scope, next to it, is the entry's own */
-	__u32 count = n;
 	size_t i;
 	int err;
 
@@ -55,16 +54,8 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 		stk_gen_tag_verdict(&v->exact, gen);
 		stk_gen_tag_verdict(&v->tree, gen);
 	}
-	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
-	if (stk_map_no_batch(err)) {
-		/* Kernels without batch support for this map type: one by one. */
-		err = 0;
-		for (i = 0; i < n && !err; i++)
-			err = bpf_map_update_elem(fd, keys + i * key_size, vals + i * val_size,
-						  BPF_NOEXIST);
-	} else if (!err && count != n) {
-		err = -EIO;
-	}
+	/* Every key is new: the generation was emptied first, and keys are unique. */
+	err = stk_map_update_all(fd, keys, vals, n, key_size, val_size, BPF_NOEXIST);
 cleanup:
 	free(keys);
 	free(vals);
@@ -104,9 +95,7 @@ static int add_one(int fd, const void *entry, size_t entry_size, size_t key_size
 		(*conflicts)++;
 		return 0;
 	}
-	stk_verdict_combine(&old.exact, &val.exact);
-	stk_verdict_combine(&old.tree, &val.tree);
-	old.flags |= val.flags;
+	stk_file_value_combine(&old, &val);
 	return bpf_map_update_elem(fd, key, &old, BPF_EXIST) ? -errno : 0;
 }
 

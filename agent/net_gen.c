@@ -56,30 +56,12 @@ static __u16 gen_table(__u16 table, uint32_t gen)
 	return (__u16)(table | gen << STK_NET_TABLE_GEN_SHIFT);
 }
 
-/*
- * @n entries into @fd in one system call; one call per entry on kernels
- * without batch updates for the map's type. A full trie is -E2BIG, as the
- * policy does not fit.
- */
+/* A full trie is -E2BIG: the policy does not fit. */
 static int update_batch(int fd, const void *keys, const void *vals, size_t n, size_t key_size,
 			size_t val_size)
 {
-	__u32 count = (__u32)n;
-	size_t i;
-	int err;
+	int err = stk_map_update_all(fd, keys, vals, n, key_size, val_size, BPF_ANY);
 
-	if (!n)
-		return 0;
-	err = bpf_map_update_batch(fd, keys, vals, &count, NULL);
-	if (stk_map_no_batch(err)) {
-		err = 0;
-		for (i = 0; i < n && !err; i++)
-			if (bpf_map_update_elem(fd, (const char *)keys + i * key_size,
-						(const char *)vals + i * val_size, BPF_ANY))
-				err = -errno;
-	} else if (!err && count != n) {
-		err = -EIO;
-	}
 	return err == -ENOSPC ? -E2BIG : err;
 }
 
@@ -314,7 +296,7 @@ static int forget_trie(int fd, size_t key_size, size_t table_off, uint32_t gen)
 {
 	struct table_gen tg = { table_off, gen };
 
-	return stk_map_delete_picked(fd, key_size, of_table_gen, &tg);
+	return stk_map_delete_picked(fd, key_size, of_table_gen, &tg, NULL);
 }
 
 int stk_net_gen_forget(const struct stk_net_fds *fds, uint32_t gen)

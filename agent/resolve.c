@@ -34,7 +34,7 @@ void stk_verdict_combine(struct stk_file_verdict *dst, const struct stk_file_ver
 	}
 }
 
-static void value_combine(struct stk_file_value *dst, const struct stk_file_value *src)
+void stk_file_value_combine(struct stk_file_value *dst, const struct stk_file_value *src)
 {
 	stk_verdict_combine(&dst->exact, &src->exact);
 	stk_verdict_combine(&dst->tree, &src->tree);
@@ -81,7 +81,7 @@ static size_t sort_merge(void *base, size_t n, size_t size, size_t val_off,
 	qsort(base, n, size, cmp);
 	for (i = 1; i < n; i++) {
 		if (!cmp(p + out * size, p + i * size)) {
-			value_combine((void *)(p + out * size + val_off),
+			stk_file_value_combine((void *)(p + out * size + val_off),
 				      (const void *)(p + i * size + val_off));
 			continue;
 		}
@@ -199,7 +199,7 @@ static int stat_key(int root_fd, const char *path, const struct stk_mount_devs *
  * mountpoint: the dentry-only walk then decides as the path walk does. The
  * path walk finds the same verdict there that it found further up. A file
  * system mounted at several places gets the most severe of their verdicts
- * (value_combine). Mounts made later are not covered until the next load.
+ * (stk_file_value_combine). Mounts made later are not covered until the next load.
  */
 static int add_mount_roots(const struct stk_compiled *c, int root_fd,
 			   const struct stk_mount_devs *devs, struct stk_file_maps *m, size_t *cap)

@@ -72,5 +72,7 @@ int stk_file_maps_add_inode(struct stk_file_maps *m, const struct stk_inode_key 
 
 /* Combines @src into @dst: per access kind, the more severe action wins. */
 void stk_verdict_combine(struct stk_file_verdict *dst, const struct stk_file_verdict *src);
+/* The same for both verdicts of an entry; flags add up. */
+void stk_file_value_combine(struct stk_file_value *dst, const struct stk_file_value *src);
 
 #endif /* STK_RESOLVE_H */

@@ -246,8 +246,3 @@ int stk_task_signal(pid_t pid, int sig)
 		err = -errno;
 	return err;
 }
-
-int stk_task_continue(pid_t pid)
-{
-	return stk_task_signal(pid, SIGCONT);
-}

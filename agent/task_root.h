@@ -50,7 +50,5 @@ int stk_task_wait_stopped(pid_t pid, pid_t tid, int ms);
 
 /* Sends @pid @sig, also as root without CAP_KILL (see task_root.c). */
 int stk_task_signal(pid_t pid, int sig);
-/* stk_task_signal(@pid, SIGCONT). */
-int stk_task_continue(pid_t pid);
 
 #endif /* STK_TASK_ROOT_H */

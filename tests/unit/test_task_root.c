@@ -148,7 +148,7 @@ static void another_users_root_without_sys_ptrace(void **state)
 
 /*
  * Without CAP_KILL root may not signal another user's process outside its
- * session; stk_task_continue() does, as that user, and gets its own
+ * session; stk_task_signal() does, as that user, and gets its own
  * effective uid and capabilities back.
  */
 static void continues_another_users_process_without_kill(void **state)
@@ -175,7 +175,7 @@ static void continues_another_users_process_without_kill(void **state)
 	/* The plain way is refused: the test exercises the other one. */
 	assert_int_equal(kill(pid, SIGCONT), -1);
 	assert_int_equal(errno, EPERM);
-	assert_int_equal(stk_task_continue(pid), 0);
+	assert_int_equal(stk_task_signal(pid, SIGCONT), 0);
 	assert_int_equal(geteuid(), 0);
 	effective(CAP_KILL, true);
 	/* Continued: no longer stopped within a short wait. */
