@@ -67,6 +67,7 @@ struct run_state {
 	struct stk_roots *roots; /* the container-root gate's requests; NULL: not served */
 	uint64_t after_stop;
 	uint32_t gen; /* the policy generation st->set was put in force as */
+	bool file_cache; /* kernel addresses were readable when the programs loaded */
 	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
 	/* The monitor's ticks: counters, reports, metrics (watch.h). */
 	const struct run_opts *opts;
@@ -674,6 +675,7 @@ static int run_split(struct run_state *st, const struct run_opts *o, const struc
 		.user = ids->name,
 		.adopted = stk_enforcer_adopted(st->enf),
 		.persist = o->persist,
+		.file_cache = st->file_cache,
 		.policy_args = o->policies,
 		.n_policy_args = o->n_policies,
 		.agent_pid = getpid(),
@@ -831,6 +833,8 @@ int stk_cmd_run(int argc, char **argv)
 	st->fmt.cgroup_path = cgroup_name;
 	st->fmt.cgroup_arg = st;
 	why[0] = '\0';
+	/* As libbpf sees /proc/kallsyms while it loads the programs (below). */
+	st->file_cache = stk_kernel_addresses_shown();
 	err = stk_persist_start(&enf, &in, o.pin_dir, drain_old, st, why, sizeof(why));
 	if (!err)
 		err = setup_signals();
@@ -848,6 +852,10 @@ int stk_cmd_run(int argc, char **argv)
 			o.pin_dir);
 		goto cleanup;
 	}
+	if (!st->file_cache && !stk_enforcer_adopted(enf))
+		stk_warn("kernel", "the file decision caches are off: /proc/kallsyms shows no "
+				   "kernel addresses to the agent (it needs CAP_SYSLOG), so every "
+				   "file decision walks the whole path (docs/performance.md)");
 	if (o.guard.protect)
 		stk_info("protect", "self-protection is on: only processes the launcher (pid %d) "
 				    "starts as stockade can stop or change it",

@@ -111,7 +111,7 @@ int stk_roots_open(struct stk_roots **ret, const char *pin_dir, const char *cgro
 	r->records_fd = stk_pin_open_map(pin_dir, "stk_cgroup_roots", 0);
 	r->ready_fd = stk_pin_open_map(pin_dir, "stk_root_ready", 0);
 	r->cfg_fd = stk_pin_open_map(pin_dir, "stk_root_cfg", 0);
-	r->config_fd = stk_pin_open_map(pin_dir, "stk_config", BPF_F_RDONLY);
+	r->config_fd = stk_pin_open_map(pin_dir, "stk_config", 0);
 	r->scopes_fd = stk_pin_open_map(pin_dir, "stk_cgroup_scopes", BPF_F_RDONLY);
 	requests_fd = stk_pin_open_map(pin_dir, "stk_root_requests", 0);
 	r->mount_fd = open(cgroup_mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -267,6 +267,9 @@ static int resolve_into(struct stk_roots *r, const struct stk_compiled *c, __u64
 	close(fd);
 	if (!err)
 		err = stk_lsm_file_add(r->pin_dir, &maps, slot, merge, &conflicts);
+	/* Cached ancestries of this generation may predate the new keys. */
+	if (!err)
+		err = stk_gen_file_keys_changed(r->config_fd);
 	stk_file_maps_free(&maps);
 	if (err) {
 		stk_err("roots", "cgroup %llu: adding the keys of scope %u failed: %s; its execs "

@@ -59,6 +59,13 @@ int stk_gen_write_config(int config_fd, uint32_t gen, uint32_t scope, struct stk
  * invocation that might have read the old selector has finished.
  */
 int stk_gen_switch(int config_fd, uint32_t gen);
+/*
+ * Tells the programs that the file keys of the generation in force changed
+ * (keys were added to it): advances the selector's file_epoch, which drops
+ * what the file walk's ancestry cache holds (bpf/lsm/file_cache.bpf.h). A
+ * switch does this itself.
+ */
+int stk_gen_file_keys_changed(int config_fd);
 typedef bool (*stk_key_pred)(const void *key, void *arg);
 /*
  * Whether @err from a batch operation means the kernel has none for the

@@ -245,10 +245,13 @@ cleanup:
 	return err;
 }
 
-void stk_lsm_file_rule_fds(const struct stk_lsm_file *f, int *ret_inodes_fd, int *ret_names_fd)
+void stk_lsm_file_rule_fds(const struct stk_lsm_file *f, int *ret_inodes_fd, int *ret_names_fd,
+			   int *ret_anc_fd, int *ret_self_fd)
 {
 	*ret_inodes_fd = bpf_map__fd(f->skel->maps.stk_file_inodes);
 	*ret_names_fd = bpf_map__fd(f->skel->maps.stk_file_names);
+	*ret_anc_fd = bpf_map__fd(f->skel->maps.stk_file_anc);
+	*ret_self_fd = bpf_map__fd(f->skel->maps.stk_file_self);
 }
 
 int stk_lsm_file_attach(struct stk_lsm_file *f, char *why, size_t why_len)

@@ -27,10 +27,12 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		      struct stk_shared_maps *shared, size_t ringbuf_bytes, char *why,
 		      size_t why_len);
 /*
- * The rule maps (stk_file_inodes, stk_file_names) of a loaded set, for the
- * other sets that judge files by the same walk (bpf/lsm/file_walk.bpf.h).
+ * The rule maps (stk_file_inodes, stk_file_names) and the walk's caches
+ * (stk_file_anc, stk_file_self) of a loaded set, for the other sets that
+ * judge files by the same walk (bpf/lsm/file_walk.bpf.h).
  */
-void stk_lsm_file_rule_fds(const struct stk_lsm_file *f, int *ret_inodes_fd, int *ret_names_fd);
+void stk_lsm_file_rule_fds(const struct stk_lsm_file *f, int *ret_inodes_fd, int *ret_names_fd,
+			   int *ret_anc_fd, int *ret_self_fd);
 /* Rule-map room beyond twice the policy, for a reload that grows it. */
 #define STK_FILE_MAP_HEADROOM 1024
 

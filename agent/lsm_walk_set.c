@@ -35,14 +35,23 @@ static int share_maps(struct bpf_object *obj, const struct stk_lsm_file *file,
 	struct bpf_map *inodes = map(obj, "stk_file_inodes"), *names = map(obj, "stk_file_names");
 	struct bpf_map *events = map(obj, "stk_events"), *counters = map(obj, "stk_counters");
 	struct bpf_map *config = map(obj, "stk_config");
-	int inodes_fd, names_fd, err;
+	struct bpf_map *anc = map(obj, "stk_file_anc"), *self = map(obj, "stk_file_self");
+	int inodes_fd, names_fd, anc_fd, self_fd, err;
 
-	if (!inodes || !names || !events || !counters || !config)
+	if (!inodes || !names || !anc || !self || !events || !counters || !config)
 		return -ENOENT;
-	stk_lsm_file_rule_fds(file, &inodes_fd, &names_fd);
+	stk_lsm_file_rule_fds(file, &inodes_fd, &names_fd, &anc_fd, &self_fd);
 	err = bpf_map__reuse_fd(inodes, inodes_fd);
 	if (!err)
 		err = bpf_map__reuse_fd(names, names_fd);
+	/*
+	 * One copy of each cache: an entry serves every hook, and a link that
+	 * file_ops marks is seen by file_open.
+	 */
+	if (!err)
+		err = bpf_map__reuse_fd(anc, anc_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(self, self_fd);
 	if (!err)
 		err = stk_shared_maps_use(shared, events, counters, config,
 					  map(obj, "stk_cgroup_scopes"));

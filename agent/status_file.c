@@ -65,6 +65,7 @@ int stk_status_write(const struct stk_status_info *info)
 	json_object_object_add(o, "pin_dir", json_object_new_string(info->pin_dir));
 	json_object_object_add(o, "adopted", json_object_new_boolean(info->adopted));
 	json_object_object_add(o, "persist", json_object_new_boolean(info->persist));
+	json_object_object_add(o, "file_cache", json_object_new_boolean(info->file_cache));
 	json_object_object_add(o, "started",
 			       json_object_new_int64(info->started ? info->started : time(NULL)));
 	json_object_object_add(o, "rules", json_object_new_int64(info->set->n_rules));

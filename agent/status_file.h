@@ -30,6 +30,7 @@ struct stk_status_info {
 	pid_t reader_pid;
 	bool adopted;
 	bool persist;
+	bool file_cache; /* the file walk's caches work (kernel addresses were readable at load) */
 	char *const *policy_args; /* --policy arguments, for "stockade reload" */
 	size_t n_policy_args;
 	unsigned int reloads;     /* reload attempts so far */

@@ -157,6 +157,13 @@ struct stk_config {
 	__u8 scopes; /* scoped policies in this generation: a cgroup entry naming another is stale */
 	__u16 scope; /* the scope these settings are for; the scope of its map keys */
 	struct stk_ops_config ops;
+	/*
+	 * The selector's (index 0) only: advanced at every switch of generation
+	 * and every key added to the generation in force, so that the file
+	 * walk's ancestry cache (bpf/lsm/file_cache.bpf.h) drops what it holds.
+	 */
+	__u32 file_epoch;
+	__u32 pad_epoch;
 };
 #define STK_CONFIG_SLOTS 3
 
@@ -231,7 +238,7 @@ struct stk_cgroup_gens {
  *   2: stk_cgroup_scopes keyed by {cgroup, slot}, stk_cgroup_states.
  *   3: container roots (stk_cgroup_roots, stk_root_ready, stk_root_requests, stk_root_cfg).
  */
-#define STK_PIN_LAYOUT 3
+#define STK_PIN_LAYOUT 4
 
 /*
  * What the hooks read: stk_cgroup_scopes maps {cgroup id, slot} to the
@@ -515,7 +522,7 @@ _Static_assert(sizeof(struct stk_event_sock) == STK_EVENT_HDR_SIZE + 16, "stk_ev
 _Static_assert(sizeof(struct stk_decision_key) == 16, "stk_decision_key layout");
 _Static_assert(sizeof(struct stk_decision_count) == 16, "stk_decision_count layout");
 _Static_assert(sizeof(struct stk_rate_config) == 16, "stk_rate_config layout");
-_Static_assert(sizeof(struct stk_config) == 56 + sizeof(struct stk_ops_config), "stk_config layout");
+_Static_assert(sizeof(struct stk_config) == 64 + sizeof(struct stk_ops_config), "stk_config layout");
 _Static_assert(sizeof(struct stk_glob_prog) == 8 * 261, "stk_glob_prog layout");
 _Static_assert(sizeof(struct stk_cgroup_gens) == 2 * (8 + 8 * STK_GLOB_MAX), "stk_cgroup_gens layout");
 _Static_assert(sizeof(struct stk_cgroup_entry) == 8, "stk_cgroup_entry layout");

@@ -140,7 +140,8 @@ static __always_inline int stk_root_gate(const struct stk_config *cfg)
 }
 
 /*
- * @report_audit: whether an audit verdict is logged here. mmap reports
+ * @file: a BTF pointer (the hook's argument or a field of one), for the
+ * walk's caches. @report_audit: whether an audit verdict is logged here. mmap reports
  * denials only: every exec maps its binary and libraries, and the audit
  * event of an exec comes from bprm_check_security.
  */
@@ -160,7 +161,7 @@ static __always_inline int stk_exec_check(struct file *file, __u32 hook, int rep
 		dec.which = EXEC_BIT;
 		dec.flags = STK_EVF_FILELESS;
 	} else {
-		stk_file_decide_cfg(cfg, d, mnt, EXEC_BIT, &dec);
+		stk_file_decide_cfg(cfg, d, file->f_path.dentry, true, mnt, EXEC_BIT, &dec);
 	}
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);
@@ -183,7 +184,7 @@ int BPF_PROG(stk_bprm_check, struct linux_binprm *bprm, int ret)
 		if (ret)
 			return ret;
 	}
-	return stk_exec_check(BPF_CORE_READ(bprm, file), STK_HOOK_BPRM_CHECK, 1);
+	return stk_exec_check(bprm->file, STK_HOOK_BPRM_CHECK, 1);
 }
 
 SEC("lsm/mmap_file")
@@ -207,7 +208,7 @@ int BPF_PROG(stk_file_mprotect, struct vm_area_struct *vma, unsigned long reqpro
 		return ret;
 	if (!(prot & PROT_EXEC) || (BPF_CORE_READ(vma, vm_flags) & VM_EXEC))
 		return 0;
-	file = BPF_CORE_READ(vma, vm_file);
+	file = vma->vm_file;
 	if (!file)
 		return 0;
 	return stk_exec_check(file, STK_HOOK_FILE_MPROTECT, 0);

@@ -13,11 +13,12 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
 #define O_TRUNC 01000
+#define FMODE_CREATED 0x100000
 
 static __always_inline __u32 stk_open_access(struct file *file)
 {
-	__u32 fmode = BPF_CORE_READ(file, f_mode);
-	__u32 flags = BPF_CORE_READ(file, f_flags);
+	__u32 fmode = file->f_mode;
+	__u32 flags = file->f_flags;
 	__u32 access = 0;
 
 	if (fmode & FMODE_READ)
@@ -39,8 +40,10 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 	access = stk_open_access(file);
 	if (!access)
 		return 0;
-	d = BPF_CORE_READ(file, f_path.dentry);
-	stk_file_decide(d, stk_real_mount(BPF_CORE_READ(file, f_path.mnt)), access, &dec);
+	d = file->f_path.dentry;
+	/* A file this open created is seldom opened again: no entry of its own yet. */
+	stk_file_decide(d, d, !(file->f_mode & FMODE_CREATED),
+			stk_real_mount(BPF_CORE_READ(file, f_path.mnt)), access, &dec);
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);
 	if (stk_action_reported(dec.action))

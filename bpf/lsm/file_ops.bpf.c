@@ -34,7 +34,7 @@ static __always_inline int stk_create(int ret, const struct path *dir, struct de
 {
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
-	return stk_file_check(dentry, stk_path_mount(dir), hook, ACC(CREATE));
+	return stk_file_check(dentry, dentry, stk_path_mount(dir), hook, ACC(CREATE));
 }
 
 SEC("lsm/path_mknod")
@@ -63,7 +63,8 @@ int BPF_PROG(stk_path_unlink, const struct path *dir, struct dentry *dentry, int
 {
 	if (ret)
 		return ret;
-	return stk_file_check(dentry, stk_path_mount(dir), STK_HOOK_PATH_UNLINK, ACC(DELETE));
+	return stk_file_check(dentry, dentry, stk_path_mount(dir), STK_HOOK_PATH_UNLINK,
+			      ACC(DELETE));
 }
 
 SEC("lsm/path_rmdir")
@@ -71,7 +72,8 @@ int BPF_PROG(stk_path_rmdir, const struct path *dir, struct dentry *dentry, int 
 {
 	if (ret)
 		return ret;
-	return stk_file_check(dentry, stk_path_mount(dir), STK_HOOK_PATH_RMDIR, ACC(DELETE));
+	return stk_file_check(dentry, dentry, stk_path_mount(dir), STK_HOOK_PATH_RMDIR,
+			      ACC(DELETE));
 }
 
 /*
@@ -94,10 +96,23 @@ int BPF_PROG(stk_path_rename, const struct path *old_dir, struct dentry *old_den
 		src |= replace;
 		replace |= ACC(RENAME);
 	}
-	err = stk_file_check(old_dentry, stk_path_mount(old_dir), STK_HOOK_PATH_RENAME, src);
+	err = stk_file_check(old_dentry, NULL, stk_path_mount(old_dir), STK_HOOK_PATH_RENAME, src);
 	if (err)
 		return err;
-	return stk_file_check(new_dentry, stk_path_mount(new_dir), STK_HOOK_PATH_RENAME, replace);
+	return stk_file_check(new_dentry, NULL, stk_path_mount(new_dir), STK_HOOK_PATH_RENAME, replace);
+}
+
+/*
+ * Any new link to a file (also those the kernel makes, as overlayfs's copy-up
+ * and nfsd do, which pass no path hook): its own cached verdict is never used
+ * again (bpf/lsm/file_cache.bpf.h). Decides nothing.
+ */
+SEC("lsm/inode_link")
+int BPF_PROG(stk_inode_link, struct dentry *old_dentry, struct inode *dir, struct dentry *new_dentry,
+	     int ret)
+{
+	stk_self_mark_linked(old_dentry->d_inode);
+	return ret;
 }
 
 /* A new name for an existing file: link on the file, create on the name. */
@@ -111,10 +126,10 @@ int BPF_PROG(stk_path_link, struct dentry *old_dentry, const struct path *new_di
 	if (ret)
 		return ret;
 	/* Hard links stay inside one mount: the source is reached through it too. */
-	err = stk_file_check(old_dentry, mnt, STK_HOOK_PATH_LINK, ACC(LINK));
+	err = stk_file_check(old_dentry, NULL, mnt, STK_HOOK_PATH_LINK, ACC(LINK));
 	if (err)
 		return err;
-	return stk_file_check(new_dentry, mnt, STK_HOOK_PATH_LINK, ACC(CREATE));
+	return stk_file_check(new_dentry, NULL, mnt, STK_HOOK_PATH_LINK, ACC(CREATE));
 }
 
 SEC("lsm/path_truncate")
@@ -122,7 +137,7 @@ int BPF_PROG(stk_path_truncate, const struct path *path, int ret)
 {
 	if (ret)
 		return ret;
-	return stk_file_check(BPF_CORE_READ(path, dentry), stk_path_mount(path),
+	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
 			      STK_HOOK_PATH_TRUNCATE, ACC(WRITE));
 }
 
@@ -131,7 +146,7 @@ int BPF_PROG(stk_path_chmod, const struct path *path, umode_t mode, int ret)
 {
 	if (ret)
 		return ret;
-	return stk_file_check(BPF_CORE_READ(path, dentry), stk_path_mount(path),
+	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
 			      STK_HOOK_PATH_CHMOD, ACC(ATTR));
 }
 
@@ -147,7 +162,7 @@ int stk_path_chown(unsigned long long *ctx)
 
 	if (ret)
 		return ret;
-	return stk_file_check(BPF_CORE_READ(path, dentry), stk_path_mount(path),
+	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
 			      STK_HOOK_PATH_CHOWN, ACC(ATTR));
 }
 
@@ -158,7 +173,7 @@ int BPF_PROG(stk_inode_setxattr, void *idmap, struct dentry *dentry, const char 
 {
 	if (ret)
 		return ret;
-	return stk_file_check(dentry, NULL, STK_HOOK_INODE_SETXATTR, ACC(ATTR));
+	return stk_file_check(dentry, NULL, NULL, STK_HOOK_INODE_SETXATTR, ACC(ATTR));
 }
 
 SEC("lsm/inode_removexattr")
@@ -166,7 +181,7 @@ int BPF_PROG(stk_inode_removexattr, void *idmap, struct dentry *dentry, const ch
 {
 	if (ret)
 		return ret;
-	return stk_file_check(dentry, NULL, STK_HOOK_INODE_REMOVEXATTR, ACC(ATTR));
+	return stk_file_check(dentry, NULL, NULL, STK_HOOK_INODE_REMOVEXATTR, ACC(ATTR));
 }
 
 /*
@@ -182,7 +197,7 @@ static __always_inline int stk_setattr(struct dentry *dentry, struct iattr *attr
 
 	if (!(valid & (ATTR_ATIME | ATTR_MTIME)) || (valid & ATTR_SIZE))
 		return 0;
-	return stk_file_check(dentry, NULL, STK_HOOK_INODE_SETATTR, ACC(ATTR));
+	return stk_file_check(dentry, NULL, NULL, STK_HOOK_INODE_SETATTR, ACC(ATTR));
 }
 
 /*

@@ -19,6 +19,7 @@
 #define STK_FILE_WALK_BPF_H
 
 #include "common.bpf.h"
+#include "file_cache.bpf.h"
 
 /* Deeper than any path the VFS hands out in practice; see stk_walk_step. */
 #define STK_WALK_LOOPS 2048
@@ -225,9 +226,12 @@ static __noinline int stk_walk_first(struct stk_walk *w, struct dentry *d)
 	w->parent = head.parent;
 	w->name = head.name;
 	w->dev = BPF_CORE_READ(d, d_sb, s_dev);
-	stk_inode_key_of(&key, head.inode, w->dev, w);
-	if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key), true))
-		return 1;
+	/* A name being created has no inode, so no key of its own. */
+	if (head.inode) {
+		stk_inode_key_of(&key, head.inode, w->dev, w);
+		if (stk_take(w, bpf_map_lookup_elem(&stk_file_inodes, &key), true))
+			return 1;
+	}
 	return stk_walk_up(w, true);
 }
 
@@ -308,17 +312,52 @@ struct stk_decided {
 };
 
 /*
+ * The walk above the directory w->dentry, where stk_walk_first() left it,
+ * through the ancestry cache (file_cache.bpf.h), kept in the inode of @dir,
+ * the BTF pointer of the file's directory (or NULL). @seqs: the trees' state read
+ * before stk_walk_first() read anything of them, if @cached.
+ */
+static __always_inline void stk_walk_ancestry(struct stk_walk *w, struct dentry *dir,
+					      const struct stk_tree_seqs *seqs, int cached)
+{
+	void *start = w->dentry, *start_mnt = w->mnt;
+	struct stk_walk_entry *e = NULL;
+
+	/*
+	 * @dir is start but for a rename since the seqs were read (then nothing
+	 * is stored, and an entry read is one from before it) or a walk that
+	 * crossed into the parent mount at the file (start is the mountpoint,
+	 * @dir the file): an entry is keyed by start, so either way it holds
+	 * start's ancestry, wherever it is kept.
+	 */
+	if (cached)
+		e = stk_anc_entry_of(dir);
+	if (e && stk_entry_get(e, start, start_mnt, w->gen, w->scope, seqs, &w->found, &w->verdict))
+		return;
+	bpf_loop(STK_WALK_LOOPS - 1, stk_walk_step, w, 0);
+	if (e && w->found <= 1)
+		stk_entry_put(e, start, start_mnt, w->gen, w->scope, seqs, w->found, &w->verdict);
+}
+
+/*
  * stk_file_decide() - the verdict for @access to the file at @d (reached
  * through mount @mnt, or NULL), by the walk. @d may be a negative dentry
  * (a name being created): then only its (directory, name) key and the
- * directory's ancestry can match.
+ * directory's ancestry can match. @btf_d: @d as a BTF pointer, from the
+ * hook's arguments, for the caches (file_cache.bpf.h); NULL where the hook
+ * has none (then every decision is the full walk). @self_create: give the
+ * file an entry of its own if it has none (opens and execs, which repeat;
+ * not a file just created, nor one being deleted or renamed).
  */
 static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, struct dentry *d,
+						struct dentry *btf_d, bool self_create,
 						struct mount *mnt, __u32 access,
 						struct stk_decided *out)
 {
+	struct stk_walk_entry *self = NULL;
+	struct stk_tree_seqs seqs;
 	struct stk_walk w = {};
-	int found;
+	int found, cached = 0;
 
 	out->flags = 0;
 	out->action = STK_ACT_NONE;
@@ -329,11 +368,21 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, st
 	w.gen = (__u16)cfg->gen;
 	w.scope = cfg->scope;
 	w.mnt = mnt;
-	found = stk_walk_first(&w, d);
-	if (found > 0)
-		w.found = 1;
-	else if (found == 0)
-		bpf_loop(STK_WALK_LOOPS - 1, stk_walk_step, &w, 0);
+	/* Before the walk reads any dentry: see file_cache.bpf.h. */
+	if (btf_d)
+		cached = !stk_tree_seqs_read(&seqs);
+	/* @d and @btf_d are one pointer: read through a helper and through BTF. */
+	if (cached)
+		self = stk_self_entry_of(btf_d, self_create);
+	if (!self || !stk_entry_get(self, d, mnt, w.gen, w.scope, &seqs, &w.found, &w.verdict)) {
+		found = stk_walk_first(&w, d);
+		if (found > 0)
+			w.found = 1;
+		else if (found == 0)
+			stk_walk_ancestry(&w, btf_d ? btf_d->d_parent : NULL, &seqs, cached);
+		if (self && w.found <= 1)
+			stk_entry_put(self, d, mnt, w.gen, w.scope, &seqs, w.found, &w.verdict);
+	}
 
 	if (w.found == 1) {
 		out->action = stk_worst(&w.verdict, access, &out->rule, &out->which);
@@ -349,10 +398,11 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, st
 }
 
 /* The same, reading the active generation's config (once) itself. */
-static __always_inline void stk_file_decide(struct dentry *d, struct mount *mnt, __u32 access,
+static __always_inline void stk_file_decide(struct dentry *d, struct dentry *btf_d,
+					    bool self_create, struct mount *mnt, __u32 access,
 					    struct stk_decided *out)
 {
-	stk_file_decide_cfg(stk_get_config(), d, mnt, access, out);
+	stk_file_decide_cfg(stk_get_config(), d, btf_d, self_create, mnt, access, out);
 }
 
 /* Room to write a path right to left, plus slack for the verifier's bounds. */
@@ -526,14 +576,14 @@ static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, 
 
 /*
  * stk_file_check() - decide, count, report; returns the hook's return value.
- * The one sequence every file hook runs.
+ * The one sequence every file hook runs. @btf_d: as for stk_file_decide().
  */
-static __always_inline int stk_file_check(struct dentry *d, struct mount *mnt, __u32 hook,
-					  __u32 access)
+static __always_inline int stk_file_check(struct dentry *d, struct dentry *btf_d,
+					  struct mount *mnt, __u32 hook, __u32 access)
 {
 	struct stk_decided dec;
 
-	stk_file_decide(d, mnt, access, &dec);
+	stk_file_decide(d, btf_d, false, mnt, access, &dec);
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);
 	if (stk_action_reported(dec.action))

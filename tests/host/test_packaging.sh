@@ -95,8 +95,8 @@ grep -qx 'Type=notify' <<<"$props" &&
 	grep -qx 'Restart=on-failure' <<<"$props"
 ok $? "the unit is Type=notify, runs the policy directory, reloads with SIGHUP, restarts on failure"
 
-caps=$(grep '^CapabilityBoundingSet=' "$UNIT" | cut -d= -f2 | tr ' ' '\n' | sort | tr '\n' ' ')
-[ "$caps" = "CAP_BPF CAP_DAC_READ_SEARCH CAP_NET_ADMIN CAP_PERFMON CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYS_ADMIN CAP_SYS_PTRACE " ]
+caps=$(grep '^CapabilityBoundingSet=' "$UNIT" | cut -d= -f2 | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' ')
+[ "$caps" = "CAP_BPF CAP_DAC_READ_SEARCH CAP_NET_ADMIN CAP_PERFMON CAP_SETGID CAP_SETPCAP CAP_SETUID CAP_SYSLOG CAP_SYS_ADMIN CAP_SYS_PTRACE " ]
 ok $? "the capability bounding set is exactly what loading and dropping need ($caps)"
 
 systemd-analyze security --offline=yes --no-pager "$UNIT" >"$tmp/security" 2>&1

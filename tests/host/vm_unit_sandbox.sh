@@ -35,6 +35,10 @@ done
 [ -n "$pid" ] || fail "no stockade process under strace ($tracer)"
 echo "sandbox: $(grep CapBnd /proc/$pid/status)"
 cat /etc/shadow >/dev/null 2>&1 && fail "/etc/shadow was readable"
+# The bounding set lets libbpf read the kernel addresses the file decision
+# caches need (CAP_SYSLOG): the agent warns when it cannot.
+grep -q 'file decision caches are off' /tmp/err && fail "the file decision caches are off"
+"$bin/stockade" status --json | grep -q '"file_cache": *true' || fail "status: file_cache is not true"
 kill -TERM "$pid"
 wait $tracer
 rc=$?
