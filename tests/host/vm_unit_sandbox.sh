@@ -38,7 +38,15 @@ cat /etc/shadow >/dev/null 2>&1 && fail "/etc/shadow was readable"
 # The bounding set lets libbpf read the kernel addresses the file decision
 # caches need (CAP_SYSLOG): the agent warns when it cannot.
 grep -q 'file decision caches are off' /tmp/err && fail "the file decision caches are off"
-"$bin/stockade" status --json | grep -q '"file_cache": *true' || fail "status: file_cache is not true"
+# The agent writes its status once the canary has passed, just after "ready in".
+i=0
+until "$bin/stockade" status --json >/tmp/status.json 2>&1 && grep -q '"agent"' /tmp/status.json; do
+	i=$((i + 1))
+	[ $i -gt 60 ] && fail "status shows no agent"
+	sleep 0.5
+done
+grep -q '"file_cache": *true' /tmp/status.json ||
+	{ sed -n '/"agent"/,+12p' /tmp/status.json | sed 's/^/sandbox: /'; fail "status: file_cache is not true"; }
 kill -TERM "$pid"
 wait $tracer
 rc=$?
