@@ -62,36 +62,40 @@ static int wait_for_programs(void)
 	return err;
 }
 
-int stk_gen_switch(int config_fd, uint32_t gen)
+/*
+ * Writes the selector with the file rules' epoch advanced, and generation
+ * @gen in force (0: the one in force stays).
+ */
+static int advance_selector(int config_fd, uint32_t gen)
 {
 	struct stk_config sel;
 	uint32_t zero = 0;
 
+	if (bpf_map_lookup_elem(config_fd, &zero, &sel))
+		return -errno;
+	if (gen)
+		sel.gen = gen;
+	sel.file_epoch++;
+	return bpf_map_update_elem(config_fd, &zero, &sel, 0) ? -errno : 0;
+}
+
+int stk_gen_switch(int config_fd, uint32_t gen)
+{
 	/*
 	 * Only the selector's gen and file_epoch change, and gens 1 and 2 differ
 	 * in one byte: even a byte-wise copy cannot show a program a third gen.
 	 * A program that sees the new gen with the old epoch (or the reverse)
-	 * caches an ancestry under a pair that the selector, once written,
+	 * caches a walk's result under a pair that the selector, once written,
 	 * never has again: both are compared.
 	 */
-	if (bpf_map_lookup_elem(config_fd, &zero, &sel))
-		return -errno;
-	sel.gen = gen;
-	sel.file_epoch++;
-	if (bpf_map_update_elem(config_fd, &zero, &sel, 0))
-		return -errno;
-	return wait_for_programs();
+	int err = gen ? advance_selector(config_fd, gen) : -EINVAL;
+
+	return err ? err : wait_for_programs();
 }
 
 int stk_gen_file_keys_changed(int config_fd)
 {
-	struct stk_config sel;
-	uint32_t zero = 0;
-
-	if (bpf_map_lookup_elem(config_fd, &zero, &sel))
-		return -errno;
-	sel.file_epoch++;
-	return bpf_map_update_elem(config_fd, &zero, &sel, 0) ? -errno : 0;
+	return advance_selector(config_fd, 0);
 }
 
 /* Room for @need keys of @size bytes at *@buf (*@cap of them now). */

@@ -160,27 +160,100 @@ static int fill_tries(const struct stk_net_fds *fds, const struct stk_net_compil
 	return err;
 }
 
+/* Marks first byte @b as reached by a rule prefix (struct stk_net_scope). */
+static void mark_byte(struct stk_net_scope *s, int dir, int fam, unsigned int b)
+{
+	s->first_bytes[dir][fam][b / 64] |= 1ull << (b % 64);
+}
+
+/*
+ * Notes prefix @addr/@plen (rule bits, the key's own not counted) of
+ * direction @dir and family @fam, whose class is @cls, in @s.
+ */
+static void note_prefix(struct stk_net_scope *s, bool *has0, int dir, int fam,
+			const __u8 *addr, uint32_t plen, uint32_t cls)
+{
+	unsigned int b, span;
+
+	if (plen == 0) {
+		s->class0[dir][fam] = cls;
+		has0[dir * STK_NET_NFAMILIES + fam] = true;
+		return;
+	}
+	/* A /1 to /7 reaches a range of first bytes; a longer prefix, one. */
+	span = plen >= 8 ? 1u : 1u << (8 - plen);
+	for (b = addr[0] & ~(span - 1); b < (addr[0] & ~(span - 1)) + span; b++)
+		mark_byte(s, dir, fam, b);
+}
+
+/*
+ * The first-byte filters of every table of @n, as generation @g writes
+ * them: @out[table] for each table below STK_SCOPE_MAX (the scopes'
+ * tables are their indexes, see network.h).
+ */
+static void first_byte_filters(const struct stk_net_compiled *n, const struct gen_place *g,
+			       struct stk_net_scope *out)
+{
+	bool has0[STK_SCOPE_MAX][STK_NET_NDIRS * STK_NET_NFAMILIES];
+	uint32_t rebase = g->class_base / STK_NPROTO_COUNT;
+	size_t i, t;
+	int d, f;
+
+	memset(out, 0, STK_SCOPE_MAX * sizeof(*out));
+	memset(has0, 0, sizeof(has0));
+	for (i = 0; i < n->n_v4; i++) {
+		const struct stk_net_key4 *k = &n->v4[i].key;
+
+		if (k->table < STK_SCOPE_MAX && k->dir < STK_NET_NDIRS)
+			note_prefix(&out[k->table], has0[k->table], k->dir, 0, k->addr,
+				    k->prefixlen - STK_NET_KEY_BITS, n->v4[i].class_id + rebase);
+	}
+	for (i = 0; i < n->n_v6; i++) {
+		const struct stk_net_key6 *k = &n->v6[i].key;
+
+		if (k->table < STK_SCOPE_MAX && k->dir < STK_NET_NDIRS)
+			note_prefix(&out[k->table], has0[k->table], k->dir, 1, k->addr,
+				    k->prefixlen - STK_NET_KEY_BITS, n->v6[i].class_id + rebase);
+	}
+	/* No /0 found: every address goes to the trie, as without the filter. */
+	for (t = 0; t < STK_SCOPE_MAX; t++)
+		for (d = 0; d < STK_NET_NDIRS; d++)
+			for (f = 0; f < STK_NET_NFAMILIES; f++)
+				if (!has0[t][d * STK_NET_NFAMILIES + f])
+					memset(out[t].first_bytes[d][f], 0xff,
+					       sizeof(out[t].first_bytes[d][f]));
+}
+
 static int fill_arrays(const struct stk_net_fds *fds, const struct stk_net_compiled *n,
 		       const struct gen_place *g)
 {
 	static const struct batch_spec segs = { sizeof(__u32), sizeof(struct stk_net_seg), set_seg };
 	static const struct batch_spec classes = { sizeof(__u32), sizeof(struct stk_net_class),
 						   set_class };
+	struct stk_net_scope *filters = calloc(STK_SCOPE_MAX, sizeof(*filters));
 	__u32 i, idx;
 	int err;
 
+	if (!filters)
+		return -ENOMEM;
 	err = fill_batched(fds->segs, &segs, n->n_segs, n, g);
 	if (!err)
 		err = fill_batched(fds->classes, &classes, n->n_classes, n, g);
+	if (!err)
+		first_byte_filters(n, g, filters);
 	for (i = 0; i < STK_SCOPE_MAX && !err; i++) {
-		/* Without a network section the tables are 0 but empty: nothing to judge by. */
-		__u32 table = !n->present || n->table[i] == STK_NET_NO_RULES ?
-			      STK_NET_NO_RULES : gen_table((__u16)n->table[i], g->gen);
+		struct stk_net_scope s = { .table = STK_NET_NO_RULES };
 
+		/* Without a network section the tables are 0 but empty: nothing to judge by. */
+		if (n->present && n->table[i] != STK_NET_NO_RULES && n->table[i] < STK_SCOPE_MAX) {
+			s = filters[n->table[i]];
+			s.table = gen_table((__u16)n->table[i], g->gen);
+		}
 		idx = i * STK_CONFIG_SLOTS + g->gen;
-		if (bpf_map_update_elem(fds->scopes, &idx, &table, BPF_ANY))
+		if (bpf_map_update_elem(fds->scopes, &idx, &s, BPF_ANY))
 			err = -errno;
 	}
+	free(filters);
 	return err;
 }
 
@@ -221,7 +294,8 @@ int stk_net_gen_fill(const struct stk_net_fds *fds, const struct stk_net_compile
 
 int stk_net_gen_first(const struct stk_net_fds *fds, const struct stk_net_compiled *n)
 {
-	__u32 i, from, to, table;
+	struct stk_net_scope table;
+	__u32 i, from, to;
 	int err = stk_net_gen_fill(fds, n, STK_GEN_FIRST);
 
 	/*

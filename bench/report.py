@@ -152,11 +152,19 @@ def cost_section(table, heading, m, what, kind, where="", level="##"):
         spread_ns = max(noise(lo, m, table), noise(hi, m, table))
         within = abs(a_hi - a_lo) <= spread_ns
         if len(counts) > 1:
+            met = growth <= 0.10  # False when there is no growth ratio (nan)
+            if within and not met:
+                text = (f"no measurable growth: the difference ({a_hi - a_lo:+.0f} ns) is within the "
+                        f"rounds' spread ({spread_ns:.0f} ns)")
+            elif a_lo <= 0:
+                # A growth ratio needs a cost above zero to grow from.
+                text = (f"**not measurable** — the added cost at {counts[0]:,} rules ({a_lo:+.0f} ns) is "
+                        f"not above zero; at {counts[-1]:,} it is {a_hi:+.0f} ns")
+            else:
+                text = verdict(met)
+            pct = f"{growth * 100:+.1f}%" if a_lo > 0 else "no ratio"
             targets.append(f"- {m}{where}: flat from {counts[0]:,} to {counts[-1]:,} rules (at most +10% "
-                           f"added cost): {growth * 100:+.1f}% — "
-                           + (f"no measurable growth: the difference ({a_hi - a_lo:+.0f} ns) is within the "
-                              f"rounds' spread ({spread_ns:.0f} ns)"
-                              if within and growth > 0.10 else verdict(growth <= 0.10)))
+                           f"added cost): {pct} — {text}")
 
 
 for m, what, kind in SYSCALLS:

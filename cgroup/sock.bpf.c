@@ -53,14 +53,14 @@ struct {
 } stk_net_segs SEC(".maps");
 
 /*
- * (Scope, generation) -> network table, or STK_NET_NO_RULES (stk_abi.h).
- * Filled by the agent.
+ * (Scope, generation) -> network table, or STK_NET_NO_RULES, and its
+ * first-byte filter (struct stk_net_scope, stk_abi.h). Filled by the agent.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, STK_CONFIG_ENTRIES);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct stk_net_scope);
 } stk_net_scopes SEC(".maps");
 
 /* One socket operation being judged. */
@@ -75,28 +75,39 @@ struct net_req {
 
 /*
  * The network table of the current task's scope in the generation in
- * force, or STK_NET_NO_RULES. The selector is read once: the table names
- * that generation's entries only, which a reload removes only after the
- * switch and a grace period (agent/generation.c), so one decision never
- * mixes two policies, and it agrees with the LSM programs' stk_get_config().
+ * force (NULL, or table STK_NET_NO_RULES: none). The selector is read once:
+ * the table names that generation's entries only, which a reload removes
+ * only after the switch and a grace period (agent/generation.c), so one
+ * decision never mixes two policies, and it agrees with the LSM programs'
+ * stk_get_config().
  */
-static __always_inline __u32 task_table(void)
+static __always_inline struct stk_net_scope *task_table(void)
 {
-	__u32 zero = 0, slot, index, *table;
+	__u32 zero = 0, slot, index;
 	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero), *host;
 
 	if (!sel)
-		return STK_NET_NO_RULES;
+		return NULL;
 	slot = *(volatile __u32 *)&sel->gen;
 	host = bpf_map_lookup_elem(&stk_config, &slot);
 	/* The scope and the table of the one generation this decision uses. */
 	index = stk_current_scope(host, slot) * STK_CONFIG_SLOTS + (slot % STK_CONFIG_SLOTS);
-	table = bpf_map_lookup_elem(&stk_net_scopes, &index);
-	return table ? *table : STK_NET_NO_RULES;
+	return bpf_map_lookup_elem(&stk_net_scopes, &index);
+}
+
+/*
+ * Whether the address's first byte @byte is outside every rule prefix of
+ * the table but /0 (for direction @dir, family index @fam): then its class
+ * is the /0's, and the trie lookup is not needed (struct stk_net_scope).
+ */
+static __always_inline bool only_default(const struct stk_net_scope *t, __u8 dir, __u32 fam,
+					 __u8 byte)
+{
+	return !((t->first_bytes[dir & 1][fam & 1][byte >> 6] >> (byte & 63)) & 1);
 }
 
 /* The class of the address: the longest rule prefix of its family containing it. */
-static __always_inline __u32 *lookup_class(const struct net_req *rq)
+static __always_inline __u32 *lookup_class(const struct net_req *rq, struct stk_net_scope *t)
 {
 	/* IPv4-mapped IPv6 (::ffff:a.b.c.d) is judged as the IPv4 address. */
 	if (rq->family == AF_INET || (rq->addr[0] == 0 && rq->addr[1] == 0 &&
@@ -106,12 +117,16 @@ static __always_inline __u32 *lookup_class(const struct net_req *rq)
 		__u32 a = rq->family == AF_INET ? rq->addr[0] : rq->addr[3];
 
 		__builtin_memcpy(k.addr, &a, 4);
+		if (only_default(t, rq->dir, 0, k.addr[0]))
+			return &t->class0[rq->dir & 1][0];
 		return bpf_map_lookup_elem(&stk_net_v4, &k);
 	} else {
 		struct stk_net_key6 k = { .prefixlen = STK_NET_KEY_BITS + 128, .table = rq->table,
 					  .dir = rq->dir };
 
 		__builtin_memcpy(k.addr, rq->addr, 16);
+		if (only_default(t, rq->dir, 1, k.addr[0]))
+			return &t->class0[rq->dir & 1][1];
 		return bpf_map_lookup_elem(&stk_net_v6, &k);
 	}
 }
@@ -177,7 +192,8 @@ static __always_inline void report(const struct net_req *rq, __u32 protocol, __u
 		stk_count(STK_CNT_EVENTS);
 }
 
-static __always_inline int judge(struct bpf_sock_addr *ctx, struct net_req *rq)
+static __always_inline int judge(struct bpf_sock_addr *ctx, struct net_req *rq,
+				 struct stk_net_scope *t)
 {
 	__u32 protocol = ctx->protocol, key, *cls;
 	__u16 port = bpf_ntohs((__u16)ctx->user_port);
@@ -189,7 +205,7 @@ static __always_inline int judge(struct bpf_sock_addr *ctx, struct net_req *rq)
 	/* Rules name TCP and UDP; other protocols (ICMP, SCTP) are not judged here. */
 	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
 		return SOCK_ALLOW;
-	cls = lookup_class(rq);
+	cls = lookup_class(rq, t);
 	/* The agent stores a /0 entry per family and direction: a miss is a broken table. */
 	if (cls) {
 		key = *cls * STK_NPROTO_COUNT + (protocol == IPPROTO_TCP ? STK_NPROTO_TCP :
@@ -219,12 +235,12 @@ static __always_inline int judge_addr(struct bpf_sock_addr *ctx, __u32 family, _
 				      __u8 ev_dir, __u32 hook)
 {
 	struct net_req rq = { .family = family, .hook = hook, .dir = dir, .ev_dir = ev_dir };
-	__u32 table = task_table();
+	struct stk_net_scope *t = task_table();
 
 	/* Neither the host nor the task's scope has network rules. */
-	if (table == STK_NET_NO_RULES)
+	if (!t || t->table == STK_NET_NO_RULES)
 		return SOCK_ALLOW;
-	rq.table = (__u16)table;
+	rq.table = (__u16)t->table;
 	if (family == AF_INET) {
 		rq.addr[0] = ctx->user_ip4;
 	} else {
@@ -233,7 +249,7 @@ static __always_inline int judge_addr(struct bpf_sock_addr *ctx, __u32 family, _
 		rq.addr[2] = ctx->user_ip6[2];
 		rq.addr[3] = ctx->user_ip6[3];
 	}
-	return judge(ctx, &rq);
+	return judge(ctx, &rq, t);
 }
 
 SEC("cgroup/connect4")

@@ -160,7 +160,8 @@ struct stk_config {
 	/*
 	 * The selector's (index 0) only: advanced at every switch of generation
 	 * and every key added to the generation in force, so that the file
-	 * walk's ancestry cache (bpf/lsm/file_cache.bpf.h) drops what it holds.
+	 * walk's caches (bpf/lsm/file_cache.bpf.h: directories' ancestries and
+	 * files' own verdicts) drop what they hold.
 	 */
 	__u32 file_epoch;
 	__u32 pad_epoch;
@@ -237,8 +238,10 @@ struct stk_cgroup_gens {
  * older layout instead of adopting programs it cannot reload.
  *   2: stk_cgroup_scopes keyed by {cgroup, slot}, stk_cgroup_states.
  *   3: container roots (stk_cgroup_roots, stk_root_ready, stk_root_requests, stk_root_cfg).
+ *   4: stk_config.file_epoch (the file walk's caches).
+ *   5: stk_net_scopes' value is struct stk_net_scope (the first-byte filter).
  */
-#define STK_PIN_LAYOUT 4
+#define STK_PIN_LAYOUT 5
 
 /*
  * What the hooks read: stk_cgroup_scopes maps {cgroup id, slot} to the
@@ -595,10 +598,26 @@ struct stk_net_key6 {
 /*
  * Value of stk_net_scopes at scope * STK_CONFIG_SLOTS + generation (the
  * slot the stk_config selector names, like the settings): the network
- * table, generation bits included, its processes are judged by (the scope's own when its policy has network rules, else the
- * host's, 0), or STK_NET_NO_RULES when there is none: allowed unseen.
+ * table, generation bits included, its processes are judged by (the
+ * scope's own when its policy has network rules, else the host's, 0), or
+ * STK_NET_NO_RULES when there is none: allowed unseen.
+ *
+ * With it, per direction and family (0: IPv4, IPv4-mapped IPv6 included;
+ * 1: IPv6), which first address bytes the table's rule prefixes reach: bit
+ * b % 64 of first_bytes[dir][family][b / 64] is set if some prefix of /1 or
+ * longer contains an address whose first byte is b. An address whose first
+ * byte has no bit can match no prefix but the table's /0: its class is
+ * class0[dir][family], without a trie lookup. The agent sets every bit of
+ * a direction and family whose /0 it did not find (the trie decides).
  */
 #define STK_NET_NO_RULES 0xffffffffu
+#define STK_NET_NFAMILIES 2
+struct stk_net_scope {
+	__u32 table;
+	__u32 class0[STK_NET_NDIRS][STK_NET_NFAMILIES];
+	__u32 pad;
+	__u64 first_bytes[STK_NET_NDIRS][STK_NET_NFAMILIES][4];
+};
 
 /*
  * Value of stk_net_classes at class * STK_NPROTO_COUNT + protocol: where the
@@ -633,6 +652,7 @@ struct stk_event_net {
 _Static_assert(sizeof(struct stk_net_key4) == 12, "stk_net_key4 layout");
 _Static_assert(STK_SCOPE_MAX < (1 << STK_NET_TABLE_GEN_SHIFT), "network tables and generations");
 _Static_assert(sizeof(struct stk_net_key6) == 24, "stk_net_key6 layout");
+_Static_assert(sizeof(struct stk_net_scope) == 24 + 128, "stk_net_scope layout");
 _Static_assert(sizeof(struct stk_net_seg) == 8, "stk_net_seg layout");
 _Static_assert(sizeof(struct stk_event_net) == STK_EVENT_HDR_SIZE + 32, "stk_event_net layout");
 #endif

@@ -147,21 +147,22 @@ static __always_inline int stk_root_gate(const struct stk_config *cfg)
  */
 static __always_inline int stk_exec_check(struct file *file, __u32 hook, int report_audit)
 {
-	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
+	struct dentry *d = file->f_path.dentry;
+	/* A helper read: see stk_real_mount(). */
 	struct mount *mnt = stk_real_mount(BPF_CORE_READ(file, f_path.mnt));
-	struct stk_config *cfg = stk_get_config();
+	__u32 file_epoch = 0;
+	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
 	struct stk_decided dec;
 
 	if (!cfg)
 		return 0; /* cannot happen: array maps always have index 0 */
-	if ((cfg->exec_flags & STK_EXECF_DENY_FILELESS) &&
-	    BPF_CORE_READ(file, f_inode, i_nlink) == 0) {
+	if ((cfg->exec_flags & STK_EXECF_DENY_FILELESS) && file->f_inode->i_nlink == 0) {
 		dec.action = cfg->fileless_action;
 		dec.rule = cfg->fileless_rule;
 		dec.which = EXEC_BIT;
 		dec.flags = STK_EVF_FILELESS;
 	} else {
-		stk_file_decide_cfg(cfg, d, file->f_path.dentry, true, mnt, EXEC_BIT, &dec);
+		stk_file_decide_cfg(cfg, file_epoch, d, d, true, mnt, EXEC_BIT, &dec);
 	}
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);

@@ -61,7 +61,7 @@ struct stk_walk_entry {
 	__u16 gen;
 	__u16 scope;
 	__u32 linked; /* stk_file_self: the file had another link (never cleared) */
-	struct stk_file_verdict verdict;
+	struct stk_file_verdict verdict STK_ALIGNED8;
 };
 
 struct {
@@ -88,24 +88,19 @@ struct stk_tree_seqs {
 #define stk_compiler_barrier() asm volatile("" ::: "memory")
 
 /*
- * Reads both sequences and the rules' epoch; 0 if the cache may be used
- * (both symbols known, no change in progress), else -1.
+ * Reads both sequences (not the epoch: the caller has it from the selector,
+ * stk_get_config_epoch()); 0 if the cache may be used (both symbols known,
+ * no change in progress), else -1.
  */
 static __always_inline int stk_tree_seqs_read(struct stk_tree_seqs *s)
 {
 	__u32 at = bpf_core_field_offset(seqlock_t, seqcount.seqcount.sequence);
-	struct stk_config *sel;
-	__u32 zero = 0;
 
 	if (!&rename_lock || !&mount_lock)
 		return -1;
 	if (bpf_probe_read_kernel(&s->rename, sizeof(s->rename), (void *)&rename_lock + at) ||
 	    bpf_probe_read_kernel(&s->mount, sizeof(s->mount), (void *)&mount_lock + at))
 		return -1;
-	sel = bpf_map_lookup_elem(&stk_config, &zero);
-	if (!sel)
-		return -1;
-	s->epoch = *(volatile __u32 *)&sel->file_epoch;
 	stk_compiler_barrier();
 	return ((s->rename | s->mount) & 1) ? -1 : 0;
 }
@@ -173,7 +168,7 @@ static __always_inline int stk_entry_get(struct stk_walk_entry *e, const void *d
 					 struct stk_file_verdict *verdict)
 {
 	__u64 v = *(volatile __u64 *)&e->version;
-	struct stk_file_verdict got;
+	struct stk_file_verdict got STK_ALIGNED8;
 	__u32 got_found;
 	int ok;
 

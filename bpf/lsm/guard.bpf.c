@@ -250,18 +250,16 @@ int BPF_PROG(stk_guard_inode_rename, struct inode *old_dir, struct dentry *old_d
  * adding or removing entries of our directories (a foreign "pin" would be
  * adopted by a restarted agent as its own).
  */
-SEC("lsm/inode_permission")
-int BPF_PROG(stk_guard_inode_permission, struct inode *inode, int mask)
+/* The superblock magic of bpffs, where every pin lives (include/uapi/linux/magic.h). */
+#define BPF_FS_MAGIC 0xcafe4a11
+
+/* inode_permission on a bpffs inode (@inode: the hook's BTF pointer). */
+static __noinline int guard_bpffs_permission(struct inode *inode, int mask)
 {
 	struct stk_guard_config *g = guard_on();
 	struct stk_inode_key key;
 	__u8 kind;
 
-	/*
-	 * This runs for every component of every path lookup: rule out other
-	 * file systems with direct loads from the hook's BTF pointer, cheaper
-	 * than the probe reads pin_kind() does for any inode.
-	 */
 	if (!g || !inode || inode->i_sb->s_dev != g->pin_dev)
 		return 0;
 	kind = pin_kind(g, inode, &key);
@@ -270,6 +268,20 @@ int BPF_PROG(stk_guard_inode_permission, struct inode *inode, int mask)
 	if (stk_current_is_agent())
 		return 0;
 	return refuse(STK_HOOK_GUARD_INODE_PERMISSION, mask, 0, key.ino, key.dev, 0, NULL);
+}
+
+SEC("lsm/inode_permission")
+int BPF_PROG(stk_guard_inode_permission, struct inode *inode, int mask)
+{
+	/*
+	 * This runs for every component of every path lookup: rule out every
+	 * file system but bpffs (the pins' own) with two direct loads and a
+	 * constant, before any map lookup. The rest is a subprogram, so that
+	 * this path saves no registers and sets up no stack.
+	 */
+	if (!inode || inode->i_sb->s_magic != BPF_FS_MAGIC)
+		return 0;
+	return guard_bpffs_permission(inode, mask);
 }
 
 /* Unmounting the bpffs of the pins would release them (and detach links no fd holds). */

@@ -33,7 +33,7 @@
 #include "network.h"
 #include "policy.h"
 
-#define PLAN 40
+#define PLAN 56
 #define MAX_EVENTS 256
 
 static char cg_dir[4096];
@@ -234,6 +234,17 @@ static void load_attach(const struct stk_compiled *c)
 	rb = ring_buffer__new(shared.events_fd, on_event, NULL, NULL);
 	if (!rb)
 		bail("ring buffer: %s", strerror(errno));
+}
+
+/* Detaches and frees what load_attach() set up, and the policy. */
+static void unload(struct stk_compiled *c, struct stk_policy *pol)
+{
+	ring_buffer__free(rb);
+	rb = NULL;
+	stk_cgroup_sock_destroy(sock_set);
+	sock_set = NULL;
+	stk_compiled_free(c);
+	stk_policy_free(pol);
 }
 
 static void check_event(const struct stk_compiled *c, pid_t pid, uint32_t hook, uint32_t dir,
@@ -446,12 +457,60 @@ static void scale_tests(int p_ok)
 	r = op_inside(OP_CONNECT, SOCK_STREAM, "127.0.0.2", p_ok, NULL);
 	ok(r == EPERM, "with 100,001 CIDRs loaded, tcp connect 127.0.0.2:%d (not listed) fails with "
 	   "EPERM (got %s)", p_ok, strerror(r));
-	ring_buffer__free(rb);
-	rb = NULL;
-	stk_cgroup_sock_destroy(sock_set);
-	sock_set = NULL;
-	stk_compiled_free(c);
-	stk_policy_free(pol);
+	unload(c, pol);
+}
+
+/*
+ * The programs take an address whose first byte no rule prefix reaches
+ * straight to the /0's class (struct stk_net_scope): prefixes of /1 to /7
+ * reach ranges of first bytes, longer ones one; IPv4-mapped IPv6 uses the
+ * IPv4 filter. UDP connect sends nothing: EPERM is the program's answer,
+ * anything else (a missing route) is the kernel's after it allowed.
+ */
+static void first_byte_tests(void)
+{
+	static const struct {
+		const char *addr;
+		int denied;
+		const char *why;
+	} cases[] = {
+		{ "8.0.0.1", 1, "first byte of a /5" },
+		{ "9.1.2.3", 1, "inside a /5" },
+		{ "15.255.255.254", 1, "last byte of a /5" },
+		{ "16.0.0.1", 0, "just past a /5" },
+		{ "7.255.255.254", 0, "just before a /5" },
+		{ "200.1.2.3", 1, "inside a /1" },
+		{ "127.0.0.1", 0, "no prefix but /0 (default allow)" },
+		{ "100.64.0.1", 1, "inside a /10" },
+		{ "100.127.255.254", 1, "the /10's last address but one" },
+		{ "100.128.0.1", 0, "the /10's first byte, outside it" },
+		{ "101.64.0.1", 0, "a first byte no prefix reaches" },
+		{ "::ffff:9.1.2.3", 1, "IPv4-mapped, inside the /5" },
+		{ "::ffff:127.0.0.1", 0, "IPv4-mapped, only /0" },
+		{ "2001:db8::1", 1, "inside an IPv6 /32" },
+		{ "2001:db9::1", 0, "same first byte, outside the /32" },
+		{ "fe80::1", 0, "IPv6, only /0" },
+	};
+	const char *text = "{ \"stockade\": 1, \"name\": \"bytes\", \"network\": { \"connect\": {"
+			   " \"default\": \"allow\", \"rules\": ["
+			   " { \"id\": \"short\", \"cidrs\": [\"8.0.0.0/5\", \"128.0.0.0/1\"],"
+			   " \"action\": \"deny\" },"
+			   " { \"id\": \"ten\", \"cidrs\": [\"100.64.0.0/10\"], \"action\": \"deny\" },"
+			   " { \"id\": \"v6\", \"cidrs\": [\"2001:db8::/32\"], \"action\": \"deny\" }"
+			   " ] } } }";
+	struct stk_policy *pol;
+	struct stk_compiled *c = compile_text(text, &pol);
+	size_t i;
+	int r;
+
+	load_attach(c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = op_inside(OP_CONNECT, SOCK_DGRAM, cases[i].addr, 53, NULL);
+		ok(cases[i].denied ? r == EPERM : r != EPERM,
+		   "first-byte filter: udp connect %s:53 (%s) %s (got %s)", cases[i].addr,
+		   cases[i].why, cases[i].denied ? "fails with EPERM" : "is allowed", strerror(r));
+	}
+	unload(c, pol);
 }
 
 int main(void)
@@ -484,6 +543,7 @@ int main(void)
 	policy_tests(base, base + 1, base + 5, base + 2, base + 3);
 	coexistence_tests(base, base + 1);
 	scale_tests(base);
+	first_byte_tests();
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
 	cleanup();
