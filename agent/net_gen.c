@@ -187,34 +187,37 @@ static void note_prefix(struct stk_net_scope *s, bool *has0, int dir, int fam,
 }
 
 /*
+ * Notes rule key @table/@dir of family @fam in the filters @out. A key
+ * outside them is left out: its table gets no filter (see fill_arrays).
+ */
+static void note_key(struct stk_net_scope *out, bool (*has0)[STK_NET_NDIRS * STK_NET_NFAMILIES],
+		     uint32_t table, uint32_t dir, int fam, const __u8 *addr, uint32_t prefixlen,
+		     uint32_t cls)
+{
+	if (table < STK_SCOPE_MAX && dir < STK_NET_NDIRS)
+		note_prefix(&out[table], has0[table], (int)dir, fam, addr,
+			    prefixlen - STK_NET_KEY_BITS, cls);
+}
+
+/*
  * The first-byte filters of every table of @n, as generation @g writes
- * them: @out[table] for each table below STK_SCOPE_MAX (the scopes'
- * tables are their indexes, see network.h).
+ * them: @out[table] (zeroed by the caller) for each table below
+ * STK_SCOPE_MAX (the scopes' tables are their indexes, see network.h).
  */
 static void first_byte_filters(const struct stk_net_compiled *n, const struct gen_place *g,
 			       struct stk_net_scope *out)
 {
-	bool has0[STK_SCOPE_MAX][STK_NET_NDIRS * STK_NET_NFAMILIES];
+	bool has0[STK_SCOPE_MAX][STK_NET_NDIRS * STK_NET_NFAMILIES] = { { false } };
 	uint32_t rebase = g->class_base / STK_NPROTO_COUNT;
 	size_t i, t;
 	int d, f;
 
-	memset(out, 0, STK_SCOPE_MAX * sizeof(*out));
-	memset(has0, 0, sizeof(has0));
-	for (i = 0; i < n->n_v4; i++) {
-		const struct stk_net_key4 *k = &n->v4[i].key;
-
-		if (k->table < STK_SCOPE_MAX && k->dir < STK_NET_NDIRS)
-			note_prefix(&out[k->table], has0[k->table], k->dir, 0, k->addr,
-				    k->prefixlen - STK_NET_KEY_BITS, n->v4[i].class_id + rebase);
-	}
-	for (i = 0; i < n->n_v6; i++) {
-		const struct stk_net_key6 *k = &n->v6[i].key;
-
-		if (k->table < STK_SCOPE_MAX && k->dir < STK_NET_NDIRS)
-			note_prefix(&out[k->table], has0[k->table], k->dir, 1, k->addr,
-				    k->prefixlen - STK_NET_KEY_BITS, n->v6[i].class_id + rebase);
-	}
+	for (i = 0; i < n->n_v4; i++)
+		note_key(out, has0, n->v4[i].key.table, n->v4[i].key.dir, 0, n->v4[i].key.addr,
+			 n->v4[i].key.prefixlen, n->v4[i].class_id + rebase);
+	for (i = 0; i < n->n_v6; i++)
+		note_key(out, has0, n->v6[i].key.table, n->v6[i].key.dir, 1, n->v6[i].key.addr,
+			 n->v6[i].key.prefixlen, n->v6[i].class_id + rebase);
 	/* No /0 found: every address goes to the trie, as without the filter. */
 	for (t = 0; t < STK_SCOPE_MAX; t++)
 		for (d = 0; d < STK_NET_NDIRS; d++)
@@ -245,8 +248,12 @@ static int fill_arrays(const struct stk_net_fds *fds, const struct stk_net_compi
 		struct stk_net_scope s = { .table = STK_NET_NO_RULES };
 
 		/* Without a network section the tables are 0 but empty: nothing to judge by. */
-		if (n->present && n->table[i] != STK_NET_NO_RULES && n->table[i] < STK_SCOPE_MAX) {
-			s = filters[n->table[i]];
+		if (n->present && n->table[i] != STK_NET_NO_RULES) {
+			/* A table the filters do not cover: every address goes to the trie. */
+			if (n->table[i] < STK_SCOPE_MAX)
+				s = filters[n->table[i]];
+			else
+				memset(s.first_bytes, 0xff, sizeof(s.first_bytes));
 			s.table = gen_table((__u16)n->table[i], g->gen);
 		}
 		idx = i * STK_CONFIG_SLOTS + g->gen;

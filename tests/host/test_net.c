@@ -33,7 +33,7 @@
 #include "network.h"
 #include "policy.h"
 
-#define PLAN 56
+#define PLAN 58
 #define MAX_EVENTS 256
 
 static char cg_dir[4096];
@@ -513,6 +513,40 @@ static void first_byte_tests(void)
 	unload(c, pol);
 }
 
+/*
+ * A table number beyond the filters' reach (STK_SCOPE_MAX and up; compile
+ * gives none today) must leave the trie to decide, not read as "no rules".
+ */
+static void unfiltered_table_tests(void)
+{
+	const char *text = "{ \"stockade\": 1, \"name\": \"far\", \"network\": { \"connect\": {"
+			   " \"default\": \"allow\", \"rules\": ["
+			   " { \"id\": \"short\", \"cidrs\": [\"8.0.0.0/5\"], \"action\": \"deny\" }"
+			   " ] } } }";
+	const __u16 far = STK_SCOPE_MAX + 36;
+	struct stk_policy *pol;
+	struct stk_compiled *c = compile_text(text, &pol);
+	struct stk_net_compiled *n = c->net;
+	size_t i;
+	int r;
+
+	if (n->table[0] != 0)
+		bail("far table: the host's table is %u, not 0", n->table[0]);
+	for (i = 0; i < n->n_v4; i++)
+		n->v4[i].key.table = far;
+	for (i = 0; i < n->n_v6; i++)
+		n->v6[i].key.table = far;
+	n->table[0] = far;
+	load_attach(c);
+	r = op_inside(OP_CONNECT, SOCK_DGRAM, "9.1.2.3", 53, NULL);
+	ok(r == EPERM, "table %u (no filter): udp connect 9.1.2.3:53 fails with EPERM (got %s)",
+	   far, strerror(r));
+	r = op_inside(OP_CONNECT, SOCK_DGRAM, "127.0.0.1", 53, NULL);
+	ok(r != EPERM, "table %u (no filter): udp connect 127.0.0.1:53 is allowed (got %s)", far,
+	   strerror(r));
+	unload(c, pol);
+}
+
 int main(void)
 {
 	char mount[2048];
@@ -544,6 +578,7 @@ int main(void)
 	coexistence_tests(base, base + 1);
 	scale_tests(base);
 	first_byte_tests();
+	unfiltered_table_tests();
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
 	cleanup();
