@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "log.h"
+#include "policy_load.h"
 
 static void usage(FILE *f)
 {
@@ -27,6 +28,7 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : NULL;
 
 	stk_log_init(0);
+	stk_policy_heap_setup();
 	if (!cmd) {
 		usage(stderr);
 		return STK_EXIT_USAGE;

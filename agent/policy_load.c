@@ -4,6 +4,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,4 +197,9 @@ void stk_policy_set_free(struct stk_policy_set *s)
 	free(s->pols);
 	stk_compiled_free(s->compiled);
 	free(s);
+}
+
+void stk_policy_heap_setup(void)
+{
+	mallopt(M_MXFAST, 0);
 }

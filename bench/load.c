@@ -144,6 +144,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	libbpf_set_print(NULL);
+	stk_policy_heap_setup(); /* as stockade's main() */
 	t0 = now_ms();
 	text = read_all(argv[1], &len);
 	if (!text) {

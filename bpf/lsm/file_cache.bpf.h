@@ -61,6 +61,11 @@ struct stk_walk_entry {
 	__u16 gen;
 	__u16 scope;
 	__u32 linked; /* stk_file_self: the file had another link (never cleared) */
+	/*
+	 * stk_file_anc: the directory has no name entries (STK_FVAL_HAS_NAMES),
+	 * so a file in it is judged by its own key and this entry alone.
+	 */
+	__u32 no_names;
 	struct stk_file_verdict verdict STK_ALIGNED8;
 };
 
@@ -160,16 +165,17 @@ static __always_inline void stk_self_mark_linked(struct inode *inode)
 
 /*
  * Whether @e holds what the walk finds from @dentry through @mnt for @gen
- * and @scope in the state @s; if so, copies it to @found and @verdict.
+ * and @scope in the state @s; if so, copies it to @found and @verdict, and
+ * its no_names to @no_names if not NULL.
  */
 static __always_inline int stk_entry_get(struct stk_walk_entry *e, const void *dentry,
 					 const void *mnt, __u16 gen, __u16 scope,
 					 const struct stk_tree_seqs *s, __u32 *found,
-					 struct stk_file_verdict *verdict)
+					 struct stk_file_verdict *verdict, __u32 *no_names)
 {
 	__u64 v = *(volatile __u64 *)&e->version;
 	struct stk_file_verdict got STK_ALIGNED8;
-	__u32 got_found;
+	__u32 got_found, got_no_names;
 	int ok;
 
 	if (v & 1)
@@ -179,23 +185,27 @@ static __always_inline int stk_entry_get(struct stk_walk_entry *e, const void *d
 	     e->dentry == (__u64)dentry && e->mnt == (__u64)mnt && e->gen == gen &&
 	     e->scope == scope && e->found <= 1;
 	got_found = e->found;
+	got_no_names = e->no_names;
 	got = e->verdict;
 	stk_compiler_barrier();
 	if (!ok || *(volatile __u64 *)&e->version != v)
 		return 0; /* the caller's walk fills @found and @verdict */
 	*found = got_found;
 	*verdict = got;
+	if (no_names)
+		*no_names = got_no_names;
 	return 1;
 }
 
 /*
- * Stores what a walk that began in state @s found above @dentry, if the
- * trees did not change while it ran and no other writer holds the entry.
+ * Stores what a walk that began in state @s found above @dentry (and, for
+ * a directory's entry, @no_names), if the trees did not change while it
+ * ran and no other writer holds the entry.
  */
 static __always_inline void stk_entry_put(struct stk_walk_entry *e, const void *dentry,
 					const void *mnt, __u16 gen, __u16 scope,
 					const struct stk_tree_seqs *s, __u32 found,
-					const struct stk_file_verdict *verdict)
+					const struct stk_file_verdict *verdict, __u32 no_names)
 {
 	struct stk_tree_seqs now;
 	__u64 v = *(volatile __u64 *)&e->version;
@@ -214,6 +224,7 @@ static __always_inline void stk_entry_put(struct stk_walk_entry *e, const void *
 	e->gen = gen;
 	e->scope = scope;
 	e->found = found;
+	e->no_names = no_names;
 	e->verdict = *verdict;
 	stk_compiler_barrier();
 	__sync_fetch_and_add(&e->version, 1);

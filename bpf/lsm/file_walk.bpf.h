@@ -65,6 +65,7 @@ struct stk_walk {
 	__u16 scope;		   /* the same */
 	__u32 dev;		   /* of dentry's superblock (its parents share it) */
 	__u32 carried;		   /* STK_CARRIED_* */
+	__u32 dir_no_names;	   /* the file's directory has no name entries (0: has, or unknown) */
 	struct stk_file_verdict next_tree STK_ALIGNED8;
 	struct stk_file_verdict verdict STK_ALIGNED8;
 };
@@ -195,6 +196,8 @@ static __always_inline int stk_walk_up(struct stk_walk *w, bool at_file)
 	/* A mountpoint is not the directory of the root it is crossed from. */
 	if (!crossing && stk_take(w, stk_name_lookup(w->name, &key, val), at_file))
 		return 1;
+	if (at_file && !crossing)
+		w->dir_no_names = !val || !(val->flags & STK_FVAL_HAS_NAMES);
 
 	w->dentry = next;
 	w->parent = next_head.parent;
@@ -321,30 +324,91 @@ struct stk_decided {
 
 /*
  * The walk above the directory w->dentry, where stk_walk_first() left it,
- * through the ancestry cache (file_cache.bpf.h), kept in the inode of @dir,
- * the BTF pointer of the file's directory (or NULL). @seqs: the trees' state read
- * before stk_walk_first() read anything of them, if @cached.
+ * through the ancestry cache (file_cache.bpf.h): @e is the entry kept in
+ * the inode of the file's directory (the BTF pointer's d_parent), or NULL.
+ * @seqs: the trees' state read before stk_walk_first() read anything of
+ * them.
  */
-static __always_inline void stk_walk_ancestry(struct stk_walk *w, struct dentry *dir,
-					      const struct stk_tree_seqs *seqs, int cached)
+static __always_inline void stk_walk_ancestry(struct stk_walk *w, struct stk_walk_entry *e,
+					      const struct stk_tree_seqs *seqs)
 {
 	void *start = w->dentry, *start_mnt = w->mnt;
-	struct stk_walk_entry *e = NULL;
 
 	/*
-	 * @dir is start but for a rename since the seqs were read (then nothing
-	 * is stored, and an entry read is one from before it) or a walk that
-	 * crossed into the parent mount at the file (start is the mountpoint,
-	 * @dir the file): an entry is keyed by start, so either way it holds
-	 * start's ancestry, wherever it is kept.
+	 * The directory is start but for a rename since the seqs were read (then
+	 * nothing is stored, and an entry read is one from before it) or a walk
+	 * that crossed into the parent mount at the file (start is the
+	 * mountpoint, the "directory" the file): an entry is keyed by start, so
+	 * either way it holds start's ancestry, wherever it is kept.
 	 */
-	if (cached)
-		e = stk_anc_entry_of(dir);
-	if (e && stk_entry_get(e, start, start_mnt, w->gen, w->scope, seqs, &w->found, &w->verdict))
+	if (e && stk_entry_get(e, start, start_mnt, w->gen, w->scope, seqs, &w->found, &w->verdict,
+			       NULL))
 		return;
 	bpf_loop(STK_WALK_LOOPS - 1, stk_walk_step, w, 0);
 	if (e && w->found <= 1)
-		stk_entry_put(e, start, start_mnt, w->gen, w->scope, seqs, w->found, &w->verdict);
+		stk_entry_put(e, start, start_mnt, w->gen, w->scope, seqs, w->found, &w->verdict,
+			      w->dir_no_names);
+}
+
+/* What a decision is for besides the file: the trees' state, generation and scope. */
+struct stk_decide_at {
+	struct stk_tree_seqs seqs;
+	__u16 gen;
+	__u16 scope;
+};
+
+/* What decided: found as stk_walk.found, and the verdict if found is 1. */
+struct stk_found {
+	__u32 found;
+	struct stk_file_verdict verdict STK_ALIGNED8;
+};
+
+/*
+ * The decision for the file at @d (a BTF pointer) through @mnt without the
+ * walk, into @res, when its directory's entry @e holds the directory's
+ * ancestry and says the directory has no name entries: then only the
+ * file's own key can come before that ancestry (stk_walk_first's order).
+ * This is what a name being created (a negative dentry: no key of its own)
+ * or a file without a cached verdict of its own (just created, or being
+ * deleted) costs: one entry and at most one key, instead of the reads and
+ * lookups of the walk's first step. Returns 0 where the walk must decide.
+ * A function of its own: its locals would not fit in the hooks' frames.
+ */
+static __noinline int stk_dir_decide(struct stk_walk_entry *e, struct dentry *d,
+				     struct mount *mnt, const struct stk_decide_at *at,
+				     struct stk_found *res)
+{
+	const struct stk_file_value *val;
+	struct stk_inode_key key = {};
+	struct dentry *dir = d->d_parent;
+	struct inode *inode;
+	__u32 no_names = 0;
+
+	/* A superblock's root: the walk crosses into the parent mount. */
+	if (dir == d)
+		return 0;
+	if (!stk_entry_get(e, dir, mnt, at->gen, at->scope, &at->seqs, &res->found, &res->verdict,
+			   &no_names) ||
+	    !no_names)
+		return 0;
+	inode = d->d_inode;
+	if (!inode)
+		return 1;
+	key.ino = inode->i_ino;
+	key.dev = d->d_sb->s_dev;
+	key.gen = at->gen;
+	key.scope = at->scope;
+	val = bpf_map_lookup_elem(&stk_file_inodes, &key);
+	if (!val)
+		return 1;
+	if (stk_verdict_present(&val->exact)) {
+		res->verdict = val->exact;
+		res->found = 1;
+	} else if (stk_verdict_present(&val->tree)) {
+		res->verdict = val->tree;
+		res->found = 1;
+	}
+	return 1;
 }
 
 /*
@@ -365,12 +429,10 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 						struct mount *mnt, __u32 access,
 						struct stk_decided *out)
 {
-	struct stk_file_verdict verdict STK_ALIGNED8;
 	struct stk_walk_entry *self = NULL;
-	struct stk_tree_seqs seqs;
+	struct stk_decide_at at;
+	struct stk_found res;
 	int cached = 0;
-	__u32 found;
-	__u16 gen, scope;
 
 	out->flags = 0;
 	out->action = STK_ACT_NONE;
@@ -378,37 +440,45 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 	out->which = 0;
 	if (!cfg)
 		return; /* cannot happen: array maps always have index 0 */
-	gen = (__u16)cfg->gen;
-	scope = cfg->scope;
+	at.gen = (__u16)cfg->gen;
+	at.scope = cfg->scope;
 	/* Before the walk reads any dentry: see file_cache.bpf.h. */
-	seqs.epoch = file_epoch;
+	at.seqs.epoch = file_epoch;
 	if (btf_d)
-		cached = !stk_tree_seqs_read(&seqs);
+		cached = !stk_tree_seqs_read(&at.seqs);
 	/* @d and @btf_d are one pointer: read through a helper and through BTF. */
 	if (cached)
 		self = stk_self_entry_of(btf_d, self_create);
 	/* A hit costs no walk state: the walk's is set up only when it runs. */
-	if (!self || !stk_entry_get(self, d, mnt, gen, scope, &seqs, &found, &verdict)) {
-		struct stk_walk w = {};
-		int first;
+	if (!self || !stk_entry_get(self, d, mnt, at.gen, at.scope, &at.seqs, &res.found,
+				    &res.verdict, NULL)) {
+		struct stk_walk_entry *dir_e = NULL;
 
-		w.gen = gen;
-		w.scope = scope;
-		w.mnt = mnt;
-		first = stk_walk_first(&w, d);
-		if (first > 0)
-			w.found = 1;
-		else if (first == 0)
-			stk_walk_ancestry(&w, btf_d ? btf_d->d_parent : NULL, &seqs, cached);
-		if (self && w.found <= 1)
-			stk_entry_put(self, d, mnt, gen, scope, &seqs, w.found, &w.verdict);
-		found = w.found;
-		verdict = w.verdict;
+		if (cached)
+			dir_e = stk_anc_entry_of(btf_d->d_parent);
+		if (!dir_e || !stk_dir_decide(dir_e, btf_d, mnt, &at, &res)) {
+			struct stk_walk w = {};
+			int first;
+
+			w.gen = at.gen;
+			w.scope = at.scope;
+			w.mnt = mnt;
+			first = stk_walk_first(&w, d);
+			if (first > 0)
+				w.found = 1;
+			else if (first == 0)
+				stk_walk_ancestry(&w, dir_e, &at.seqs);
+			res.found = w.found;
+			res.verdict = w.verdict;
+		}
+		if (self && res.found <= 1)
+			stk_entry_put(self, d, mnt, at.gen, at.scope, &at.seqs, res.found,
+				      &res.verdict, 0);
 	}
 
-	if (found == 1) {
-		out->action = stk_worst(&verdict, access, &out->rule, &out->which);
-	} else if (found == 2) {
+	if (res.found == 1) {
+		out->action = stk_worst(&res.verdict, access, &out->rule, &out->which);
+	} else if (res.found == 2) {
 		/* Deeper than we can see: refuse rather than guess. */
 		stk_count(STK_CNT_WALK_LIMIT);
 		out->action = STK_ACT_DENY;

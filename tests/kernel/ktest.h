@@ -9,6 +9,7 @@
 #ifndef STK_KTEST_H
 #define STK_KTEST_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -85,6 +86,13 @@ int kt_stockade_out(const char *const *argv, char *out, size_t len);
  * @ret_pid receives the child's pid (may be NULL).
  */
 int kt_open_as(const char *path, int flags, const char *comm, int uid, pid_t *ret_pid);
+
+/* 0, or the errno of a call (in this process) that returned -1. */
+static inline int kt_err_of(long r)
+{
+	return r < 0 ? errno : 0;
+}
+
 static inline int kt_open(const char *path, int flags)
 {
 	return kt_open_as(path, flags, "probe", -1, NULL);

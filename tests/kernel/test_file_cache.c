@@ -8,6 +8,8 @@
  * (rename, exchange), a mount moved, the same file through two mounts, a
  * hard link, and reloads that bring a generation slot back with other
  * rules. Without the cache's checks each of them would give the old verdict.
+ * A directory's entry judges a file in it alone only where no name rule and
+ * no rule of the file's own comes first.
  * And an agent that cannot read the kernel addresses the checks need caches
  * nothing, and says so.
  */
@@ -278,6 +280,84 @@ static void reloads_never_bring_back_old_verdicts(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/* Creates and removes @path @n times; fails unless every one gives @want. */
+static void creates_give(const char *path, int n, int want)
+{
+	int i, got;
+
+	for (i = 0; i < n; i++) {
+		got = create_gives(path);
+		if (got != want)
+			fail_msg("create %s (%d of %d): %s, expected %s", path, i + 1, n,
+				 got ? strerror(got) : "allowed", want ? strerror(want) : "allowed");
+	}
+}
+
+/*
+ * A directory's entry also says whether the directory has name entries
+ * (rules on names that do not exist yet); only if it has none is a name in
+ * it judged by that entry alone. The directory's entry is warm from other
+ * names, under a policy without the name rule and then with it.
+ */
+static void name_rules_are_never_skipped(void **state)
+{
+	static const char secret[] = ",\n    { \"id\": \"no-secret\", \"paths\": [\"" DIR
+				     "/ok/n/secret\"], \"access\": [\"create\"], \"action\": \"deny\" }";
+	struct ktest_agent a;
+	char err[4096];
+
+	(void)state;
+	kt_mkdirs(DIR "/ok/n");
+	write_policy("");
+	kt_agent_start(&a, POLICY, NULL);
+	creates_give(DIR "/ok/n/other", WARM, 0);
+	creates_give(DIR "/ok/n/secret", WARM, 0);
+
+	/* The directory's first name rule, by a reload: its entry predates it. */
+	write_policy(secret);
+	assert_int_equal(kt_stockade(reload_cmd, err, sizeof(err)), 0);
+	creates_give(DIR "/ok/n/other", WARM, 0);
+	creates_give(DIR "/ok/n/secret", WARM, EPERM);
+	assert_int_equal(kt_err_of(mkdir(DIR "/ok/n/secret", 0755)), EPERM);
+	creates_give(DIR "/ok/n/other", WARM, 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+/*
+ * A file's own key comes before its directory's ancestry, also where the
+ * directory's entry is warm and has no name entries: a file and a
+ * directory with rules of their own (their keys follow the inode) reached
+ * in another directory, by a hard link and by a rename, may not be
+ * deleted there, while new names around them are allowed.
+ */
+static void own_rules_come_before_the_directory(void **state)
+{
+	static const char own[] = ",\n    { \"id\": \"keep\", \"paths\": [\"" DIR
+				  "/ok/p/keep\"], \"access\": [\"delete\"], \"action\": \"deny\" },"
+				  "\n    { \"id\": \"sub\", \"paths\": [\"" DIR
+				  "/ok/p/sub/\"], \"access\": [\"delete\"], \"action\": \"deny\" }";
+	struct ktest_agent a;
+	int i;
+
+	(void)state;
+	kt_write(DIR "/ok/p/keep", "k\n");
+	kt_mkdirs(DIR "/ok/p/sub");
+	kt_mkdirs(DIR "/ok/q");
+	write_policy(own);
+	kt_agent_start(&a, POLICY, NULL);
+	assert_int_equal(kt_err_of(link(DIR "/ok/p/keep", DIR "/ok/q/alias")), 0);
+	assert_int_equal(kt_err_of(rename(DIR "/ok/p/sub", DIR "/ok/q/sub")), 0);
+	for (i = 0; i < WARM; i++) {
+		creates_give(DIR "/ok/q/other", WARM, 0);
+		assert_int_equal(kt_err_of(unlink(DIR "/ok/q/alias")), EPERM);
+		assert_int_equal(kt_err_of(rmdir(DIR "/ok/q/sub")), EPERM);
+		opens_give(DIR "/ok/q/alias", 1, 0);
+	}
+	assert_int_equal(kt_err_of(mkdir(DIR "/ok/q/gone", 0755)), 0);
+	assert_int_equal(kt_err_of(rmdir(DIR "/ok/q/gone")), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 /* Whether the file at @path holds @text. */
 static bool file_says(const char *path, const char *text)
 {
@@ -331,6 +411,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hard_link_is_judged_by_its_own_name, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(reloads_never_bring_back_old_verdicts, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(name_rules_are_never_skipped, setup, teardown),
+		cmocka_unit_test_setup_teardown(own_rules_come_before_the_directory, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(without_kernel_addresses_nothing_is_cached, setup,
 						teardown),

@@ -87,12 +87,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* 0 or the errno of a call that returned -1. */
-static int err_of(long r)
-{
-	return r < 0 ? errno : 0;
-}
-
 /* The next event for @path has @hook, @rule and is an enforced deny. */
 static void expect_denial(const struct ktest_agent *a, const char *path, const char *hook,
 			  const char *rule)
@@ -118,16 +112,16 @@ static void create_is_denied(void **state)
 	start(&a);
 	assert_int_equal(kt_open(DIR "/ro/new", O_WRONLY | O_CREAT), EPERM);
 	expect_denial(&a, DIR "/ro/new", "path_mknod", "ro");
-	assert_int_equal(err_of(mkdir(DIR "/ro/newdir", 0755)), EPERM);
+	assert_int_equal(kt_err_of(mkdir(DIR "/ro/newdir", 0755)), EPERM);
 	expect_denial(&a, DIR "/ro/newdir", "path_mkdir", "ro");
-	assert_int_equal(err_of(symlink("/etc/passwd", DIR "/ro/sym")), EPERM);
+	assert_int_equal(kt_err_of(symlink("/etc/passwd", DIR "/ro/sym")), EPERM);
 	expect_denial(&a, DIR "/ro/sym", "path_symlink", "ro");
-	assert_int_equal(err_of(mknod(DIR "/ro/fifo", S_IFIFO | 0600, 0)), EPERM);
-	assert_int_equal(err_of(mknod(DIR "/ro/sub/fifo", S_IFIFO | 0600, 0)), EPERM);
+	assert_int_equal(kt_err_of(mknod(DIR "/ro/fifo", S_IFIFO | 0600, 0)), EPERM);
+	assert_int_equal(kt_err_of(mknod(DIR "/ro/sub/fifo", S_IFIFO | 0600, 0)), EPERM);
 	/* A protected path that does not exist yet is judged by its rule. */
 	assert_int_equal(kt_open(DIR "/future", O_WRONLY | O_CREAT), EPERM);
 	expect_denial(&a, DIR "/future", "path_mknod", "not-yet");
-	assert_int_equal(err_of(mkdir(DIR "/future", 0755)), EPERM);
+	assert_int_equal(kt_err_of(mkdir(DIR "/future", 0755)), EPERM);
 	/* Elsewhere creating is fine, and existing files open as before. */
 	fd = open(DIR "/fine", O_WRONLY | O_CREAT, 0644);
 	assert_true(fd >= 0);
@@ -142,13 +136,13 @@ static void delete_is_denied(void **state)
 
 	(void)state;
 	start(&a);
-	assert_int_equal(err_of(unlink(DIR "/ro/f")), EPERM);
+	assert_int_equal(kt_err_of(unlink(DIR "/ro/f")), EPERM);
 	expect_denial(&a, DIR "/ro/f", "path_unlink", "ro");
-	assert_int_equal(err_of(rmdir(DIR "/ro/sub")), EPERM);
+	assert_int_equal(kt_err_of(rmdir(DIR "/ro/sub")), EPERM);
 	expect_denial(&a, DIR "/ro/sub", "path_rmdir", "ro");
-	assert_int_equal(err_of(unlink(DIR "/keep")), EPERM);
+	assert_int_equal(kt_err_of(unlink(DIR "/keep")), EPERM);
 	expect_denial(&a, DIR "/keep", "path_unlink", "keep");
-	assert_int_equal(err_of(unlink(DIR "/other")), 0);
+	assert_int_equal(kt_err_of(unlink(DIR "/other")), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
@@ -159,18 +153,18 @@ static void rename_is_denied(void **state)
 	(void)state;
 	start(&a);
 	/* Renaming the file away, or a directory at the top of the subtree. */
-	assert_int_equal(err_of(rename(DIR "/ro/f", DIR "/away")), EPERM);
+	assert_int_equal(kt_err_of(rename(DIR "/ro/f", DIR "/away")), EPERM);
 	expect_denial(&a, DIR "/ro/f", "path_rename", "ro");
-	assert_int_equal(err_of(rename(DIR "/ro", DIR "/ro-moved")), EPERM);
-	assert_int_equal(err_of(rename(DIR "/keep", DIR "/kept")), EPERM);
+	assert_int_equal(kt_err_of(rename(DIR "/ro", DIR "/ro-moved")), EPERM);
+	assert_int_equal(kt_err_of(rename(DIR "/keep", DIR "/kept")), EPERM);
 	/* Moving a file into the subtree creates a name there. */
-	assert_int_equal(err_of(rename(DIR "/other", DIR "/ro/other")), EPERM);
+	assert_int_equal(kt_err_of(rename(DIR "/other", DIR "/ro/other")), EPERM);
 	/* Replacing a protected file deletes it and writes its path. */
-	assert_int_equal(err_of(rename(DIR "/other", DIR "/keep")), EPERM);
-	assert_int_equal(err_of(syscall(SYS_renameat2, AT_FDCWD, DIR "/other", AT_FDCWD,
+	assert_int_equal(kt_err_of(rename(DIR "/other", DIR "/keep")), EPERM);
+	assert_int_equal(kt_err_of(syscall(SYS_renameat2, AT_FDCWD, DIR "/other", AT_FDCWD,
 					DIR "/keep", 2 /* RENAME_EXCHANGE */)),
 			 EPERM);
-	assert_int_equal(err_of(rename(DIR "/other", DIR "/renamed")), 0);
+	assert_int_equal(kt_err_of(rename(DIR "/other", DIR "/renamed")), 0);
 	/* The renamed file is unaffected; the protected one is still there. */
 	assert_int_equal(kt_open(DIR "/keep", O_RDONLY), 0);
 	assert_int_equal(kt_open(DIR "/ro/f", O_RDONLY), 0);
@@ -184,13 +178,13 @@ static void link_is_denied(void **state)
 	(void)state;
 	start(&a);
 	/* A hard link out of the subtree would escape its rule: link denied. */
-	assert_int_equal(err_of(link(DIR "/ro/f", DIR "/outside")), EPERM);
+	assert_int_equal(kt_err_of(link(DIR "/ro/f", DIR "/outside")), EPERM);
 	expect_denial(&a, DIR "/ro/f", "path_link", "ro");
 	/* A new name inside the subtree is a create. */
-	assert_int_equal(err_of(link(DIR "/other", DIR "/ro/in")), EPERM);
+	assert_int_equal(kt_err_of(link(DIR "/other", DIR "/ro/in")), EPERM);
 	expect_denial(&a, DIR "/ro/in", "path_link", "ro");
 	/* A link to a read-protected file is allowed and still protected. */
-	assert_int_equal(err_of(link(DIR "/secret", DIR "/secret-link")), 0);
+	assert_int_equal(kt_err_of(link(DIR "/secret", DIR "/secret-link")), 0);
 	assert_int_equal(kt_open(DIR "/secret-link", O_RDONLY), EPERM);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
@@ -201,18 +195,18 @@ static void attr_and_truncate_are_denied(void **state)
 
 	(void)state;
 	start(&a);
-	assert_int_equal(err_of(chmod(DIR "/ro/f", 0600)), EPERM);
+	assert_int_equal(kt_err_of(chmod(DIR "/ro/f", 0600)), EPERM);
 	expect_denial(&a, DIR "/ro/f", "path_chmod", "ro");
-	assert_int_equal(err_of(chown(DIR "/ro/sub", 65534, 65534)), EPERM);
+	assert_int_equal(kt_err_of(chown(DIR "/ro/sub", 65534, 65534)), EPERM);
 	expect_denial(&a, DIR "/ro/sub", "path_chown", "ro");
-	assert_int_equal(err_of(setxattr(DIR "/ro/f", "user.x", "1", 1, 0)), EPERM);
-	assert_int_equal(err_of(removexattr(DIR "/ro/f", "user.x")), EPERM);
-	assert_int_equal(err_of(truncate(DIR "/ro/t", 0)), EPERM);
+	assert_int_equal(kt_err_of(setxattr(DIR "/ro/f", "user.x", "1", 1, 0)), EPERM);
+	assert_int_equal(kt_err_of(removexattr(DIR "/ro/f", "user.x")), EPERM);
+	assert_int_equal(kt_err_of(truncate(DIR "/ro/t", 0)), EPERM);
 	expect_denial(&a, DIR "/ro/t", "path_truncate", "ro");
-	assert_int_equal(err_of(truncate(DIR "/keep", 0)), EPERM);
+	assert_int_equal(kt_err_of(truncate(DIR "/keep", 0)), EPERM);
 	/* Outside the rules attributes change. */
-	assert_int_equal(err_of(chmod(DIR "/other", 0600)), 0);
-	assert_int_equal(err_of(truncate(DIR "/other", 0)), 0);
+	assert_int_equal(kt_err_of(chmod(DIR "/other", 0600)), 0);
+	assert_int_equal(kt_err_of(truncate(DIR "/other", 0)), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
@@ -273,26 +267,26 @@ static void timestamps_are_attr(void **state)
 
 	(void)state;
 	start(&a);
-	assert_int_equal(err_of(utimes(DIR "/ro/f", NULL)), EPERM);
+	assert_int_equal(kt_err_of(utimes(DIR "/ro/f", NULL)), EPERM);
 	expect_setattr_denial(&a, 0, "/kt-ops/ro/f", "ro");
-	assert_int_equal(err_of(utimensat(AT_FDCWD, DIR "/ro/sub", times, 0)), EPERM);
+	assert_int_equal(kt_err_of(utimensat(AT_FDCWD, DIR "/ro/sub", times, 0)), EPERM);
 	expect_setattr_denial(&a, 1, "/kt-ops/ro/sub", "ro");
 	fd = open(DIR "/stamp", O_RDONLY | O_CLOEXEC);
 	assert_true(fd >= 0);
-	assert_int_equal(err_of(futimens(fd, NULL)), EPERM);
+	assert_int_equal(kt_err_of(futimens(fd, NULL)), EPERM);
 	close(fd);
 	expect_setattr_denial(&a, 2, "/kt-ops/stamp", "stamp");
-	assert_int_equal(err_of(chmod(DIR "/stamp", 0600)), EPERM);
+	assert_int_equal(kt_err_of(chmod(DIR "/stamp", 0600)), EPERM);
 
 	/* A size change sets mtime too, but it is write, which "stamp" allows. */
-	assert_int_equal(err_of(truncate(DIR "/stamp", 0)), 0);
+	assert_int_equal(kt_err_of(truncate(DIR "/stamp", 0)), 0);
 	fd = open(DIR "/stamp", O_WRONLY | O_TRUNC | O_CLOEXEC);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "x", 1), 1);
 	close(fd);
 	/* "keep" denies write, delete and rename, not attr. */
-	assert_int_equal(err_of(utimes(DIR "/keep", NULL)), 0);
-	assert_int_equal(err_of(utimensat(AT_FDCWD, DIR "/other", times, 0)), 0);
+	assert_int_equal(kt_err_of(utimes(DIR "/keep", NULL)), 0);
+	assert_int_equal(kt_err_of(utimensat(AT_FDCWD, DIR "/other", times, 0)), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
@@ -311,7 +305,7 @@ static void audit_and_complain_allow_and_log(void **state)
 	assert_string_equal(kt_str(ev, "rule"), "watch-new");
 	json_object_put(ev);
 	/* A complain-mode deny lets the delete happen and logs a would-deny. */
-	assert_int_equal(err_of(unlink(DIR "/soft/f")), 0);
+	assert_int_equal(kt_err_of(unlink(DIR "/soft/f")), 0);
 	ev = kt_wait_event(&a, DIR "/soft/f");
 	assert_non_null(ev);
 	assert_string_equal(kt_str(ev, "action"), "deny");
@@ -401,7 +395,7 @@ static void aliases_do_not_escape(void **state)
 	assert_int_equal(kt_in_child(in_mount_ns, NULL), 0);
 	assert_int_equal(kt_in_child(via_dirfds, NULL), 0);
 	/* Renaming the directory above the file is denied by the subtree rule. */
-	assert_int_equal(err_of(rename(DIR "/ro/sub", DIR "/sub-out")), EPERM);
+	assert_int_equal(kt_err_of(rename(DIR "/ro/sub", DIR "/sub-out")), EPERM);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 

@@ -58,11 +58,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int err_of(long r)
-{
-	return r < 0 ? errno : 0;
-}
-
 static void start(struct ktest_agent *a)
 {
 	kt_write(DIR "/policy.json",
@@ -80,18 +75,18 @@ static void rules_above_a_mountpoint_apply(void **state)
 	(void)state;
 	start(&a);
 	/* In the rule's own file system, as before. */
-	assert_int_equal(err_of(setxattr(DIR "/locked/direct", "trusted.x", "1", 1, 0)), EPERM);
+	assert_int_equal(kt_err_of(setxattr(DIR "/locked/direct", "trusted.x", "1", 1, 0)), EPERM);
 	/* Below the mountpoint: the dentry-only walk ends at the tmpfs root. */
-	assert_int_equal(err_of(setxattr(MNT "/f", "trusted.x", "1", 1, 0)), EPERM);
-	assert_int_equal(err_of(removexattr(MNT "/sub/g", "trusted.x")), EPERM);
-	assert_int_equal(err_of(utimes(MNT "/sub/g", NULL)), EPERM);
-	assert_int_equal(err_of(setxattr(MNT, "trusted.x", "1", 1, 0)), EPERM);
+	assert_int_equal(kt_err_of(setxattr(MNT "/f", "trusted.x", "1", 1, 0)), EPERM);
+	assert_int_equal(kt_err_of(removexattr(MNT "/sub/g", "trusted.x")), EPERM);
+	assert_int_equal(kt_err_of(utimes(MNT "/sub/g", NULL)), EPERM);
+	assert_int_equal(kt_err_of(setxattr(MNT, "trusted.x", "1", 1, 0)), EPERM);
 	/* The path hooks agree. */
-	assert_int_equal(err_of(chmod(MNT "/f", 0600)), EPERM);
+	assert_int_equal(kt_err_of(chmod(MNT "/f", 0600)), EPERM);
 	/* Only attr is denied; elsewhere attributes change. */
 	assert_int_equal(kt_open(MNT "/f", O_RDWR), 0);
-	assert_int_equal(err_of(setxattr(OTHER "/h", "trusted.x", "1", 1, 0)), 0);
-	assert_int_equal(err_of(utimes(OTHER "/h", NULL)), 0);
+	assert_int_equal(kt_err_of(setxattr(OTHER "/h", "trusted.x", "1", 1, 0)), 0);
+	assert_int_equal(kt_err_of(utimes(OTHER "/h", NULL)), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
@@ -103,10 +98,10 @@ static void a_second_mount_gets_the_stricter_verdict(void **state)
 	/* Made before the agent starts: it sees both mounts of the tmpfs. */
 	assert_int_equal(mount(MNT, BIND, NULL, MS_BIND, NULL), 0);
 	start(&a);
-	assert_int_equal(err_of(setxattr(BIND "/f", "trusted.x", "1", 1, 0)), EPERM);
-	assert_int_equal(err_of(utimes(BIND "/sub/g", NULL)), EPERM);
-	assert_int_equal(err_of(chmod(BIND "/f", 0600)), EPERM);
-	assert_int_equal(err_of(setxattr(OTHER "/h", "trusted.x", "1", 1, 0)), 0);
+	assert_int_equal(kt_err_of(setxattr(BIND "/f", "trusted.x", "1", 1, 0)), EPERM);
+	assert_int_equal(kt_err_of(utimes(BIND "/sub/g", NULL)), EPERM);
+	assert_int_equal(kt_err_of(chmod(BIND "/f", 0600)), EPERM);
+	assert_int_equal(kt_err_of(setxattr(OTHER "/h", "trusted.x", "1", 1, 0)), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
