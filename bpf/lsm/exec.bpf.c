@@ -162,7 +162,7 @@ static __always_inline int stk_exec_check(struct file *file, __u32 hook, int rep
 		dec.which = EXEC_BIT;
 		dec.flags = STK_EVF_FILELESS;
 	} else {
-		stk_file_decide_cfg(cfg, file_epoch, d, d, true, mnt, EXEC_BIT, &dec);
+		stk_file_decide_cfg(cfg, file_epoch, d, d, STK_SELF_MAKE, mnt, EXEC_BIT, &dec);
 	}
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);

@@ -41,8 +41,8 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 	if (!access)
 		return 0;
 	d = file->f_path.dentry;
-	/* A file this open created is seldom opened again: no entry of its own yet. */
-	stk_file_decide(d, d, !(file->f_mode & FMODE_CREATED),
+	/* A file this open created has no entry of its own, and seldom needs one. */
+	stk_file_decide(d, d, (file->f_mode & FMODE_CREATED) ? STK_SELF_SKIP : STK_SELF_MAKE,
 			stk_real_mount(BPF_CORE_READ(file, f_path.mnt)), access, &dec);
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);

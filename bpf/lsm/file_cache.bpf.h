@@ -126,6 +126,17 @@ static __always_inline struct stk_walk_entry *stk_anc_entry_of(struct dentry *di
 	return bpf_inode_storage_get(&stk_file_anc, inode, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
 
+/* What a decision does with the file's own entry (stk_file_self). */
+enum stk_self_use {
+	/*
+	 * None: the file was created by this very call, so it has no entry
+	 * (only a racing open could have made one; not looking is a miss).
+	 */
+	STK_SELF_SKIP,
+	STK_SELF_READ, /* use one if there is one (create, delete: not worth making) */
+	STK_SELF_MAKE, /* use one, made if missing (opens and execs, which repeat) */
+};
+
 #define STK_S_IFMT 00170000
 #define STK_S_IFREG 0100000
 

@@ -417,15 +417,14 @@ static __noinline int stk_dir_decide(struct stk_walk_entry *e, struct dentry *d,
  * (a name being created): then only its (directory, name) key and the
  * directory's ancestry can match. @btf_d: @d as a BTF pointer, from the
  * hook's arguments, for the caches (file_cache.bpf.h); NULL where the hook
- * has none (then every decision is the full walk). @self_create: give the
- * file an entry of its own if it has none (opens and execs, which repeat;
- * not a file just created, nor one being deleted or renamed). @cfg: the
+ * has none (then every decision is the full walk). @self_use: what to do
+ * with the file's own entry (enum stk_self_use). @cfg: the
  * settings in force, and @file_epoch the selector's, both read by
  * stk_get_config_epoch() before anything of the trees.
  */
 static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __u32 file_epoch,
 						struct dentry *d,
-						struct dentry *btf_d, bool self_create,
+						struct dentry *btf_d, enum stk_self_use self_use,
 						struct mount *mnt, __u32 access,
 						struct stk_decided *out)
 {
@@ -447,8 +446,8 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 	if (btf_d)
 		cached = !stk_tree_seqs_read(&at.seqs);
 	/* @d and @btf_d are one pointer: read through a helper and through BTF. */
-	if (cached)
-		self = stk_self_entry_of(btf_d, self_create);
+	if (cached && self_use != STK_SELF_SKIP)
+		self = stk_self_entry_of(btf_d, self_use == STK_SELF_MAKE);
 	/* A hit costs no walk state: the walk's is set up only when it runs. */
 	if (!self || !stk_entry_get(self, d, mnt, at.gen, at.scope, &at.seqs, &res.found,
 				    &res.verdict, NULL)) {
@@ -491,13 +490,13 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 
 /* The same, reading the active generation's config (once) itself. */
 static __always_inline void stk_file_decide(struct dentry *d, struct dentry *btf_d,
-					    bool self_create, struct mount *mnt, __u32 access,
+					    enum stk_self_use self_use, struct mount *mnt, __u32 access,
 					    struct stk_decided *out)
 {
 	__u32 file_epoch = 0;
 	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
 
-	stk_file_decide_cfg(cfg, file_epoch, d, btf_d, self_create, mnt, access, out);
+	stk_file_decide_cfg(cfg, file_epoch, d, btf_d, self_use, mnt, access, out);
 }
 
 /* Room to write a path right to left, plus slack for the verifier's bounds. */
@@ -678,7 +677,7 @@ static __always_inline int stk_file_check(struct dentry *d, struct dentry *btf_d
 {
 	struct stk_decided dec;
 
-	stk_file_decide(d, btf_d, false, mnt, access, &dec);
+	stk_file_decide(d, btf_d, STK_SELF_READ, mnt, access, &dec);
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);
 	if (stk_action_reported(dec.action))
