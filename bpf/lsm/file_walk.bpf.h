@@ -114,23 +114,30 @@ static __always_inline int stk_verdict_present(const struct stk_file_verdict *v)
 }
 
 /*
- * Takes the verdict an entry gives, if any: at the file itself (@at_file)
- * its exact part, else its tree part; at an ancestor the tree part only.
+ * Takes the verdict an entry gives, if any, into @dst: at the file itself
+ * (@at_file) its exact part, else its tree part; at an ancestor the tree
+ * part only.
  */
-static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_value *val,
-				    bool at_file)
+static __always_inline int stk_take_into(struct stk_file_verdict *dst,
+					 const struct stk_file_value *val, bool at_file)
 {
 	if (!val)
 		return 0;
 	if (at_file && stk_verdict_present(&val->exact)) {
-		w->verdict = val->exact;
+		*dst = val->exact;
 		return 1;
 	}
 	if (stk_verdict_present(&val->tree)) {
-		w->verdict = val->tree;
+		*dst = val->tree;
 		return 1;
 	}
 	return 0;
+}
+
+static __always_inline int stk_take(struct stk_walk *w, const struct stk_file_value *val,
+				    bool at_file)
+{
+	return stk_take_into(&w->verdict, val, at_file);
 }
 
 /*
@@ -378,7 +385,6 @@ static __noinline int stk_dir_decide(struct stk_walk_entry *e, struct dentry *d,
 				     struct mount *mnt, const struct stk_decide_at *at,
 				     struct stk_found *res)
 {
-	const struct stk_file_value *val;
 	struct stk_inode_key key = {};
 	struct dentry *dir = d->d_parent;
 	struct inode *inode;
@@ -398,16 +404,8 @@ static __noinline int stk_dir_decide(struct stk_walk_entry *e, struct dentry *d,
 	key.dev = d->d_sb->s_dev;
 	key.gen = at->gen;
 	key.scope = at->scope;
-	val = bpf_map_lookup_elem(&stk_file_inodes, &key);
-	if (!val)
-		return 1;
-	if (stk_verdict_present(&val->exact)) {
-		res->verdict = val->exact;
+	if (stk_take_into(&res->verdict, bpf_map_lookup_elem(&stk_file_inodes, &key), true))
 		res->found = 1;
-	} else if (stk_verdict_present(&val->tree)) {
-		res->verdict = val->tree;
-		res->found = 1;
-	}
 	return 1;
 }
 

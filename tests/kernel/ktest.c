@@ -108,6 +108,20 @@ void kt_mkdirs(const char *path)
 		fail_msg("mkdir %s: %s", buf, strerror(errno));
 }
 
+bool kt_file_has(const char *path, const char *text)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(path, "re");
+	size_t n = 0;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, text) != NULL;
+}
+
 void kt_write(const char *path, const char *text)
 {
 	char dir[512], *slash;

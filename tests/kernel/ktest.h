@@ -22,6 +22,9 @@ struct ktest_agent {
 	char stderr_path[256];
 };
 
+/* Whether the file at @path (its first 64 KiB) holds @text; false if unreadable. */
+bool kt_file_has(const char *path, const char *text);
+
 /* Writes @text to @path (creating parents), mode 0644; fails the test on error. */
 void kt_write(const char *path, const char *text);
 /* mkdir -p; fails the test on error. */

@@ -125,21 +125,6 @@ static void wait_canary(const char *result, long long min_passes)
 	}
 }
 
-/* Whether @path holds @needle. */
-static bool file_has(const char *path, const char *needle)
-{
-	char buf[65536];
-	size_t n;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = '\0';
-	fclose(f);
-	return strstr(buf, needle) != NULL;
-}
-
 /* Runs "stockade status --pin-dir" and returns whether its output holds @needle. */
 static bool status_says(const char *needle)
 {
@@ -149,7 +134,7 @@ static bool status_says(const char *needle)
 	snprintf(cmd, sizeof(cmd), "stockade status --pin-dir " PIN_DIR " > %s", out);
 	if (system(cmd) != 0)
 		return false;
-	return file_has(out, needle);
+	return kt_file_has(out, needle);
 }
 
 /*
@@ -168,7 +153,7 @@ static void canary_passes_at_start_and_after_reload(void **state)
 	kt_agent_start(&a, TDIR "/policy.json", extra);
 	wait_canary("passed", 1);
 	assert_true(status_says("canary: passed"));
-	assert_true(file_has(a.stderr_path, "enforcement is live (start)"));
+	assert_true(kt_file_has(a.stderr_path, "enforcement is live (start)"));
 	/* Complain mode: the policy's own rule lets the read through. */
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), 0);
 	ev = kt_wait_event(&a, TDIR "/secret");
@@ -232,11 +217,11 @@ static void canary_fails_without_enforcement(void **state)
 	/* The adopting agent holds no link: removing the pin detaches the program. */
 	kt_agent_start(&a, TDIR "/policy.json", periodic);
 	wait_canary("passed", 1);
-	assert_true(file_has(a.stderr_path, "adopted"));
+	assert_true(kt_file_has(a.stderr_path, "adopted"));
 	detach_file_program();
 	wait_canary("failed", 0);
 	assert_true(status_says("canary: FAILED"));
-	assert_true(file_has(a.stderr_path, "ENFORCEMENT IS NOT ACTIVE (periodic)"));
+	assert_true(kt_file_has(a.stderr_path, "ENFORCEMENT IS NOT ACTIVE (periodic)"));
 	assert_int_equal(kt_agent_stop(&a), 0);
 
 	/* A starting agent that cannot prove enforcement says so and exits non-zero. */

@@ -358,21 +358,6 @@ static void own_rules_come_before_the_directory(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
-/* Whether the file at @path holds @text. */
-static bool file_says(const char *path, const char *text)
-{
-	static char buf[65536];
-	FILE *f = fopen(path, "re");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
-}
-
 /*
  * An agent that cannot read kernel addresses (no CAP_SYSLOG in its bounding
  * set) says so, status says so, and it still judges every change right
@@ -389,7 +374,7 @@ static void without_kernel_addresses_nothing_is_cached(void **state)
 	kt_write(DIR "/ok/a/f", "f\n");
 	write_policy("");
 	kt_agent_start(&a, POLICY, NULL);
-	assert_true(file_says(a.stderr_path, "file decision caches are off"));
+	assert_true(kt_file_has(a.stderr_path, "file decision caches are off"));
 	assert_int_equal(kt_stockade_out(status_cmd, out, sizeof(out)), 0);
 	assert_true(strstr(out, "\"file_cache\":false") || strstr(out, "\"file_cache\": false"));
 

@@ -115,18 +115,6 @@ static bool wait_log(const struct ktest_agent *ag, const char *a, const char *b)
 	return false;
 }
 
-static bool file_has(const char *path, const char *text)
-{
-	char buf[8192];
-	FILE *f = fopen(path, "re");
-	size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-
-	if (f)
-		fclose(f);
-	buf[n] = '\0';
-	return strstr(buf, text) != NULL;
-}
-
 struct our_ids {
 	__u32 link_id;
 	__u32 prog_id;
@@ -442,8 +430,8 @@ static void protected_agent_refuses_everyone_else(void **state)
 	/* A root shell's "stockade unload" is refused and says what to do instead. */
 	x.argv = unload;
 	assert_int_not_equal(kt_in_child(run_as_stranger, &x), 0);
-	assert_true(file_has(x.stderr_path, "stop the service instead") ||
-		    file_has(x.stderr_path, "Stop the service instead"));
+	assert_true(kt_file_has(x.stderr_path, "stop the service instead") ||
+		    kt_file_has(x.stderr_path, "Stop the service instead"));
 	assert_true(exists(PIN_DIR "/maps/stk_config"));
 	assert_true(alive(pid));
 	/* Its "stockade status" still works. */
@@ -484,12 +472,12 @@ static void launcher_restarts_and_unloads_with_bpf_denied(void **state)
 
 	/* Restarted by the launcher: adopts, although bpf() is denied to all but stockade. */
 	kt_agent_start(&b, TDIR "/policy-nobpf.json", extra);
-	assert_true(file_has(b.stderr_path, "adopted the programs"));
+	assert_true(kt_file_has(b.stderr_path, "adopted the programs"));
 	assert_int_equal(kt_open(TDIR "/secret", O_RDONLY), EPERM);
 
 	/* Not from a stranger... */
 	assert_int_not_equal(kt_in_child(run_as_stranger, &x), 0);
-	assert_true(file_has(x.stderr_path, "Stop the service instead"));
+	assert_true(kt_file_has(x.stderr_path, "Stop the service instead"));
 	assert_true(alive(b.pid));
 	/* ...but "stockade unload" started by the launcher stops the agent and unloads. */
 	assert_int_equal(kt_stockade(unload, err, sizeof(err)), 0);
@@ -578,7 +566,7 @@ static void without_protect_nothing_changes(void **state)
 	/* and a signal from anyone stops it (--persist: the pins stay) */
 	assert_int_equal(kt_in_child(probe_sigterm, &pid), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
-	assert_false(file_has(a.log, "self_protection"));
+	assert_false(kt_file_has(a.log, "self_protection"));
 	assert_true(exists(PIN_DIR "/maps/stk_config"));
 
 	/*
@@ -586,7 +574,7 @@ static void without_protect_nothing_changes(void **state)
 	 * taken before can neither replace the program nor detach the link.
 	 */
 	kt_agent_start(&b, TDIR "/policy.json", protect);
-	assert_true(file_has(b.stderr_path, "adopted the programs"));
+	assert_true(kt_file_has(b.stderr_path, "adopted the programs"));
 	assert_int_equal(write(cmd, "x", 1), 1);
 	assert_int_equal(read(res, errs, sizeof(errs)), sizeof(errs));
 	close(cmd);

@@ -536,21 +536,6 @@ static void without_cgroup2_network_rules_are_refused(void **state)
 	back_to_cgroup2();
 }
 
-/* Whether file @path contains @text. */
-static bool file_has(const char *path, const char *text)
-{
-	static char buf[1 << 16];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return strstr(buf, text) != NULL;
-}
-
 /*
  * Pins left without network programs (made while there was no cgroup v2
  * mount, or by an older agent) are not adopted as they are: the next agent
@@ -575,7 +560,7 @@ static void pins_without_network_programs_are_replaced(void **state)
 	assert_int_equal(probe_open(FILE_B), 1);
 
 	kt_agent_start(&a, POLICY, NULL);
-	if (!file_has(a.stderr_path, "have no network programs"))
+	if (!kt_file_has(a.stderr_path, "have no network programs"))
 		fail_msg("the pins were not replaced (see %s)", a.stderr_path);
 	assert_true(status_has_link("stk_connect4"));
 	assert_int_equal(probe_open(FILE_B), 1);
