@@ -264,6 +264,8 @@ int stk_map_update_all(int fd, const void *keys, const void *vals, size_t n, siz
 	size_t i;
 	int err;
 
+	if (elem_flags & ~(__u64)BPF_F_LOCK)
+		return -EINVAL;
 	if (!n)
 		return 0;
 	err = bpf_map_update_batch(fd, keys, vals, &count, &opts);

@@ -86,7 +86,10 @@ int stk_map_delete_picked(int fd, size_t key_size, stk_key_pred doomed, void *ar
  * stk_map_update_all() - writes @n keys and values (@key_size, @val_size
  * bytes each, laid out one after the other) into @fd with @elem_flags: one
  * system call, or one per entry where the kernel has no batch updates for
- * the map's type. Return: 0 or a negative errno.
+ * the map's type. The kernel's batch takes BPF_ANY or BPF_F_LOCK only
+ * (BPF_NOEXIST is EINVAL, which reads as "no batch"): other flags are
+ * -EINVAL here, so that no caller falls back to one call per entry.
+ * Return: 0 or a negative errno.
  */
 int stk_map_update_all(int fd, const void *keys, const void *vals, size_t n, size_t key_size,
 		       size_t val_size, __u64 elem_flags);

@@ -54,8 +54,12 @@ static int fill_batch(int fd, const void *entries, size_t n, size_t entry_size, 
 		stk_gen_tag_verdict(&v->exact, gen);
 		stk_gen_tag_verdict(&v->tree, gen);
 	}
-	/* Every key is new: the generation was emptied first, and keys are unique. */
-	err = stk_map_update_all(fd, keys, vals, n, key_size, val_size, BPF_NOEXIST);
+	/*
+	 * Every key is new: the generation was emptied first, and keys are
+	 * unique. (Not BPF_NOEXIST: the kernel's batch refuses it, and filling
+	 * fell back to one system call per key.)
+	 */
+	err = stk_map_update_all(fd, keys, vals, n, key_size, val_size, BPF_ANY);
 cleanup:
 	free(keys);
 	free(vals);
