@@ -32,6 +32,7 @@
 #include "watch.h"
 #include "event_format.h"
 #include "kernel_check.h"
+#include "tree_locks.h"
 #include "log.h"
 #include "metrics.h"
 #include "enforcer.h"
@@ -833,8 +834,8 @@ int stk_cmd_run(int argc, char **argv)
 	st->fmt.cgroup_path = cgroup_name;
 	st->fmt.cgroup_arg = st;
 	why[0] = '\0';
-	/* As libbpf sees /proc/kallsyms while it loads the programs (below). */
-	st->file_cache = stk_kernel_addresses_shown();
+	/* As the loaders below give the programs the addresses (tree_locks.c). */
+	st->file_cache = stk_tree_locks_known();
 	err = stk_persist_start(&enf, &in, o.pin_dir, drain_old, st, why, sizeof(why));
 	if (!err)
 		err = setup_signals();
@@ -853,9 +854,9 @@ int stk_cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!st->file_cache && !stk_enforcer_adopted(enf))
-		stk_warn("kernel", "the file decision caches are off: /proc/kallsyms shows no "
-				   "kernel addresses to the agent (it needs CAP_SYSLOG), so every "
-				   "file decision walks the whole path (docs/performance.md)");
+		stk_warn("kernel", "the file decision caches are off: %s, so every file decision "
+				   "walks the whole path (docs/performance.md)",
+			 stk_tree_locks_missing());
 	if (o.guard.protect)
 		stk_info("protect", "self-protection is on: only processes the launcher (pid %d) "
 				    "starts as stockade can stop or change it",

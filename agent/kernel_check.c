@@ -16,7 +16,6 @@
 #define SECURITYFS "/sys/kernel/security"
 #define LSM_LIST SECURITYFS "/lsm"
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
-#define KALLSYMS "/proc/kallsyms"
 
 static int read_lsm_list(char *buf, size_t len)
 {
@@ -85,27 +84,6 @@ int stk_kernel_check(char *why, size_t why_len)
 		return err;
 	}
 	return 0;
-}
-
-bool stk_kernel_addresses_shown(void)
-{
-	FILE *f = fopen(KALLSYMS, "re");
-	unsigned long long addr;
-	char line[256], type;
-	bool shown = false;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%llx %c", &addr, &type) != 2)
-			break;
-		if (type == 'T' || type == 't') {
-			shown = addr != 0;
-			break;
-		}
-	}
-	fclose(f);
-	return shown;
 }
 
 void stk_kernel_load_error(int err, char *why, size_t why_len)

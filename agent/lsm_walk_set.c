@@ -13,6 +13,7 @@
 
 #include "pin.h"
 #include "kernel_check.h"
+#include "tree_locks.h"
 #include "lsm_walk_set.h"
 
 #define STK_SET_MAX_PROGS 32
@@ -146,7 +147,9 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 			 strerror(-err));
 		goto cleanup;
 	}
-	err = share_maps(s->obj, file, shared);
+	err = stk_tree_locks_set(s->obj);
+	if (!err)
+		err = share_maps(s->obj, file, shared);
 	if (err) {
 		snprintf(why, why_len, "sharing maps with %s failed: %s", name, strerror(-err));
 		goto cleanup;

@@ -47,8 +47,13 @@
 #define STK_DCACHE_OP_REVALIDATE 0x4
 #define STK_DCACHE_OP_WEAK_REVALIDATE 0x800
 
-extern const void rename_lock __ksym __weak;
-extern const void mount_lock __ksym __weak;
+/*
+ * The addresses of the kernel's rename_lock and mount_lock, which the agent
+ * reads from /proc/kallsyms and writes here before load (agent/tree_locks.c);
+ * 0 where it sees none (no CAP_SYSLOG): then nothing is cached.
+ */
+const volatile __u64 stk_rename_lock_addr = 0;
+const volatile __u64 stk_mount_lock_addr = 0;
 
 struct stk_walk_entry {
 	__u64 version; /* even: stable; odd: a writer is filling it (64 bits: BPF's atomics) */
@@ -101,10 +106,11 @@ static __always_inline int stk_tree_seqs_read(struct stk_tree_seqs *s)
 {
 	__u32 at = bpf_core_field_offset(seqlock_t, seqcount.seqcount.sequence);
 
-	if (!&rename_lock || !&mount_lock)
+	if (!stk_rename_lock_addr || !stk_mount_lock_addr)
 		return -1;
-	if (bpf_probe_read_kernel(&s->rename, sizeof(s->rename), (void *)&rename_lock + at) ||
-	    bpf_probe_read_kernel(&s->mount, sizeof(s->mount), (void *)&mount_lock + at))
+	if (bpf_probe_read_kernel(&s->rename, sizeof(s->rename),
+				  (void *)(stk_rename_lock_addr + at)) ||
+	    bpf_probe_read_kernel(&s->mount, sizeof(s->mount), (void *)(stk_mount_lock_addr + at)))
 		return -1;
 	stk_compiler_barrier();
 	return ((s->rename | s->mount) & 1) ? -1 : 0;
