@@ -71,6 +71,16 @@ static int pin_fd(int fd, const char *dir, const char *sub, const char *name)
 	return errno == EEXIST && !strcmp(sub, "maps") ? 0 : -errno;
 }
 
+/*
+ * A map worth a pin: not an object's own constants (.rodata, which the
+ * kernel refuses to pin once frozen), which only its programs read and
+ * nothing reopens.
+ */
+static bool pinned_map(const struct bpf_map *map)
+{
+	return !bpf_map__is_internal(map);
+}
+
 int stk_pin_skeleton(const struct bpf_object_skeleton *s, const char *dir)
 {
 	struct bpf_link *link;
@@ -79,6 +89,8 @@ int stk_pin_skeleton(const struct bpf_object_skeleton *s, const char *dir)
 
 	for (i = 0; i < s->map_cnt; i++) {
 		map = *s->maps[i].map;
+		if (!pinned_map(map))
+			continue;
 		err = pin_fd(bpf_map__fd(map), dir, "maps", bpf_map__name(map));
 		if (err)
 			return err;
@@ -103,6 +115,8 @@ int stk_pin_object(struct bpf_object *obj, struct bpf_link *const *links, size_t
 	int err;
 
 	bpf_object__for_each_map(map, obj) {
+		if (!pinned_map(map))
+			continue;
 		err = pin_fd(bpf_map__fd(map), dir, "maps", bpf_map__name(map));
 		if (err)
 			return err;
