@@ -43,19 +43,38 @@ static bool names(const char *line, const char *name)
 	return !strncmp(p, name, n) && (p[n] == '\n' || p[n] == '\0');
 }
 
+/* Whether the address @line starts with is 0 (all hidden, or a per-CPU offset). */
+static bool zero_address(const char *line)
+{
+	size_t digits = strcspn(line, " ");
+
+	return strspn(line, "0") >= digits;
+}
+
 static void read_locks(void)
 {
 	FILE *f = fopen(KALLSYMS, "re");
-	char line[512];
+	char line[512], *type;
 
 	locks.read = true;
-	if (f && fgets(line, sizeof(line), f))
-		locks.shown = strtoull(line, NULL, 16) != 0;
-	while (f && locks.shown && fgets(line, sizeof(line), f) &&
-	       !(locks.rename_lock && locks.mount_lock)) {
+	while (f && fgets(line, sizeof(line), f) && !(locks.rename_lock && locks.mount_lock)) {
 		/* Module symbols carry a tab: both locks are the kernel's own. */
 		if (strchr(line, '\t'))
 			break;
+		/*
+		 * Shown addresses are known by the first that is not 0 (per-CPU
+		 * symbols come first, at offsets from 0); hidden ones by text
+		 * at 0, where text never is.
+		 */
+		if (!locks.shown) {
+			type = strchr(line, ' ');
+			if (!zero_address(line))
+				locks.shown = true;
+			else if (type && (type[1] == 'T' || type[1] == 't'))
+				break;
+			else
+				continue;
+		}
 		if (names(line, "rename_lock"))
 			locks.rename_lock = strtoull(line, NULL, 16);
 		else if (names(line, "mount_lock"))
