@@ -219,8 +219,9 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 	bpf_map__set_max_entries(f->skel->maps.stk_events, ringbuf_bytes);
 	err = stk_tree_locks_set(f->skel->obj);
 	if (!err)
-		err = stk_shared_maps_use(shared, f->skel->maps.stk_events, f->skel->maps.stk_counters,
-				  f->skel->maps.stk_config, f->skel->maps.stk_cgroup_scopes);
+		err = stk_shared_maps_use(shared, f->skel->maps.stk_events,
+					  f->skel->maps.stk_counters, f->skel->maps.stk_config,
+					  f->skel->maps.stk_cgroup_scopes);
 	if (!err)
 		err = stk_shared_maps_use_agent(shared, f->skel->maps.stk_agent_tasks);
 	if (!err)

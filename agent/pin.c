@@ -72,9 +72,9 @@ static int pin_fd(int fd, const char *dir, const char *sub, const char *name)
 }
 
 /*
- * A map worth a pin: not an object's own constants (.rodata, which the
- * kernel refuses to pin once frozen), which only its programs read and
- * nothing reopens.
+ * A map worth a pin: not an object's own data (the file objects' .rodata,
+ * whose pin the 6.12 kernel refused with EPERM once loaded), which only its
+ * programs use and nothing reopens.
  */
 static bool pinned_map(const struct bpf_map *map)
 {
