@@ -30,17 +30,12 @@ static struct {
 	unsigned long long rename_lock, mount_lock;
 } locks;
 
-/* @line is "ADDRESS TYPE NAME[\t[MODULE]]\n": whether NAME is @name. */
-static bool names(const char *line, const char *name)
+/* Whether @sym, the rest of a line after the type's space, is @name. */
+static bool names(const char *sym, const char *name)
 {
-	const char *p = strchr(line, ' ');
 	size_t n = strlen(name);
 
-	/* The type is one letter: the name starts two bytes on. */
-	if (!p || !p[1] || p[2] != ' ')
-		return false;
-	p += 3;
-	return !strncmp(p, name, n) && (p[n] == '\n' || p[n] == '\0');
+	return !strncmp(sym, name, n) && (sym[n] == '\n' || sym[n] == '\0');
 }
 
 /* Whether the address @line starts with is 0 (all hidden, or a per-CPU offset). */
@@ -61,23 +56,26 @@ static void read_locks(void)
 		/* Module symbols carry a tab: both locks are the kernel's own. */
 		if (strchr(line, '\t'))
 			break;
+		/* "ADDRESS TYPE NAME\n": the type is one letter after the address. */
+		type = strchr(line, ' ');
+		if (!type || !type[1] || type[2] != ' ')
+			continue;
 		/*
 		 * Shown addresses are known by the first that is not 0 (per-CPU
 		 * symbols come first, at offsets from 0); hidden ones by text
 		 * at 0, where text never is.
 		 */
 		if (!locks.shown) {
-			type = strchr(line, ' ');
 			if (!zero_address(line))
 				locks.shown = true;
-			else if (type && (type[1] == 'T' || type[1] == 't'))
+			else if (type[1] == 'T' || type[1] == 't')
 				break;
 			else
 				continue;
 		}
-		if (names(line, "rename_lock"))
+		if (names(type + 3, "rename_lock"))
 			locks.rename_lock = strtoull(line, NULL, 16);
-		else if (names(line, "mount_lock"))
+		else if (names(type + 3, "mount_lock"))
 			locks.mount_lock = strtoull(line, NULL, 16);
 	}
 	if (f)

@@ -69,17 +69,29 @@ static void write_policy(const char *extra)
 	kt_write(POLICY, text);
 }
 
-/* Opens @path for reading @n times; fails unless every one gives @want. */
-static void opens_give(const char *path, int n, int want)
+/* Runs @op on @path @n times; fails unless every one gives @want (0 or an errno). */
+static void all_give(const char *what, int (*op)(const char *), const char *path, int n,
+		     int want)
 {
 	int i, got;
 
 	for (i = 0; i < n; i++) {
-		got = kt_open(path, O_RDONLY);
+		got = op(path);
 		if (got != want)
-			fail_msg("open %s (%d of %d): %s, expected %s", path, i + 1, n,
+			fail_msg("%s %s (%d of %d): %s, expected %s", what, path, i + 1, n,
 				 got ? strerror(got) : "allowed", want ? strerror(want) : "allowed");
 	}
+}
+
+static int open_gives(const char *path)
+{
+	return kt_open(path, O_RDONLY);
+}
+
+/* Opens @path for reading @n times; fails unless every one gives @want. */
+static void opens_give(const char *path, int n, int want)
+{
+	all_give("open", open_gives, path, n, want);
 }
 
 /* Creates then removes @path (a new name: the create hook, its directory's ancestry). */
@@ -298,14 +310,7 @@ static void reloads_never_bring_back_old_verdicts(void **state)
 /* Creates and removes @path @n times; fails unless every one gives @want. */
 static void creates_give(const char *path, int n, int want)
 {
-	int i, got;
-
-	for (i = 0; i < n; i++) {
-		got = create_gives(path);
-		if (got != want)
-			fail_msg("create %s (%d of %d): %s, expected %s", path, i + 1, n,
-				 got ? strerror(got) : "allowed", want ? strerror(want) : "allowed");
-	}
+	all_give("create", create_gives, path, n, want);
 }
 
 /*
