@@ -663,15 +663,17 @@ static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, 
 		/* No struct path, or longer than an event holds: the walk gives its tail. */
 		struct stk_pathgen where = { .d = d, .mnt = mnt };
 
+		/* Sets path_len; 0 only without the scratch event, which we hold. */
 		n = stk_event_path(&where);
 		if (fpath)
 			ev->hdr.flags |= STK_EVF_PATH_TRUNCATED;
-	} else if (n <= 0 || n > STK_PATH_MAX) {
+	} else if (n > 0 && n <= STK_PATH_MAX) {
+		ev->path_len = n;
+	}
+	if (n <= 0 || n > STK_PATH_MAX) {
 		ev->hdr.flags |= STK_EVF_PATH_ERROR;
 		ev->path[0] = '\0';
 		n = 1;
-		ev->path_len = n;
-	} else {
 		ev->path_len = n;
 	}
 	/* n is in [1, STK_PATH_MAX]: spelled out for the verifier, without a branch. */
