@@ -567,7 +567,7 @@ static long stk_path_step(__u32 index, void *ctx)
 /*
  * Writes the path of where->d (through mount where->mnt) into the event
  * being built (stk_file_scratch) and sets its path_len; returns the bytes
- * of ev->path to send. The path is the one seen from the root of the mount
+ * of ev->path to send, 0 if it wrote nothing. The path is the one seen from the root of the mount
  * namespace (a hook that only sees a dentry: from the root of its
  * filesystem).
  *
@@ -588,17 +588,11 @@ __noinline __u32 stk_event_path(struct stk_pathgen *where)
 	__u32 zero = 0, n, start;
 
 	ev = bpf_map_lookup_elem(&stk_file_scratch, &zero);
-	if (!where || !ev)
+	pb = bpf_map_lookup_elem(&stk_path_scratch, &zero);
+	if (!where || !ev || !pb)
 		return 0;
 	g.d = where->d;
 	g.mnt = where->mnt;
-	pb = bpf_map_lookup_elem(&stk_path_scratch, &zero);
-	if (!pb) {
-		ev->hdr.flags |= STK_EVF_PATH_ERROR;
-		ev->path[0] = '\0';
-		ev->path_len = 1;
-		return 1;
-	}
 	pb->b[STK_PATH_MAX - 1] = '\0';
 	/*
 	 * Not a constant the verifier knows. 6.1's checks a bpf_loop callback
@@ -663,7 +657,7 @@ static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, 
 		/* No struct path, or longer than an event holds: the walk gives its tail. */
 		struct stk_pathgen where = { .d = d, .mnt = mnt };
 
-		/* Sets path_len; 0 only without the scratch event, which we hold. */
+		/* Sets path_len; 0 (without its scratch maps) is the path error below. */
 		n = stk_event_path(&where);
 		if (fpath)
 			ev->hdr.flags |= STK_EVF_PATH_TRUNCATED;
