@@ -25,6 +25,7 @@
 #include "pin.h"
 #include "scope_set.h"
 #include "shared_maps.h"
+#include "verdict.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
@@ -39,7 +40,28 @@ struct stk_enforcer {
 	bool adopted; /* the shared fds come from pins and are ours to close */
 };
 
-static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
+/*
+ * The accesses no key of any scope rules (stk_config.file_unruled). One
+ * mask for every scope: container roots add a scope's keys to the
+ * generation in force, and the agent adds keys of its own (the canary).
+ */
+static uint8_t file_unruled(const struct stk_enforcer_input *in)
+{
+	const struct stk_compiled *c = in->compiled;
+	const struct stk_file_maps *m = in->file_maps;
+	uint8_t unruled = c->file_unruled;
+	size_t i;
+
+	for (i = 0; i < c->n_scopes; i++)
+		unruled &= c->scopes[i]->file_unruled;
+	for (i = 0; m && i < m->n_inodes; i++)
+		unruled &= (uint8_t)~stk_file_value_ruled(&m->inodes[i].val);
+	for (i = 0; m && i < m->n_names; i++)
+		unruled &= (uint8_t)~stk_file_value_ruled(&m->names[i].val);
+	return unruled;
+}
+
+static void config_from(const struct stk_compiled *c, uint8_t unruled, struct stk_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file_default = c->file_default;
@@ -47,21 +69,24 @@ static void config_from(const struct stk_compiled *c, struct stk_config *cfg)
 	cfg->fileless_rule = c->fileless_rule;
 	cfg->fileless_action = c->fileless_action;
 	cfg->ops = c->ops;
+	cfg->file_unruled = unruled;
 }
 
 /* Writes generation @gen's settings of every scope (the selector is not touched). */
-static int write_configs(int fd, uint32_t gen, const struct stk_compiled *c)
+static int write_configs(int fd, uint32_t gen, const struct stk_enforcer_input *in)
 {
+	const struct stk_compiled *c = in->compiled;
+	uint8_t unruled = file_unruled(in);
 	struct stk_config cfg;
 	size_t s;
 	int err;
 
-	config_from(c, &cfg);
+	config_from(c, unruled, &cfg);
 	/* What stk_current_scope() trusts: entries naming another scope are stale. */
 	cfg.scopes = (__u8)c->n_scopes;
 	err = stk_gen_write_config(fd, gen, 0, &cfg);
 	for (s = 0; s < c->n_scopes && !err; s++) {
-		config_from(c->scopes[s], &cfg);
+		config_from(c->scopes[s], unruled, &cfg);
 		err = stk_gen_write_config(fd, gen, (uint32_t)(s + 1), &cfg);
 	}
 	return err;
@@ -127,7 +152,7 @@ int stk_enforcer_load(struct stk_enforcer **ret, const struct stk_enforcer_input
 					 why, why_len);
 	if (err)
 		goto cleanup;
-	err = write_configs(e->shared.config_fd, STK_GEN_FIRST, in->compiled);
+	err = write_configs(e->shared.config_fd, STK_GEN_FIRST, in);
 	if (!err)
 		err = stk_gen_switch(e->shared.config_fd, STK_GEN_FIRST);
 	if (err) {
@@ -296,13 +321,14 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 	const struct stk_net_compiled *net = stk_net_of(in->compiled);
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const uint32_t layout = STK_PIN_LAYOUT;
+	uint8_t unruled = file_unruled(in);
 	size_t i;
 
 	h = fnv1a(h, &layout, sizeof(layout));
-	config_from(in->compiled, &cfg);
+	config_from(in->compiled, unruled, &cfg);
 	h = fnv1a(h, &cfg, sizeof(cfg));
 	for (i = 0; i < in->compiled->n_scopes; i++) {
-		config_from(in->compiled->scopes[i], &cfg);
+		config_from(in->compiled->scopes[i], unruled, &cfg);
 		h = fnv1a(h, &cfg, sizeof(cfg));
 	}
 	h = fnv1a(h, in->compiled->globs, in->compiled->n_globs * sizeof(*in->compiled->globs));
@@ -431,7 +457,7 @@ int stk_enforcer_reload(const char *pin_dir, const struct stk_enforcer_input *in
 			goto cleanup;
 		}
 	}
-	err = write_configs(fd, next, in->compiled);
+	err = write_configs(fd, next, in);
 	if (!err)
 		err = stk_gen_switch(fd, next);
 	if (err) {

@@ -12,6 +12,8 @@
 #   rules-N     stockade with N rules of each kind (N file rules, N exec rules,
 #               N connect CIDRs and N bind CIDRs), N = 1, 1000, 100000
 #   complain    rules-1000 in complain mode (workloads only)
+#   all-access  rules-1000 whose file rules deny every file access, not just
+#               read, so no file hook skips its walk (workloads only)
 # takes ROUNDS samples of every measure; bench/report.py takes the ratio of
 # each sample to bare's sample of the same round, then medians over rounds.
 # Prints
@@ -25,7 +27,7 @@ set -u
 ROUNDS=${STK_BENCH_ROUNDS:-5}
 ITER=${STK_BENCH_ITER:-3000}       # opens, connects, binds per sample
 EXECS=${STK_BENCH_EXECS:-50}       # execs and launches per sample
-FILES=${STK_BENCH_FILES:-500}      # files created per sample
+FILES=${STK_BENCH_FILES:-2000}     # files created per sample
 EVENTS=${STK_BENCH_EVENTS:-20000}  # denied opens per event-pipeline sample
 RULES=${STK_BENCH_RULES:-"1 1000 100000"}
 # Only these measures (e.g. "open" to time a change to the file walk alone);
@@ -178,9 +180,12 @@ configs="bare floor empty"
 for n in $RULES; do
 	configs="$configs rules-$n"
 done
-configs=${STK_BENCH_CONFIGS:-"$configs complain"}
+configs=${STK_BENCH_CONFIGS:-"$configs complain all-access"}
 case " $configs " in
 *" complain "*) sh /src/bench/gen-policy.sh 1000 /tmp/rules complain > /tmp/policy-complain.json || exit 1 ;;
+esac
+case " $configs " in
+*" all-access "*) sh /src/bench/gen-policy.sh 1000 /tmp/rules enforce all > /tmp/policy-all-access.json || exit 1 ;;
 esac
 # A round that is not reported: the first pass of each measure runs cold
 # (page cache, dentries, slab caches) and would count against whoever goes first.
@@ -191,6 +196,7 @@ for cfg in $configs; do
 	floor) stk-bench-floor sh /src/bench/vm-bench.sh rounds floor || exit 1 ;;
 	empty) with_stockade empty /tmp/policy-0.json ;;
 	complain) with_stockade complain /tmp/policy-complain.json workloads-only ;;
+	all-access) with_stockade all-access /tmp/policy-all-access.json workloads-only ;;
 	rules-*) with_stockade $cfg /tmp/policy-${cfg#rules-}.json ;;
 	esac
 done

@@ -266,6 +266,12 @@ struct stk_compiled {
 	uint32_t exec_flags;
 	uint8_t fileless_action;
 	uint32_t fileless_rule;
+	/*
+	 * The accesses for which @file_default and every entry of @paths say
+	 * plain allow (stk_config.file_unruled): kept when @paths is dropped,
+	 * because container roots add this scope's keys later.
+	 */
+	uint8_t file_unruled;
 };
 
 /*

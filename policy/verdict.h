@@ -33,4 +33,37 @@ static inline uint8_t stk_action_byte(enum stk_action a, enum stk_mode m)
 
 /* Severity order: stk_action_rank() in stk_abi.h, shared with the kernel. */
 
+/*
+ * The accesses (STK_FACC_BIT mask) for which @v says anything but plain
+ * allow. An absent verdict's STK_ACT_NONE bytes say nothing; a default's
+ * say "no policy decided", which stk_file_unruled_default() counts as ruled.
+ */
+static inline uint8_t stk_verdict_ruled(const struct stk_file_verdict *v)
+{
+	uint8_t ruled = 0;
+	int k;
+
+	for (k = 0; k < STK_FACC_COUNT; k++)
+		if (v->action[k] != STK_ACT_NONE && v->action[k] != STK_ACT_ALLOW)
+			ruled |= (uint8_t)STK_FACC_BIT(k);
+	return ruled;
+}
+
+static inline uint8_t stk_file_value_ruled(const struct stk_file_value *v)
+{
+	return stk_verdict_ruled(&v->exact) | stk_verdict_ruled(&v->tree);
+}
+
+/* The accesses a default of exactly allow leaves to the keys (stk_config.file_unruled). */
+static inline uint8_t stk_file_unruled_default(const struct stk_file_verdict *def)
+{
+	uint8_t unruled = 0;
+	int k;
+
+	for (k = 0; k < STK_FACC_COUNT; k++)
+		if (def->action[k] == STK_ACT_ALLOW)
+			unruled |= (uint8_t)STK_FACC_BIT(k);
+	return unruled;
+}
+
 #endif /* STK_VERDICT_H */

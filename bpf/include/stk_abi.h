@@ -164,7 +164,16 @@ struct stk_config {
 	 * files' own verdicts) drop what they hold.
 	 */
 	__u32 file_epoch;
-	__u32 pad_epoch;
+	/*
+	 * STK_FACC_BIT mask of the file accesses for which every verdict of
+	 * this generation, in every scope, is plain allow: its default and
+	 * every key the agent writes or may add to it (container roots, the
+	 * canary). A request of these accesses only is allowed without a
+	 * walk, since the walk could find nothing else. 0, as an agent that
+	 * predates the field writes, walks for every access.
+	 */
+	__u8 file_unruled;
+	__u8 pad_unruled[3];
 };
 #define STK_CONFIG_SLOTS 3
 

@@ -435,6 +435,15 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 	out->which = 0;
 	if (!cfg)
 		return; /* cannot happen: array maps always have index 0 */
+	/*
+	 * No key says anything but allow for these accesses, and neither does
+	 * the default: the walk could only find allow (nor refuse a path too
+	 * deep to see, since no rule could have been above it).
+	 */
+	if (!(access & ~(__u32)cfg->file_unruled)) {
+		out->action = stk_worst(&cfg->file_default, access, &out->rule, &out->which);
+		return;
+	}
 	at.gen = (__u16)cfg->gen;
 	at.scope = cfg->scope;
 	/* Before the walk reads any dentry: see file_cache.bpf.h. */

@@ -86,6 +86,7 @@ static void remove_chain(const char *top, int depth)
 	}
 	for (; i > 0 && fd >= 0; i--) {
 		unlinkat(fd, "f", 0);
+		unlinkat(fd, "g", 0);
 		next = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		close(fd);
 		fd = next;
@@ -96,15 +97,24 @@ static void remove_chain(const char *top, int depth)
 		close(fd);
 }
 
-struct chain_open {
-	const char *top;
-	int depth;
+/* What chain_op() does at the bottom of a chain. */
+enum chain_what {
+	CHAIN_READ,   /* open f for reading */
+	CHAIN_WRITE,  /* open f for writing */
+	CHAIN_CREATE, /* create g (mknod) */
+	CHAIN_DELETE, /* delete g */
 };
 
-/* In a child: opens TOP/d*depth/f for reading; 0 or the errno. */
-static int open_in_chain(void *arg)
+struct chain_op {
+	const char *top;
+	int depth;
+	enum chain_what what;
+};
+
+/* In a child: does @what in TOP/d*depth; 0 or the errno. */
+static int op_in_chain(void *arg)
 {
-	const struct chain_open *c = arg;
+	const struct chain_op *c = arg;
 	int fd = open(c->top, O_PATH | O_DIRECTORY | O_CLOEXEC), next, i;
 
 	if (fd < 0)
@@ -116,18 +126,35 @@ static int open_in_chain(void *arg)
 		close(fd);
 		fd = next;
 	}
-	next = openat(fd, "f", O_RDONLY | O_CLOEXEC);
+	switch (c->what) {
+	case CHAIN_DELETE:
+		return unlinkat(fd, "g", 0) ? errno : 0;
+	case CHAIN_CREATE:
+		/* No open: opening for write or read is judged as write or read. */
+		return mknodat(fd, "g", S_IFREG | 0644, 0) ? errno : 0;
+	case CHAIN_WRITE:
+		next = openat(fd, "f", O_WRONLY | O_CLOEXEC);
+		break;
+	default:
+		next = openat(fd, "f", O_RDONLY | O_CLOEXEC);
+		break;
+	}
 	if (next < 0)
 		return errno;
 	close(next);
 	return 0;
 }
 
+static int chain_op(const char *top, int depth, enum chain_what what)
+{
+	struct chain_op c = { .top = top, .depth = depth, .what = what };
+
+	return kt_in_child(op_in_chain, &c);
+}
+
 static int chain_open(const char *top, int depth)
 {
-	struct chain_open c = { .top = top, .depth = depth };
-
-	return kt_in_child(open_in_chain, &c);
+	return chain_op(top, depth, CHAIN_READ);
 }
 
 /* kt_wait_record(), and the log holds only whole JSON lines. */
@@ -386,6 +413,47 @@ static void deep_rule_and_walk_limit(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/*
+ * Accesses that no key and no default rules are allowed without a walk,
+ * so a path too deep to walk is refused only for accesses some rule names.
+ * The set is the whole generation's: the agent's own canary rule (read)
+ * counts, and a reload that adds a rule of a kind anywhere ends the skip
+ * for that kind everywhere at once.
+ */
+static void unruled_accesses_need_no_walk(void **state)
+{
+	static const char no_write[] = "{ \"id\": \"no-write\", \"paths\": [\"" DIR
+				       "/r/\"], \"access\": [\"write\"], \"action\": \"deny\" }\n";
+	static const char no_create[] = ",{ \"id\": \"no-create\", \"paths\": [\"" DIR
+					"/x/\"], \"access\": [\"create\"], \"action\": \"deny\" }\n";
+	static const char *const reload[] = { "stockade", "reload", NULL };
+	char text[1024], err[4096];
+	struct ktest_agent a;
+
+	(void)state;
+	make_chain(DIR "/limit", DEEP_CHAIN);
+	write_policy(no_write);
+	/* Its start passes the canary: a read, ruled only by the agent's own key. */
+	kt_agent_start(&a, policy_path, NULL);
+
+	/* Ruled kinds are still walked, and the walk cannot see the top. */
+	assert_int_equal(chain_op(DIR "/limit", DEEP_CHAIN, CHAIN_READ), EPERM);
+	assert_int_equal(chain_op(DIR "/limit", DEEP_CHAIN, CHAIN_WRITE), EPERM);
+	/* No rule creates or deletes: nothing to walk for. */
+	assert_int_equal(chain_op(DIR "/limit", DEEP_CHAIN, CHAIN_CREATE), 0);
+	assert_int_equal(chain_op(DIR "/limit", DEEP_CHAIN, CHAIN_DELETE), 0);
+	assert_int_equal(chain_op(DIR "/limit", SHALLOW_CHAIN, CHAIN_WRITE), 0);
+
+	/* A create rule far away: creating is walked everywhere again. */
+	snprintf(text, sizeof(text), "%s%s", no_write, no_create);
+	write_policy(text);
+	assert_int_equal(kt_stockade(reload, err, sizeof(err)), 0);
+	assert_int_equal(chain_op(DIR "/limit", DEEP_CHAIN, CHAIN_CREATE), EPERM);
+	assert_int_equal(chain_op(DIR "/limit", SHALLOW_CHAIN, CHAIN_CREATE), 0);
+	assert_int_equal(chain_op(DIR "/limit", SHALLOW_CHAIN, CHAIN_DELETE), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +461,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(name_key_decides_levels_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(rules_on_both_sides_of_a_mount, setup, teardown),
 		cmocka_unit_test_setup_teardown(deep_rule_and_walk_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(unruled_accesses_need_no_walk, setup, teardown),
 		cmocka_unit_test_setup_teardown(long_path_event_is_cut_at_a_component, setup,
 						teardown),
 	};

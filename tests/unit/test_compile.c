@@ -653,6 +653,10 @@ static void matches_reference(void **state)
 			else
 				random_path(path, true);
 			reference(pols, n_pols, path, k, &want, &want_rule);
+			/* The kernel skips the walk for these: it must not miss a verdict. */
+			if ((c->file_unruled & STK_FACC_BIT(k)) && want != STK_ACT_ALLOW)
+				fail_msg("round %u: %s kind %d: %#x, but the kind is unruled", round,
+					 path, k, want);
 			got = explain(c, path, k, who);
 			if (got != want)
 				fail_msg("round %u: %s kind %d: got %#x, want %#x", round, path,
@@ -669,6 +673,41 @@ static void matches_reference(void **state)
 		}
 		free_all(c, pols, n_pols);
 	}
+}
+
+/*
+ * stk_compiled.file_unruled: the kinds for which every verdict is plain
+ * allow. Any rule of another action, in any mode, rules its kinds; an
+ * allow rule does not; a default of deny rules every kind.
+ */
+static void unruled_kinds(void **state)
+{
+	struct stk_policy *pols[2];
+	struct stk_compiled *c;
+
+	(void)state;
+	c = compile(pols, 0);
+	assert_int_equal(c->file_unruled, ALL);
+	free_all(c, pols, 0);
+
+	pols[0] = policy("a", STK_ACT_ALLOW, STK_MODE_ENFORCE);
+	rule(pols[0], "r", STK_ACT_DENY, STK_MODE_INHERIT, R, "/etc/shadow", NULL);
+	rule(pols[0], "w", STK_ACT_ALLOW, STK_MODE_INHERIT, W, "/srv/", NULL);
+	rule(pols[0], "c", STK_ACT_AUDIT, STK_MODE_INHERIT, STK_FACC_BIT(STK_FACC_CREATE),
+	     "/tmp/", NULL);
+	pols[1] = policy("b", STK_ACT_ALLOW, STK_MODE_COMPLAIN);
+	rule(pols[1], "d", STK_ACT_DENY, STK_MODE_INHERIT, STK_FACC_BIT(STK_FACC_DELETE),
+	     "/var/", NULL);
+	c = compile(pols, 2);
+	assert_int_equal(c->file_unruled,
+			 ALL & ~(R | STK_FACC_BIT(STK_FACC_CREATE) | STK_FACC_BIT(STK_FACC_DELETE)));
+	free_all(c, pols, 2);
+
+	pols[0] = policy("a", STK_ACT_ALLOW, STK_MODE_ENFORCE);
+	pols[1] = policy("b", STK_ACT_DENY, STK_MODE_COMPLAIN);
+	c = compile(pols, 2);
+	assert_int_equal(c->file_unruled, 0);
+	free_all(c, pols, 2);
 }
 
 /* What lies below a mountpoint inherits: the nearest subtree part at or above it. */
@@ -719,6 +758,7 @@ int main(void)
 		cmocka_unit_test(rule_table_outlives_policies),
 		cmocka_unit_test(bad_input),
 		cmocka_unit_test(matches_reference),
+		cmocka_unit_test(unruled_kinds),
 		cmocka_unit_test(tree_at_or_above),
 	};
 
