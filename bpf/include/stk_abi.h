@@ -505,6 +505,16 @@ struct stk_decision_count {
 #define STK_DECISIONS_MAX 16384
 /* (rule, cgroup) token buckets; the least recently used is forgotten past it. */
 #define STK_RATE_BUCKETS_MAX 16384
+/*
+ * Self-protection's refusals (STK_EV_GUARD) are limited per (cgroup, hook)
+ * even when stk_rate says "no limit": one tamper attempt can be a syscall
+ * loop (a tracer reading the agent's memory is one refusal per decoded
+ * call), and it must not bury the rest of the log. The suppressed are
+ * counted and summarised like any others. A stk_rate limit, when set, applies
+ * instead.
+ */
+#define STK_GUARD_INTERVAL_NS 10000000ULL /* 100 events per second */
+#define STK_GUARD_BURST 100
 
 /*
  * stk_rate (array, one entry): the rate limit, set by the agent. Events of

@@ -123,7 +123,7 @@ struct stk_rate_bucket {
 struct stk_rate_key {
 	__u64 cgroup_id;
 	__u32 rule;
-	__u32 pad;
+	__u32 hook; /* self-protection's refusals only (they have no rule); else 0 */
 };
 
 struct {
@@ -158,26 +158,26 @@ static __always_inline void stk_count_decision(const struct stk_decision_key *k,
 		__sync_fetch_and_add(&c->suppressed, 1);
 }
 
-/* Whether the token bucket of (@rule, @cgroup_id) lets one more event through now. */
-static __always_inline bool stk_rate_admit(__u64 cgroup_id, __u32 rule)
+/*
+ * Whether the token bucket of @k lets one more event through now, at one
+ * event per @interval_ns with bursts of @burst (0: no limit).
+ */
+static __always_inline bool stk_rate_admit(const struct stk_rate_key *k, __u64 interval_ns,
+					   __u64 burst)
 {
-	struct stk_rate_key k = { .cgroup_id = cgroup_id, .rule = rule };
 	struct stk_rate_bucket *b, fresh = {};
-	struct stk_rate_config *cfg;
 	__u64 now, tat, tolerance;
-	__u32 zero = 0;
 	bool admit;
 
-	cfg = bpf_map_lookup_elem(&stk_rate, &zero);
-	if (!cfg || !cfg->interval_ns)
+	if (!interval_ns)
 		return true;
 	now = bpf_ktime_get_ns();
 	/* A burst of B events fits when the next-due time is at most B - 1 intervals ahead. */
-	tolerance = cfg->interval_ns * (cfg->burst ? cfg->burst - 1 : 0);
-	b = bpf_map_lookup_elem(&stk_rate_buckets, &k);
+	tolerance = interval_ns * (burst ? burst - 1 : 0);
+	b = bpf_map_lookup_elem(&stk_rate_buckets, k);
 	if (!b) {
-		fresh.tat_ns = now + cfg->interval_ns;
-		bpf_map_update_elem(&stk_rate_buckets, &k, &fresh, BPF_NOEXIST);
+		fresh.tat_ns = now + interval_ns;
+		bpf_map_update_elem(&stk_rate_buckets, k, &fresh, BPF_NOEXIST);
 		return true;
 	}
 	tat = *(volatile __u64 *)&b->tat_ns;
@@ -185,7 +185,39 @@ static __always_inline bool stk_rate_admit(__u64 cgroup_id, __u32 rule)
 		tat = now;
 	admit = tat - now <= tolerance;
 	if (admit)
-		*(volatile __u64 *)&b->tat_ns = tat + cfg->interval_ns;
+		*(volatile __u64 *)&b->tat_ns = tat + interval_ns;
+	return admit;
+}
+
+/*
+ * Counts the reported decision @k and returns whether its event may be
+ * sent; @guard: a self-protection refusal (its bucket is per hook, and it
+ * has a limit of its own when stk_rate sets none: STK_GUARD_INTERVAL_NS).
+ */
+static __always_inline bool stk_admit(const struct stk_decision_key *k, bool guard)
+{
+	struct stk_rate_key rk = { .cgroup_id = k->cgroup_id, .rule = k->rule };
+	struct stk_rate_config *cfg;
+	__u64 interval = 0, burst = 0;
+	__u32 zero = 0;
+	bool admit;
+
+	cfg = bpf_map_lookup_elem(&stk_rate, &zero);
+	if (cfg) {
+		interval = cfg->interval_ns;
+		burst = cfg->burst;
+	}
+	if (guard) {
+		rk.hook = k->hook;
+		if (!interval) {
+			interval = STK_GUARD_INTERVAL_NS;
+			burst = STK_GUARD_BURST;
+		}
+	}
+	admit = stk_rate_admit(&rk, interval, burst);
+	stk_count_decision(k, !admit);
+	if (!admit)
+		stk_count(STK_CNT_SUPPRESSED);
 	return admit;
 }
 
@@ -203,12 +235,21 @@ static __always_inline bool stk_event_admit(__u32 hook, __u32 rule, __u8 action)
 		.hook = hook,
 		.action = action,
 	};
-	bool admit = stk_rate_admit(k.cgroup_id, rule);
 
-	stk_count_decision(&k, !admit);
-	if (!admit)
-		stk_count(STK_CNT_SUPPRESSED);
-	return admit;
+	return stk_admit(&k, false);
+}
+
+/* The same for a self-protection refusal: a deny that no rule made. */
+static __always_inline bool stk_guard_admit(__u32 hook)
+{
+	struct stk_decision_key k = {
+		.cgroup_id = bpf_get_current_cgroup_id(),
+		.rule = STK_RULE_NONE,
+		.hook = hook,
+		.action = STK_ACT_DENY,
+	};
+
+	return stk_admit(&k, true);
 }
 
 /*

@@ -97,12 +97,18 @@ static __always_inline __u32 guard_mark(struct task_struct *task)
 	return mark ? *mark : 0;
 }
 
-/* Reports a refusal and returns -EPERM. @name is a kernel string or NULL. */
+/*
+ * Reports a refusal (counted, and limited like rule decisions: see
+ * STK_GUARD_INTERVAL_NS) and returns -EPERM. @name is a kernel string or NULL.
+ */
 static __always_inline int refuse(__u32 hook, __u32 detail, __u32 obj_id, __u64 ino, __u32 dev,
 				  __u32 target_pid, const char *name)
 {
 	struct stk_event_guard ev;
 
+	stk_count(STK_CNT_DENIED);
+	if (!stk_guard_admit(hook))
+		return -EPERM;
 	stk_op_hdr(&ev.hdr, STK_EV_GUARD, hook, sizeof(ev), STK_ACT_DENY, STK_RULE_NONE);
 	ev.ino = ino;
 	ev.dev = dev;
@@ -112,7 +118,6 @@ static __always_inline int refuse(__u32 hook, __u32 detail, __u32 obj_id, __u64 
 	ev.name[0] = '\0';
 	if (name && bpf_probe_read_kernel_str(ev.name, sizeof(ev.name), name) < 0)
 		ev.name[0] = '\0';
-	stk_count(STK_CNT_DENIED);
 	stk_op_send(&ev, sizeof(ev));
 	return -EPERM;
 }

@@ -32,6 +32,7 @@
 
 #include <bpf/bpf.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 #include <linux/bpf.h>
 
 #include "ktest.h"
@@ -266,6 +267,46 @@ static int probe_vm_writev(void *arg)
 	return process_vm_writev(*(pid_t *)arg, &local, 1, &remote, 1, 0) < 0 ? errno : 0;
 }
 
+#define TAMPER_TRIES 2000
+
+/* A tracer's loop: read one byte of the agent's memory again and again (strace does, per call). */
+static int probe_vm_readv_loop(void *arg)
+{
+	char byte = 0;
+	struct iovec local = { .iov_base = &byte, .iov_len = 1 };
+	struct iovec remote = { .iov_base = &byte, .iov_len = 1 };
+	int i;
+
+	for (i = 0; i < TAMPER_TRIES; i++)
+		if (process_vm_readv(*(pid_t *)arg, &local, 1, &remote, 1, 0) >= 0 || errno != EPERM)
+			return 200;
+	return 0;
+}
+
+/* Of the log's lines for @hook: the events, and the sum of the "suppressed" summaries. */
+static void count_hook(const char *log, const char *hook, long long *events, long long *suppressed)
+{
+	char line[8192];
+	FILE *f = fopen(log, "re");
+
+	*events = *suppressed = 0;
+	while (f && fgets(line, sizeof(line), f)) {
+		struct json_object *o = json_tokener_parse(line), *h, *n;
+
+		/* Not every line has a hook (start, lost, ...). */
+		if (o && json_object_object_get_ex(o, "hook", &h) &&
+		    strcmp(json_object_get_string(h), hook) == 0) {
+			if (json_object_object_get_ex(o, "suppressed", &n))
+				*suppressed += json_object_get_int64(n);
+			else
+				(*events)++;
+		}
+		json_object_put(o);
+	}
+	if (f)
+		fclose(f);
+}
+
 static int probe_pidfd_getfd(void *arg)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, *(pid_t *)arg, 0), err;
@@ -452,6 +493,36 @@ static void protected_agent_refuses_everyone_else(void **state)
 	assert_false(exists(PIN_DIR));
 }
 
+/*
+ * A refusal in a loop (a tracer decoding every call, a script retrying) is
+ * one incident: its events are limited per (cgroup, hook) though the
+ * agent runs without --rate-limit, and the rest are counted in a
+ * "suppressed" summary, so events + suppressed = refusals exactly.
+ */
+static void a_tamper_loop_is_limited_and_counted(void **state)
+{
+	const char *const extra[] = { "--protect", "--launcher-pid", launcher_arg, NULL };
+	long long events = 0, suppressed = 0, deadline;
+	struct ktest_agent a;
+	pid_t pid;
+
+	(void)state;
+	kt_agent_start(&a, TDIR "/policy.json", extra);
+	pid = a.pid;
+	assert_int_equal(kt_in_child(probe_vm_readv_loop, &pid), 0);
+	deadline = now_ms() + LOG_WAIT_MS;
+	do {
+		usleep(200000);
+		count_hook(a.log, "ptrace_access_check", &events, &suppressed);
+	} while (events + suppressed < TAMPER_TRIES && now_ms() < deadline);
+	assert_int_equal(events + suppressed, TAMPER_TRIES);
+	assert_true(events >= 1);
+	/* The burst (STK_GUARD_BURST), and what 100 a second add while the loop runs. */
+	assert_true(suppressed > 0);
+	assert_true(alive(pid));
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 static void launcher_restarts_and_unloads_with_bpf_denied(void **state)
 {
 	const char *const extra[] = { "--protect", "--launcher-pid", launcher_arg, NULL };
@@ -597,6 +668,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(launcher_restarts_and_unloads_with_bpf_denied,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(without_protect_nothing_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_tamper_loop_is_limited_and_counted, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("guard", tests, NULL, NULL);
