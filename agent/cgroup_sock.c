@@ -18,6 +18,7 @@
 #include "cgroup_sock.h"
 #include "net_gen.h"
 #include "sock.skel.h"
+#include "verifier_stats.h"
 
 struct stk_cgroup_sock {
 	struct stk_cg_sock_bpf *skel;
@@ -65,6 +66,7 @@ int stk_cgroup_sock_prepare(struct stk_cgroup_sock **ret, const struct stk_net_c
 			 "(run with -v to see the verifier's log)", strerror(-err));
 		goto cleanup;
 	}
+	stk_log_verified(k->obj);
 	*ret = s;
 	return 0;
 cleanup:

@@ -21,6 +21,7 @@
 #include "lsm_file.h"
 #include "pin.h"
 #include "tree_locks.h"
+#include "verifier_stats.h"
 
 struct stk_lsm_file {
 	struct stk_lsm_file_bpf *skel;
@@ -236,6 +237,7 @@ int stk_lsm_file_load(struct stk_lsm_file **ret, const struct stk_file_maps *m,
 		stk_kernel_load_error(err, why, why_len);
 		goto cleanup;
 	}
+	stk_log_verified(f->skel->obj);
 	err = stk_lsm_file_fill(bpf_map__fd(f->skel->maps.stk_file_inodes),
 				bpf_map__fd(f->skel->maps.stk_file_names), m, STK_GEN_FIRST);
 	if (err) {

@@ -19,6 +19,7 @@
 #include "guard.skel.h"
 #include "kernel_check.h"
 #include "lsm_guard.h"
+#include "verifier_stats.h"
 #include "pin.h"
 #include "stk_abi.h"
 
@@ -61,6 +62,7 @@ int stk_lsm_guard_load(struct stk_lsm_guard **ret, struct stk_shared_maps *share
 		stk_kernel_load_error(err, why, why_len);
 		goto cleanup;
 	}
+	stk_log_verified(s->obj);
 	stk_shared_maps_adopt(shared, s->maps.stk_events, s->maps.stk_counters,
 			      s->maps.stk_config, s->maps.stk_cgroup_scopes);
 	stk_shared_maps_adopt_agent(shared, s->maps.stk_agent_tasks);

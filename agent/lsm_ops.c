@@ -17,6 +17,7 @@
 #include "kernel_check.h"
 #include "kops.skel.h"
 #include "lsm_ops.h"
+#include "verifier_stats.h"
 #include "sockets.skel.h"
 
 struct stk_lsm_ops {
@@ -80,6 +81,7 @@ static void adopt(struct bpf_object *obj, struct stk_shared_maps *s)
 			stk_kernel_load_error(err, why, why_len);                      \
 			goto cleanup;                                                  \
 		}                                                                      \
+		stk_log_verified(o->field->obj);                                       \
 		adopt(o->field->obj, shared);                                          \
 	} while (0)
 

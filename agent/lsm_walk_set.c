@@ -14,6 +14,7 @@
 #include "pin.h"
 #include "kernel_check.h"
 #include "tree_locks.h"
+#include "verifier_stats.h"
 #include "lsm_walk_set.h"
 
 #define STK_SET_MAX_PROGS 32
@@ -162,6 +163,7 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 		stk_kernel_load_error(err, why, why_len);
 		goto cleanup;
 	}
+	stk_log_verified(s->obj);
 	stk_shared_maps_adopt(shared, map(s->obj, "stk_events"), map(s->obj, "stk_counters"),
 			      map(s->obj, "stk_config"), map(s->obj, "stk_cgroup_scopes"));
 	stk_shared_maps_adopt_audit(shared, s->obj);

@@ -22,6 +22,7 @@
 #include "pin.h"
 #include "scope.skel.h"
 #include "scope_set.h"
+#include "verifier_stats.h"
 
 struct stk_scope_set {
 	struct stk_lsm_scope_bpf *skel;
@@ -75,6 +76,7 @@ int stk_scope_set_load(struct stk_scope_set **ret, const struct stk_compiled *c,
 		stk_kernel_load_error(err, why, why_len);
 		goto cleanup;
 	}
+	stk_log_verified(k->obj);
 	err = fill_globs(bpf_map__fd(k->maps.stk_scope_globs), STK_GEN_FIRST, c);
 	if (err) {
 		snprintf(why, why_len, "writing the cgroup globs failed: %s", strerror(-err));

@@ -190,13 +190,20 @@ static __always_inline bool stk_rate_admit(const struct stk_rate_key *k, __u64 i
 }
 
 /*
- * Counts the reported decision @k and returns whether its event may be
- * sent; @guard: a self-protection refusal (its bucket is per hook, and it
- * has a limit of its own when stk_rate sets none: STK_GUARD_INTERVAL_NS).
+ * Counts a reported decision of (@hook, @rule, @action) in the current
+ * cgroup and returns whether its event may be sent; @guard: a
+ * self-protection refusal (its bucket is per hook, and it has a limit of
+ * its own when stk_rate sets none: STK_GUARD_INTERVAL_NS).
  */
-static __always_inline bool stk_admit(const struct stk_decision_key *k, bool guard)
+static __always_inline bool stk_admit(__u32 hook, __u32 rule, __u8 action, bool guard)
 {
-	struct stk_rate_key rk = { .cgroup_id = k->cgroup_id, .rule = k->rule };
+	struct stk_decision_key k = {
+		.cgroup_id = bpf_get_current_cgroup_id(),
+		.rule = rule,
+		.hook = hook,
+		.action = action,
+	};
+	struct stk_rate_key rk = { .cgroup_id = k.cgroup_id, .rule = rule };
 	struct stk_rate_config *cfg;
 	__u64 interval = 0, burst = 0;
 	__u32 zero = 0;
@@ -208,14 +215,14 @@ static __always_inline bool stk_admit(const struct stk_decision_key *k, bool gua
 		burst = cfg->burst;
 	}
 	if (guard) {
-		rk.hook = k->hook;
+		rk.hook = hook;
 		if (!interval) {
 			interval = STK_GUARD_INTERVAL_NS;
 			burst = STK_GUARD_BURST;
 		}
 	}
 	admit = stk_rate_admit(&rk, interval, burst);
-	stk_count_decision(k, !admit);
+	stk_count_decision(&k, !admit);
 	if (!admit)
 		stk_count(STK_CNT_SUPPRESSED);
 	return admit;
@@ -229,27 +236,13 @@ static __always_inline bool stk_admit(const struct stk_decision_key *k, bool gua
  */
 static __always_inline bool stk_event_admit(__u32 hook, __u32 rule, __u8 action)
 {
-	struct stk_decision_key k = {
-		.cgroup_id = bpf_get_current_cgroup_id(),
-		.rule = rule,
-		.hook = hook,
-		.action = action,
-	};
-
-	return stk_admit(&k, false);
+	return stk_admit(hook, rule, action, false);
 }
 
 /* The same for a self-protection refusal: a deny that no rule made. */
 static __always_inline bool stk_guard_admit(__u32 hook)
 {
-	struct stk_decision_key k = {
-		.cgroup_id = bpf_get_current_cgroup_id(),
-		.rule = STK_RULE_NONE,
-		.hook = hook,
-		.action = STK_ACT_DENY,
-	};
-
-	return stk_admit(&k, true);
+	return stk_admit(hook, STK_RULE_NONE, STK_ACT_DENY, true);
 }
 
 /*

@@ -110,6 +110,40 @@ static void denied_read_fails_allowed_read_succeeds(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/* The count `stockade run -v` gives for program @prog, or -1 if it names none. */
+static long long verified_insns(const char *stderr_path, const char *prog)
+{
+	char line[1024], want[128];
+	long long n = -1;
+	FILE *f = fopen(stderr_path, "re");
+	const char *at;
+
+	snprintf(want, sizeof(want), "verifier: %s: ", prog);
+	while (f && fgets(line, sizeof(line), f))
+		if ((at = strstr(line, want)) &&
+		    sscanf(at + strlen(want), "%lld instructions verified", &n) != 1)
+			n = -1;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* -v tells how much the verifier checked in each program (most of the start's time). */
+static void verbose_start_reports_the_verifiers_work(void **state)
+{
+	static const char *const verbose[] = { "-v", NULL };
+	struct ktest_agent a;
+
+	(void)state;
+	write_policy("enforce", base_rules);
+	kt_agent_start(&a, policy_path, verbose);
+	assert_true(verified_insns(a.stderr_path, "stk_file_open") > 0);
+	assert_true(verified_insns(a.stderr_path, "stk_path_mknod") > 0);
+	assert_true(verified_insns(a.stderr_path, "stk_bprm_check") > 0);
+	assert_true(verified_insns(a.stderr_path, "stk_guard_bpf") > 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 static void unprivileged_user_is_denied_and_named(void **state)
 {
 	struct ktest_agent a;
@@ -285,6 +319,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(denied_read_fails_allowed_read_succeeds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(verbose_start_reports_the_verifiers_work, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(unprivileged_user_is_denied_and_named, setup,
 						teardown),
