@@ -28,7 +28,6 @@
 #include "cgroup_path.h"
 #include "commands.h"
 #include "rate_opts.h"
-#include "report.h"
 #include "watch.h"
 #include "event_format.h"
 #include "kernel_check.h"
@@ -38,53 +37,18 @@
 #include "enforcer.h"
 #include "lsm_guard.h"
 #include "notify.h"
-#include "ocsf.h"
 #include "persist.h"
 #include "pin.h"
 #include "privdrop.h"
 #include "privsep.h"
 #include "status_file.h"
-#include "syslog_kv.h"
-#include "syslog_map.h"
 #include "container_roots.h"
 #include "generation.h"
 #include "policy_load.h"
 #include "policy_perm.h"
 #include "resolve.h"
 #include "run_opts.h"
-
-#define STOP_DRAIN_MAX 65536
-
-struct run_state {
-	struct stk_policy_set *set;
-	struct stk_audit *audit;
-	struct stk_cgroup_names *cgroups;
-	struct stk_format_ctx fmt;
-	uint64_t seq;
-	uint64_t bad_records;
-	char host[256];
-	char line[2 * STK_PATH_MAX + 4096];
-	struct stk_enforcer *enf;
-	struct stk_roots *roots; /* the container-root gate's requests; NULL: not served */
-	uint64_t after_stop;
-	uint32_t gen; /* the policy generation st->set was put in force as */
-	bool file_cache; /* kernel addresses were readable when the programs loaded */
-	uint64_t ev_copy[(sizeof(struct stk_event_file) + 7) / 8];
-	/* The monitor's ticks: counters, reports, metrics (watch.h). */
-	const struct run_opts *opts;
-	struct stk_privsep *ps; /* the current reader's, NULL between readers */
-	struct stk_status_info *info;
-	struct stk_watch watch;
-	int64_t policy_loaded_at;
-	double policy_load_seconds;
-	int alert_fd; /* the alert launcher's socket (reader only), or -1 */
-	uint64_t alerts, alerts_dropped, alerts_dropped_reported;
-	long long alerts_reported_ms;
-	struct stk_alert_threshold threshold;
-	uint64_t convert_failed;
-	char ocsf[4 * STK_PATH_MAX + 8192];
-	char kv[2 * STK_PATH_MAX + 4096];
-};
+#include "run_state.h"
 
 static volatile sig_atomic_t stop_signal;
 static volatile sig_atomic_t reopen_requested;
@@ -131,143 +95,6 @@ static const char *cgroup_name(uint64_t id, void *arg)
 	return st->cgroups ? stk_cgroup_names_get(st->cgroups, id) : NULL;
 }
 
-/*
- * Strips the generation from the event's rule number; an event the other
- * generation decided (in flight during a reload) names no rule rather than
- * one of the wrong policy. The ring buffer is read-only: edit a copy.
- */
-static void *own_rule(struct run_state *st, void *data, size_t size)
-{
-	const struct stk_event_hdr *h = data;
-	struct stk_event_hdr *c;
-	uint32_t gen;
-
-	if (size < sizeof(*h) || size > sizeof(st->ev_copy) || h->rule == STK_RULE_NONE)
-		return data;
-	gen = h->rule >> STK_GEN_RULE_SHIFT;
-	if (!gen)
-		return data;
-	memcpy(st->ev_copy, data, size);
-	c = (struct stk_event_hdr *)st->ev_copy;
-	c->rule = gen == st->gen ? (h->rule & STK_GEN_RULE_MASK) : STK_RULE_NONE;
-	return c;
-}
-
-/* Whether the event names a rule of the table in force. */
-static bool names_rule(const struct run_state *st, const struct stk_event_hdr *h)
-{
-	return st->fmt.rules && h->rule != STK_RULE_NONE && h->rule < st->fmt.n_rules;
-}
-
-/* Whether the event raises an alert: its rule is marked, or its cgroup crossed the threshold. */
-static bool is_alert(struct run_state *st, const struct stk_event_hdr *h)
-{
-	st->fmt.threshold_alert = false;
-	if (names_rule(st, h) && st->fmt.rules[h->rule].alert)
-		return true;
-	if ((h->action & STK_ACT_MASK) != STK_ACT_DENY)
-		return false;
-	st->fmt.threshold_alert =
-		stk_alert_threshold_hit(&st->threshold, h->cgroup_id, (int64_t)h->time_boot_ns);
-	return st->fmt.threshold_alert;
-}
-
-static void send_alert(struct run_state *st, const char *json, size_t len)
-{
-	int err;
-
-	st->alerts++;
-	if (st->alert_fd < 0)
-		return;
-	err = stk_alert_cmd_send(st->alert_fd, json, len);
-	if (err == -EAGAIN) {
-		st->alerts_dropped++;
-	} else if (err) {
-		stk_err("alert", "the alert command launcher is gone (%s): no more alert commands",
-			strerror(-err));
-		close(st->alert_fd);
-		st->alert_fd = -1;
-	}
-}
-
-/*
- * The event @json in the format of @f: @json itself, or converted into
- * @buf. A conversion that fails (too big) falls back to the native line.
- */
-static const char *in_format(struct run_state *st, enum sink_format f, const char *json,
-			     size_t len, char *buf, size_t cap, size_t *ret_len)
-{
-	long n;
-
-	*ret_len = len;
-	if (f == FMT_JSON)
-		return json;
-	n = f == FMT_OCSF ? stk_ocsf_convert(json, len, buf, cap) :
-			    stk_kv_convert(json, len, buf, cap);
-	if (n < 0) {
-		if (!st->convert_failed++)
-			stk_warn("audit", "converting an event to %s failed (%s): written as JSON",
-				 f == FMT_OCSF ? "OCSF" : "key=value", strerror((int)-n));
-		return json;
-	}
-	*ret_len = (size_t)n;
-	return buf;
-}
-
-static int write_sinks(struct run_state *st, const char *json, size_t len, int priority)
-{
-	const struct run_opts *o = st->opts;
-	const char *line, *msg;
-	size_t line_len, msg_len;
-
-	line = in_format(st, o->audit_format, json, len, st->ocsf, sizeof(st->ocsf), &line_len);
-	if (o->syslog_format == o->audit_format) {
-		msg = line;
-		msg_len = line_len;
-	} else if (!o->syslog) {
-		msg = NULL;
-		msg_len = 0;
-	} else {
-		msg = in_format(st, o->syslog_format, json, len,
-				o->syslog_format == FMT_KV ? st->kv : st->ocsf,
-				o->syslog_format == FMT_KV ? sizeof(st->kv) : sizeof(st->ocsf),
-				&msg_len);
-	}
-	return stk_audit_write_msg(st->audit, line, line_len, msg, msg_len, priority);
-}
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct run_state *st = ctx;
-	const struct stk_event_hdr *h;
-	struct json_out j;
-	bool alert;
-	int err;
-
-	/* A flood must not keep a stopping reader busy for ever. */
-	if (stop_signal && st->after_stop++ >= STOP_DRAIN_MAX)
-		return -EINTR;
-	if (stk_canary_event(data, size))
-		return 0; /* the monitor's probe: proof, not an access to log */
-	data = own_rule(st, data, size);
-	h = data;
-	alert = size >= sizeof(*h) && is_alert(st, h);
-	json_out_init(&j, st->line, sizeof(st->line));
-	err = stk_event_format(&st->fmt, ++st->seq, data, size, &j);
-	if (err) {
-		if (!st->bad_records++)
-			stk_warn("events", "malformed event record (%zu bytes): %s", size,
-				 strerror(-err));
-		return 0;
-	}
-	err = write_sinks(st, j.buf, j.len, stk_syslog_priority(h->action, alert));
-	if (err)
-		stk_err("audit", "writing the audit log failed: %s", strerror(-err));
-	if (alert)
-		send_alert(st, j.buf, j.len);
-	return 0;
-}
-
 static void warn_unresolved(const char *path, int err, bool named, void *arg)
 {
 	(void)arg;
@@ -297,7 +124,7 @@ static int setup_signals(void)
 static void drain_old(int events_fd, void *arg)
 {
 	struct run_state *st = arg;
-	struct ring_buffer *rb = ring_buffer__new(events_fd, on_event, st, NULL);
+	struct ring_buffer *rb = ring_buffer__new(events_fd, stk_run_on_event, st, NULL);
 
 	if (!rb) {
 		stk_warn("events", "the replaced programs' buffered events are lost: %s",
@@ -384,31 +211,6 @@ static int reopen_log(void *arg)
 	const char *path = stk_audit_path(st->audit);
 
 	return path ? stk_audit_open_file(path) : -ENOENT;
-}
-
-/* The reader: the monitor's reports (suppressed, lost) as audit lines. */
-static void write_reports(struct run_state *st, struct stk_privsep *ps)
-{
-	struct stk_report batch[STK_REPORTS_PER_DGRAM];
-	struct json_out j;
-	long n;
-	size_t i;
-	int err;
-
-	while ((n = stk_privsep_recv_report(ps, batch, sizeof(batch))) > 0) {
-		for (i = 0; i < (size_t)n / sizeof(batch[0]); i++) {
-			json_out_init(&j, st->line, sizeof(st->line));
-			if (stk_report_format(&st->fmt, ++st->seq, &batch[i], &j))
-				continue;
-			err = stk_audit_write(st->audit, j.buf, j.len,
-					      batch[i].kind == STK_REPORT_SUPPRESSED &&
-						      (batch[i].action & STK_ACT_MASK) ==
-							      STK_ACT_DENY);
-			if (err)
-				stk_err("audit", "writing the audit log failed: %s",
-					strerror(-err));
-		}
-	}
 }
 
 /*
@@ -498,7 +300,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 			stk_err("events", "reading events failed: %s", strerror(-err));
 			break;
 		}
-		write_reports(st, ps);
+		stk_run_write_reports(st, ps);
 		stk_audit_flush(st->audit);
 		/* Wall-clock jumps (NTP, suspend) must not skew event times. */
 		st->fmt.boot_to_real_ns = boot_to_real_ns();
@@ -513,7 +315,7 @@ static int run_reader(struct run_state *st, struct stk_privsep *ps, const struct
 	}
 	/* Whatever the kernel already queued belongs in the log. */
 	ring_buffer__consume(rb);
-	write_reports(st, ps);
+	stk_run_write_reports(st, ps);
 	stk_audit_flush(st->audit);
 	return stop_signal ? STK_EXIT_OK : STK_EXIT_FAIL;
 }
@@ -637,7 +439,7 @@ static int start_reader(struct run_state *st, struct stk_privsep *ps, const stru
 	 * process but the (marked) agent, and which it could not call anyway
 	 * once unprivileged on older kernels.
 	 */
-	rb = ring_buffer__new(stk_enforcer_events_fd(st->enf), on_event, st, NULL);
+	rb = ring_buffer__new(stk_enforcer_events_fd(st->enf), stk_run_on_event, st, NULL);
 	if (!rb) {
 		stk_err("events", "setting up the event reader failed: %s", strerror(errno));
 		return STK_EXIT_FAIL;
@@ -764,6 +566,7 @@ int stk_cmd_run(int argc, char **argv)
 		return STK_EXIT_FAIL;
 	st->alert_fd = -1;
 	st->opts = &o;
+	st->stopping = &stop_signal;
 	if (stk_run_parse_opts(argc, argv, &o)) {
 		stk_run_usage(stderr);
 		status = STK_EXIT_USAGE;
