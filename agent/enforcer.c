@@ -25,7 +25,6 @@
 #include "pin.h"
 #include "scope_set.h"
 #include "shared_maps.h"
-#include "verdict.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
@@ -43,21 +42,19 @@ struct stk_enforcer {
 /*
  * The accesses no key of any scope rules (stk_config.file_unruled). One
  * mask for every scope: container roots add a scope's keys to the
- * generation in force, and the agent adds keys of its own (the canary).
+ * generation in force, and the agent adds keys of its own (the canary),
+ * which @in->file_maps counts as it adds them.
  */
 static uint8_t file_unruled(const struct stk_enforcer_input *in)
 {
 	const struct stk_compiled *c = in->compiled;
-	const struct stk_file_maps *m = in->file_maps;
 	uint8_t unruled = c->file_unruled;
 	size_t i;
 
 	for (i = 0; i < c->n_scopes; i++)
 		unruled &= c->scopes[i]->file_unruled;
-	for (i = 0; m && i < m->n_inodes; i++)
-		unruled &= (uint8_t)~stk_file_value_ruled(&m->inodes[i].val);
-	for (i = 0; m && i < m->n_names; i++)
-		unruled &= (uint8_t)~stk_file_value_ruled(&m->names[i].val);
+	if (in->file_maps)
+		unruled &= (uint8_t)~in->file_maps->added_ruled;
 	return unruled;
 }
 

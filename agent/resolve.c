@@ -15,6 +15,7 @@
 
 #include "resolve.h"
 #include "sb_dev.h"
+#include "verdict.h"
 
 #define SELF_MOUNTINFO "/proc/self/mountinfo"
 
@@ -128,6 +129,7 @@ int stk_file_maps_add_inode(struct stk_file_maps *m, const struct stk_inode_key 
 	struct stk_inode_entry *grown;
 	size_t i;
 
+	m->added_ruled |= stk_file_value_ruled(val);
 	for (i = 0; i < m->n_inodes; i++) {
 		if (!cmp_inode(&m->inodes[i].key, key)) {
 			verdict_override(&m->inodes[i].val.exact, &val->exact);
@@ -401,6 +403,7 @@ static int append_maps(struct stk_file_maps *dst, const struct stk_file_maps *sr
 	memcpy(nn + dst->n_names, src->names, src->n_names * sizeof(*nn));
 	dst->n_inodes += src->n_inodes;
 	dst->n_names += src->n_names;
+	dst->added_ruled |= src->added_ruled;
 	return 0;
 }
 

@@ -30,6 +30,13 @@ struct stk_file_maps {
 	size_t n_inodes;
 	struct stk_name_entry *names;
 	size_t n_names;
+	/*
+	 * The access kinds that entries added by stk_file_maps_add_inode()
+	 * rule (stk_file_value_ruled()): the agent's own keys. What
+	 * resolution writes comes from the compiled tables, whose
+	 * stk_compiled.file_unruled already excludes it.
+	 */
+	uint8_t added_ruled;
 };
 
 /*
@@ -66,6 +73,7 @@ int stk_inode_key_of_fd(int fd, struct stk_inode_key *ret);
 /*
  * Adds an entry for @key to @m; where @m has one already, the access kinds
  * @val decides replace its verdicts (the agent's own rules come first).
+ * The kinds @val rules join @m->added_ruled.
  */
 int stk_file_maps_add_inode(struct stk_file_maps *m, const struct stk_inode_key *key,
 			    const struct stk_file_value *val);

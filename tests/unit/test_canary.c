@@ -39,7 +39,10 @@ static void added_entry_is_appended(void **state)
 	assert_int_equal(m.inodes[0].val.exact.action[STK_FACC_READ], STK_ACT_DENY);
 	assert_int_equal(m.inodes[0].val.exact.rule[STK_FACC_READ], STK_RULE_CANARY);
 	assert_int_equal(m.inodes[0].val.exact.rule[STK_FACC_WRITE], STK_RULE_NONE);
+	/* What the agent adds must end the walk's skip of reads (stk_config.file_unruled). */
+	assert_int_equal(m.added_ruled, 1u << STK_FACC_READ);
 	stk_file_maps_free(&m);
+	assert_int_equal(m.added_ruled, 0);
 }
 
 /* A policy naming the canary file: the canary's read verdict wins, the rest stays. */
@@ -63,6 +66,7 @@ static void added_entry_overrides_what_it_decides(void **state)
 	assert_int_equal(m.inodes[1].val.exact.action[STK_FACC_READ], STK_ACT_DENY);
 	assert_int_equal(m.inodes[1].val.exact.rule[STK_FACC_WRITE], 4);
 	assert_int_equal(m.inodes[0].val.exact.rule[STK_FACC_READ], 3);
+	assert_int_equal(m.added_ruled, (1u << STK_FACC_READ) | (1u << STK_FACC_WRITE));
 	stk_file_maps_free(&m);
 }
 
