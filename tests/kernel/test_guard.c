@@ -258,13 +258,21 @@ static int probe_proc_mem(void *arg)
 	return fd_result(open(path, O_RDWR));
 }
 
-static int probe_vm_writev(void *arg)
+/* One byte of @pid's memory read (@write false) or written: 0 or the errno. */
+static int vm_byte(pid_t pid, bool write)
 {
 	char byte = 0;
 	struct iovec local = { .iov_base = &byte, .iov_len = 1 };
 	struct iovec remote = { .iov_base = &byte, .iov_len = 1 };
+	ssize_t n = write ? process_vm_writev(pid, &local, 1, &remote, 1, 0) :
+			    process_vm_readv(pid, &local, 1, &remote, 1, 0);
 
-	return process_vm_writev(*(pid_t *)arg, &local, 1, &remote, 1, 0) < 0 ? errno : 0;
+	return n < 0 ? errno : 0;
+}
+
+static int probe_vm_writev(void *arg)
+{
+	return vm_byte(*(pid_t *)arg, true);
 }
 
 #define TAMPER_TRIES 2000
@@ -272,13 +280,10 @@ static int probe_vm_writev(void *arg)
 /* A tracer's loop: read one byte of the agent's memory again and again (strace does, per call). */
 static int probe_vm_readv_loop(void *arg)
 {
-	char byte = 0;
-	struct iovec local = { .iov_base = &byte, .iov_len = 1 };
-	struct iovec remote = { .iov_base = &byte, .iov_len = 1 };
 	int i;
 
 	for (i = 0; i < TAMPER_TRIES; i++)
-		if (process_vm_readv(*(pid_t *)arg, &local, 1, &remote, 1, 0) >= 0 || errno != EPERM)
+		if (vm_byte(*(pid_t *)arg, false) != EPERM)
 			return 200;
 	return 0;
 }
