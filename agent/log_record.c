@@ -11,6 +11,7 @@
 
 #include "container_of.h"
 #include "log_record.h"
+#include "ocsf_read.h"
 #include "policy.h"
 
 static const char *opt_str(struct json_object *o, const char *key, bool *bad)
@@ -121,6 +122,14 @@ int stk_log_rec_parse(const char *line, size_t len, struct stk_log_rec *ret, cha
 	if (!json_object_is_type(o, json_type_object)) {
 		stk_log_rec_clear(&r);
 		return fail(err, err_len, -EINVAL, "%s", "not a JSON object");
+	}
+	/* --audit-format ocsf: its events are read as the native events they were. */
+	if (stk_ocsf_is_event(o)) {
+		r.obj = stk_ocsf_to_native(o);
+		json_object_put(o);
+		o = r.obj;
+		if (!o)
+			return -ENOMEM;
 	}
 	time = opt_str(o, "time", &bad);
 	if (!time || stk_log_parse_abs_time(time, &r.time_ns)) {

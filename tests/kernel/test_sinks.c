@@ -423,6 +423,18 @@ static void ocsf_file_output(void **state)
 			    "denied file_open of " KT_DIR "/quiet by ocsfprobe (kt-sinks/quiet)");
 	json_object_put(ev);
 	assert_int_equal(kt_agent_stop(&a), 0);
+
+	/* "stockade log" reads the OCSF log as a native one: filters match, no damaged line. */
+	{
+		const char *const review[] = { "stockade", "log", "--file", a.log, "--no-rotated",
+					       "--rule", "kt-sinks/quiet", "--comm", "ocsfprobe",
+					       "--hook", "file_open", "--json", NULL };
+		static char out[1 << 16];
+
+		assert_int_equal(kt_stockade_out(review, out, sizeof(out)), 0);
+		assert_non_null(strstr(out, "\"class_uid\":1001"));
+		assert_non_null(strstr(out, "ocsfprobe"));
+	}
 }
 
 /*
