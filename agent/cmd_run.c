@@ -152,11 +152,13 @@ static void monitor_tick(void *arg)
 		.reloads = st->info ? st->info->reloads : 0,
 		.loaded_at = st->policy_loaded_at,
 		.load_seconds = st->policy_load_seconds,
+		.pin_dir = st->opts ? st->opts->pin_dir : NULL,
 	};
 	uint64_t lost;
 
 	stk_watch_read(&st->watch);
 	lost = stk_watch_report(&st->watch, st->ps, st->gen);
+	stk_watch_retire(&st->watch);
 	if (lost)
 		stk_warn("events", "%llu events were lost (ring buffer full or no agent reading); "
 				   "%llu in all since the programs were loaded",
@@ -680,7 +682,7 @@ int stk_cmd_run(int argc, char **argv)
 	st->policy_load_seconds = (mono_ms() - t_start) / 1000.0;
 	st->opts = &o;
 	stk_watch_start(&st->watch, stk_enforcer_counters_fd(enf), stk_enforcer_decisions_fd(enf),
-			stk_enforcer_rate_fd(enf), stk_enforcer_events_fd(enf), &o.rate);
+			stk_enforcer_rate_fd(enf), stk_enforcer_events_fd(enf), &o.rate, cgmount);
 
 	status = run_split(st, &o, &ids);
 	/* Unloading: let no exec wait for a monitor that is leaving. */

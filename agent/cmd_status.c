@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "persist.h"
 #include "pin.h"
+#include "prog_stats.h"
 #include "roots_status.h"
 #include "status_file.h"
 #include "stk_abi.h"
@@ -30,6 +31,7 @@
 struct links_ctx {
 	struct json_object *arr;
 	struct btf *vmlinux;
+	bool prog_stats; /* kernel.bpf_stats_enabled: the programs' runs are counted */
 };
 
 static const char *hook_name(struct btf *vmlinux, __u32 btf_id)
@@ -52,6 +54,7 @@ static int add_link(const char *name, int fd, void *arg)
 	struct links_ctx *c = arg;
 	struct bpf_link_info li = {};
 	struct bpf_prog_info pi = {};
+	struct stk_prog_stat ps;
 	__u32 len = sizeof(li);
 	struct json_object *o;
 	const char *attach;
@@ -76,6 +79,10 @@ static int add_link(const char *name, int fd, void *arg)
 									pi.attach_btf_id)));
 	if (pfd >= 0)
 		close(pfd);
+	if (c->prog_stats && stk_prog_stat_of_link(fd, &ps) == 0) {
+		json_object_object_add(o, "runs", json_object_new_uint64(ps.runs));
+		json_object_object_add(o, "run_ns", json_object_new_uint64(ps.run_ns));
+	}
 	json_object_array_add(c->arr, o);
 	return 0;
 }
@@ -183,8 +190,14 @@ static void print_text(struct json_object *o)
 		printf("attached:\n");
 		for (i = 0; i < json_object_array_length(arr); i++) {
 			v = json_object_array_get_idx(arr, i);
-			printf("  %-20s hook %-16s link %s prog %s\n", str(v, "name"),
-			       str(v, "hook"), str(v, "link_id"), str(v, "prog_id"));
+			printf("  %-20s hook %-16s link %s prog %s", str(v, "name"), str(v, "hook"),
+			       str(v, "link_id"), str(v, "prog_id"));
+			if (json_object_object_get_ex(v, "runs", &c) && json_object_get_int64(c) > 0)
+				printf(": %s runs, %lld ns each", str(v, "runs"),
+				       (long long)(json_object_get_int64(json_object_object_get(
+							   v, "run_ns")) /
+						   json_object_get_int64(c)));
+			putchar('\n');
 		}
 	}
 	if (json_object_object_get_ex(o, "agent", &agent) &&
@@ -262,6 +275,7 @@ int stk_cmd_status(int argc, char **argv)
 	if (loaded) {
 		lc.arr = json_object_new_array();
 		lc.vmlinux = btf__load_vmlinux_btf();
+		lc.prog_stats = stk_prog_stats_enabled();
 		if (libbpf_get_error(lc.vmlinux))
 			lc.vmlinux = NULL;
 		err = stk_pin_for_each_link(pin_dir, add_link, &lc);

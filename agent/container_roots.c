@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cgroup_path.h"
 #include "container_roots.h"
 #include "generation.h"
 #include "log.h"
@@ -27,8 +28,6 @@
 
 /* How long a requester may take to reach its stop before it is continued anyway. */
 #define STOP_WAIT_MS 2000
-/* kernfs file handles carry the cgroup id (FILEID_KERNFS). */
-#define FILEID_KERNFS 0xfe
 
 struct stk_roots {
 	char pin_dir[4096];
@@ -369,25 +368,6 @@ int stk_roots_fill_generation(void *roots, const struct stk_compiled *c, uint32_
 	return err;
 }
 
-/* Whether cgroup @id still exists: kernfs opens a cgroup by its id. */
-static bool cgroup_gone(const void *key, void *arg)
-{
-	struct stk_roots *r = arg;
-	struct {
-		struct file_handle fh;
-		__u64 id;
-	} h = { .fh = { .handle_bytes = sizeof(__u64), .handle_type = FILEID_KERNFS } };
-	int fd;
-
-	memcpy(h.fh.f_handle, key, sizeof(__u64));
-	fd = open_by_handle_at(r->mount_fd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	return errno == ESTALE || errno == ENOENT;
-}
-
 struct gone_ids {
 	__u64 *v;
 	size_t n;
@@ -414,7 +394,7 @@ void stk_roots_prune(struct stk_roots *r)
 	while (!bpf_map_get_next_key(r->records_fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (!cgroup_gone(&key, r))
+		if (!stk_cgroup_gone(r->mount_fd, key))
 			continue;
 		p = realloc(gone.v, (gone.n + 1) * sizeof(*gone.v));
 		if (!p)

@@ -111,6 +111,106 @@ int stk_decisions_forget_gen(int fd, uint32_t gen)
 	return err ? err : (int)deleted;
 }
 
+/* The per-CPU counts of @from added into @to's row, created if need be; then @from deleted. */
+static int fold_row(int fd, const struct stk_decision_key *from, const struct stk_decision_key *to,
+		    struct stk_decision_count *a, struct stk_decision_count *b, int ncpu)
+{
+	int i;
+
+	if (bpf_map_lookup_elem(fd, from, a))
+		return -errno;
+	if (bpf_map_lookup_elem(fd, to, b)) {
+		if (errno != ENOENT)
+			return -errno;
+		memset(b, 0, ncpu * sizeof(*b));
+	}
+	for (i = 0; i < ncpu; i++) {
+		b[i].decisions += a[i].decisions;
+		b[i].suppressed += a[i].suppressed;
+	}
+	/* Map full: the row stays where it is, counted, until there is room. */
+	if (bpf_map_update_elem(fd, to, b, BPF_ANY))
+		return -errno;
+	/*
+	 * A decision between the lookup and here (a task still leaving the
+	 * cgroup) makes the row again; it is retired at a later tick.
+	 */
+	if (bpf_map_delete_elem(fd, from) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* What a retired row's summaries already told: added to its suppressed_reported. */
+struct credit {
+	struct stk_decision_key key;
+	uint64_t reported;
+};
+
+static void apply_credits(struct stk_decision_table *t, const struct credit *c, size_t n)
+{
+	struct stk_decision_row *r;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		r = bsearch(&c[i].key, t->rows, t->n, sizeof(*t->rows), key_cmp);
+		if (!r)
+			continue;
+		r->suppressed_reported += c[i].reported;
+		if (r->suppressed_reported > r->suppressed)
+			r->suppressed_reported = r->suppressed;
+	}
+}
+
+int stk_decisions_retire(int fd, struct stk_decision_table *t,
+			 bool (*gone)(uint64_t cgroup_id, void *arg), void *arg)
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	struct stk_decision_count *a = NULL, *b = NULL;
+	struct credit *credits = NULL;
+	size_t i, k, n = 0;
+
+	if (ncpu <= 0)
+		return ncpu ? ncpu : -EINVAL;
+	for (i = 0; i < t->n && !err; i = k) {
+		uint64_t id = t->rows[i].key.cgroup_id;
+		bool removed = id != STK_CGROUP_RETIRED && gone(id, arg);
+
+		for (k = i; k < t->n && t->rows[k].key.cgroup_id == id && !err; k++) {
+			const struct stk_decision_row *r = &t->rows[k];
+			struct stk_decision_key to = r->key;
+
+			/* Unreported suppressions first go to the log under their own cgroup. */
+			if (!removed || r->suppressed_reported < r->suppressed)
+				continue;
+			if (!credits) {
+				a = calloc(ncpu, sizeof(*a));
+				b = calloc(ncpu, sizeof(*b));
+				credits = calloc(t->n, sizeof(*credits));
+				if (!a || !b || !credits) {
+					err = -ENOMEM;
+					break;
+				}
+			}
+			to.cgroup_id = STK_CGROUP_RETIRED;
+			if (fold_row(fd, &r->key, &to, a, b, ncpu))
+				continue;
+			credits[n].key = to;
+			credits[n++].reported = r->suppressed_reported;
+		}
+	}
+	if (n) {
+		int rerr = stk_decisions_read(fd, t);
+
+		if (!rerr)
+			apply_credits(t, credits, n);
+		err = err ? err : rerr;
+	}
+	free(credits);
+	free(a);
+	free(b);
+	return err ? err : (int)n;
+}
+
 void stk_decisions_free(struct stk_decision_table *t)
 {
 	free(t->rows);

@@ -11,6 +11,7 @@
 #ifndef STK_DECISIONS_H
 #define STK_DECISIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,26 @@ void stk_decisions_free(struct stk_decision_table *t);
  * counts would start from theirs). Return: rows deleted, or a negative errno.
  */
 int stk_decisions_forget_gen(int fd, uint32_t gen);
+
+/*
+ * The cgroup id of the rows that hold the counts of cgroups removed since
+ * (stk_decisions_retire()): no cgroup has it, the v2 root is 1.
+ */
+#define STK_CGROUP_RETIRED 0
+/* What the status and metrics files name it (cgroup paths start with "/"). */
+#define STK_CGROUP_RETIRED_NAME "(removed)"
+
+/*
+ * stk_decisions_retire() - containers come and go, and the rows of a
+ * removed cgroup would stay until the map is full (then decisions are
+ * only counted as uncounted). Each row of a cgroup @gone says is removed,
+ * all of whose suppressions were reported, is added into the row of
+ * STK_CGROUP_RETIRED with the same rule, hook and action, and deleted:
+ * the sums by rule stay whole and keep growing. @t (read this tick) is
+ * read again after. Return: rows retired, or a negative errno.
+ */
+int stk_decisions_retire(int fd, struct stk_decision_table *t,
+			 bool (*gone)(uint64_t cgroup_id, void *arg), void *arg);
 
 /* Merges @next into @t: rows of @t found in @next keep suppressed_reported (pure). */
 void stk_decisions_carry(const struct stk_decision_table *t, struct stk_decision_table *next);

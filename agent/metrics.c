@@ -148,8 +148,12 @@ static void decisions_by_cgroup(const struct stk_metrics_input *in, FILE *f)
 			sum[t->rows[k].key.action] += t->rows[k].decisions;
 		if (!rule_names(in, t->rows[i].key.rule, &pol, &id))
 			continue;
-		cg = in->cgroup_path ? in->cgroup_path(t->rows[i].key.cgroup_id, in->cgroup_arg) :
-				       NULL;
+		if (t->rows[i].key.cgroup_id == STK_CGROUP_RETIRED)
+			cg = STK_CGROUP_RETIRED_NAME;
+		else
+			cg = in->cgroup_path ? in->cgroup_path(t->rows[i].key.cgroup_id,
+							       in->cgroup_arg) :
+					       NULL;
 		snprintf(idbuf, sizeof(idbuf), "%llu",
 			 (unsigned long long)t->rows[i].key.cgroup_id);
 		for (a = 0; a < 256; a++) {
@@ -162,6 +166,38 @@ static void decisions_by_cgroup(const struct stk_metrics_input *in, FILE *f)
 			label(f, "cgroup_id", idbuf, true);
 			action_labels(f, (uint8_t)a);
 			fprintf(f, "} %llu\n", (unsigned long long)sum[a]);
+		}
+	}
+}
+
+/*
+ * What each attached program costs (Tetragon's overhead metrics do the
+ * same): the kernel counts only while kernel.bpf_stats_enabled is 1.
+ */
+static void program_costs(const struct stk_prog_stats *p, FILE *f)
+{
+	size_t i, pass;
+
+	header(f, "stockade_program_stats_enabled", "gauge",
+	       "1 while the kernel counts the programs' runs (sysctl kernel.bpf_stats_enabled).");
+	fprintf(f, "stockade_program_stats_enabled %d\n", p->enabled ? 1 : 0);
+	for (pass = 0; pass < 2 && p->n; pass++) {
+		if (pass == 0)
+			header(f, "stockade_program_runs_total", "counter",
+			       "Runs of each attached program, counted while the kernel counts.");
+		else
+			header(f, "stockade_program_seconds_total", "counter",
+			       "Time spent in each attached program, counted while the kernel "
+			       "counts.");
+		for (i = 0; i < p->n; i++) {
+			fputs(pass ? "stockade_program_seconds_total{" :
+				     "stockade_program_runs_total{",
+			      f);
+			label(f, "program", p->v[i].name, false);
+			if (pass)
+				fprintf(f, "} %.9f\n", (double)p->v[i].run_ns / 1e9);
+			else
+				fprintf(f, "} %llu\n", (unsigned long long)p->v[i].runs);
 		}
 	}
 }
@@ -205,6 +241,8 @@ int stk_metrics_format(const struct stk_metrics_input *in, FILE *f)
 	       (double)in->ringbuf_size);
 	err = events_by_hook(in, f);
 	decisions_by_cgroup(in, f);
+	if (in->progs)
+		program_costs(in->progs, f);
 	if (!err && ferror(f))
 		err = -EIO;
 	return err;

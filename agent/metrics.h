@@ -14,6 +14,7 @@
 
 #include "decisions.h"
 #include "policy.h"
+#include "prog_stats.h"
 #include "stk_abi.h"
 
 struct stk_metrics_input {
@@ -29,6 +30,7 @@ struct stk_metrics_input {
 	int64_t policy_loaded_at;    /* seconds since the epoch */
 	double policy_load_seconds;  /* how long loading (or the last reload) took */
 	unsigned int reloads;
+	const struct stk_prog_stats *progs; /* the attached programs' costs, or NULL */
 };
 
 /*

@@ -3,6 +3,7 @@
  * watch.c - the monitor's view of the kernel's counters (see watch.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "cgroup_path.h"
 #include "generation.h"
 #include "log.h"
 #include "metrics.h"
@@ -59,13 +61,15 @@ static void map_ring_positions(struct stk_watch *w, int events_fd)
 }
 
 void stk_watch_start(struct stk_watch *w, int counters_fd, int decisions_fd, int rate_fd,
-		     int events_fd, const struct stk_rate_config *rate)
+		     int events_fd, const struct stk_rate_config *rate, const char *cgroup_mount)
 {
 	__u32 zero = 0;
 	size_t i;
 
 	w->counters_fd = counters_fd;
 	w->decisions_fd = decisions_fd;
+	w->cgroup_fd = cgroup_mount[0] ? open(cgroup_mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	w->started = true;
 	/* The agent's options win over what an earlier agent set. */
 	if (rate_fd < 0 || bpf_map_update_elem(rate_fd, &zero, rate, BPF_ANY)) {
 		if (rate->interval_ns)
@@ -173,6 +177,25 @@ uint64_t stk_watch_report(struct stk_watch *w, struct stk_privsep *ps, uint32_t 
 	return w->lost_reported - lost_before;
 }
 
+static bool cgroup_removed(uint64_t id, void *arg)
+{
+	return stk_cgroup_gone(*(const int *)arg, id);
+}
+
+void stk_watch_retire(struct stk_watch *w)
+{
+	int n;
+
+	if (w->decisions_fd < 0 || w->cgroup_fd < 0)
+		return;
+	n = stk_decisions_retire(w->decisions_fd, &w->decisions, cgroup_removed, &w->cgroup_fd);
+	if (n < 0)
+		stk_warn("events", "retiring the decision counters of removed cgroups failed: %s",
+			 strerror(-n));
+	else if (n)
+		stk_debug("events", "%d decision counters of removed cgroups retired", n);
+}
+
 void stk_watch_metrics(struct stk_watch *w, const char *path, const struct stk_watch_policy *p)
 {
 	struct stk_metrics_input in = {
@@ -188,10 +211,14 @@ void stk_watch_metrics(struct stk_watch *w, const char *path, const struct stk_w
 		.policy_load_seconds = p->load_seconds,
 		.reloads = p->reloads,
 	};
+	struct stk_prog_stats progs = {};
 	int err;
 
 	memcpy(in.counters, w->counters, sizeof(in.counters));
+	if (p->pin_dir && !stk_prog_stats_read(p->pin_dir, &progs))
+		in.progs = &progs;
 	err = stk_metrics_write(path, &in);
+	stk_prog_stats_free(&progs);
 	if (err && !w->metrics_failed)
 		stk_warn("metrics", "writing %s failed: %s", path, strerror(-err));
 	w->metrics_failed = err != 0;
@@ -212,7 +239,11 @@ struct json_object *stk_watch_decisions_json(const struct stk_watch *w,
 		r = &w->decisions.rows[i];
 		rule = plain_rule(r->key.rule, p->gen);
 		ref = rule != STK_RULE_NONE && rule < fmt->n_rules ? &fmt->rules[rule] : NULL;
-		cg = fmt->cgroup_path ? fmt->cgroup_path(r->key.cgroup_id, fmt->cgroup_arg) : NULL;
+		if (r->key.cgroup_id == STK_CGROUP_RETIRED)
+			cg = STK_CGROUP_RETIRED_NAME;
+		else
+			cg = fmt->cgroup_path ? fmt->cgroup_path(r->key.cgroup_id, fmt->cgroup_arg) :
+						NULL;
 		o = json_object_new_object();
 		json_object_object_add(o, "policy", json_object_new_string(ref ? ref->policy : ""));
 		json_object_object_add(o, "rule", json_object_new_string(ref ? ref->id : ""));
@@ -234,6 +265,9 @@ struct json_object *stk_watch_decisions_json(const struct stk_watch *w,
 void stk_watch_free(struct stk_watch *w)
 {
 	stk_decisions_free(&w->decisions);
+	if (w->started && w->cgroup_fd >= 0)
+		close(w->cgroup_fd);
+	w->started = false;
 	if (w->ring_pos)
 		munmap(w->ring_pos, w->ring_pos_len);
 	w->ring_pos = NULL;

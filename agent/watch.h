@@ -30,16 +30,19 @@ struct stk_watch {
 	uint64_t ringbuf_size;
 	uint64_t ringbuf_used;
 	bool metrics_failed;
+	int cgroup_fd; /* the cgroup v2 mount, to tell removed cgroups; -1: none */
+	bool started;
 };
 
 /*
  * stk_watch_start() - set the rate limit in @rate_fd (stk_rate; -1 if the
  * programs have none), map @events_fd's positions and take the counters as
  * they are: what happened before this agent (adopted pins) is not reported
- * again.
+ * again. @cgroup_mount: the cgroup v2 mount ("" if none), where
+ * stk_watch_retire() asks whether a cgroup still exists.
  */
 void stk_watch_start(struct stk_watch *w, int counters_fd, int decisions_fd, int rate_fd,
-		     int events_fd, const struct stk_rate_config *rate);
+		     int events_fd, const struct stk_rate_config *rate, const char *cgroup_mount);
 /* Reads the counters (one tick). */
 void stk_watch_read(struct stk_watch *w);
 /*
@@ -49,6 +52,13 @@ void stk_watch_read(struct stk_watch *w);
  * whose rule numbers the reader knows. Return: events newly reported lost.
  */
 uint64_t stk_watch_report(struct stk_watch *w, struct stk_privsep *ps, uint32_t gen);
+/*
+ * stk_watch_retire() - after stk_watch_report(): the decision rows of
+ * cgroups removed since are summed into rows of STK_CGROUP_RETIRED
+ * (stk_decisions_retire()), so that churning containers do not fill
+ * stk_decisions.
+ */
+void stk_watch_retire(struct stk_watch *w);
 
 struct stk_watch_policy {
 	const struct stk_format_ctx *fmt; /* rule names and cgroup paths */
@@ -56,6 +66,7 @@ struct stk_watch_policy {
 	unsigned int reloads;
 	int64_t loaded_at;   /* seconds since the epoch */
 	double load_seconds;
+	const char *pin_dir; /* where the links are pinned: the programs' costs; NULL: none */
 };
 
 /* Writes the metrics file @path (metrics.h); warns once while it fails. */

@@ -8,6 +8,7 @@
  * costs one scan a second, not one per event.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include "cgroup_path.h"
 
 #define CACHE_SLOTS 4096 /* power of two */
+/* kernfs file handles carry the cgroup id (FILEID_KERNFS). */
+#define FILEID_KERNFS 0xfe
 #define RESCAN_MIN_NS 1000000000LL
 
 struct slot {
@@ -44,6 +47,23 @@ int stk_cgroup_remove(const char *dir)
 		usleep(50000);
 	}
 	return 0;
+}
+
+bool stk_cgroup_gone(int mount_fd, uint64_t id)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh = { .handle_bytes = sizeof(uint64_t), .handle_type = FILEID_KERNFS } };
+	int fd;
+
+	memcpy(h.fh.f_handle, &id, sizeof(id));
+	fd = open_by_handle_at(mount_fd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == ESTALE || errno == ENOENT;
 }
 
 int stk_cgroup2_mount(char *buf, size_t len)

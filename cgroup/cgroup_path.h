@@ -8,6 +8,7 @@
 #ifndef STK_CGROUP_PATH_H
 #define STK_CGROUP_PATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,15 @@ int stk_cgroup2_mount(char *buf, size_t len);
  * be leaving it). Return: 0 or a negative errno.
  */
 int stk_cgroup_remove(const char *dir);
+
+/*
+ * stk_cgroup_gone() - whether cgroup @id no longer exists. @mount_fd: the
+ * cgroup v2 mount's directory. kernfs opens a cgroup by its id as a file
+ * handle (open_by_handle_at(2), which needs CAP_DAC_READ_SEARCH); any
+ * other failure than "no such cgroup" answers false: when unsure, it
+ * exists.
+ */
+bool stk_cgroup_gone(int mount_fd, uint64_t id);
 
 struct stk_cgroup_names;
 

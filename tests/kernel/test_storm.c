@@ -6,6 +6,8 @@
  * lines with "suppressed" summaries, and every attempt is accounted for:
  * delivered + suppressed + lost = attempted, per cgroup exactly in the
  * kernel's decision counters (metrics file and "stockade status").
+ * Containers that come and go leave their counts to the "(removed)" rows
+ * and do not fill the counters' map.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,6 +93,8 @@ static int teardown(void **state)
 
 	(void)state;
 	kt_agent_reap_all();
+	/* Off, as the kernel boots: timing every run costs two clock reads. */
+	kt_write("/proc/sys/kernel/bpf_stats_enabled", "0\n");
 	for (i = 0; i < N_CGROUPS; i++) {
 		cgroup_path(p, sizeof(p), i, NULL);
 		rmdir(p);
@@ -267,24 +271,31 @@ static void decisions_metric_name(char *buf, size_t len, int cg)
 		 cgroup_names[cg], idbuf);
 }
 
+/* "stockade status --json", parsed (NULL if it printed no JSON). */
+static struct json_object *status_json(void)
+{
+	char out[1 << 16];
+	size_t n;
+	FILE *p = popen("stockade status --json", "r");
+
+	if (!p)
+		return NULL;
+	n = fread(out, 1, sizeof(out) - 1, p);
+	pclose(p);
+	out[n] = '\0';
+	return json_tokener_parse(out);
+}
+
 /*
  * The decisions "stockade status --json" lists for rule @rule in cgroup @cg
  * (-1: every cgroup), summed; -1 if it lists none.
  */
 static long long status_rule_decisions_in(const char *rule, int cg)
 {
-	struct json_object *o, *agent, *arr, *row, *v;
+	struct json_object *o = status_json(), *agent, *arr, *row, *v;
 	long long sum = -1;
-	char out[1 << 16];
-	size_t n = 0, i;
-	FILE *p = popen("stockade status --json", "r");
+	size_t i;
 
-	if (!p)
-		return -1;
-	n = fread(out, 1, sizeof(out) - 1, p);
-	pclose(p);
-	out[n] = '\0';
-	o = json_tokener_parse(out);
 	if (o && json_object_object_get_ex(o, "agent", &agent) &&
 	    json_object_object_get_ex(agent, "decisions", &arr)) {
 		for (i = 0; i < json_object_array_length(arr); i++) {
@@ -545,6 +556,224 @@ static void reloads_do_not_pass_counts_to_new_rules(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+#define N_CHURN 12
+#define CHURN_OPENS 20
+
+/* A short-lived container: cgroup @cg made, @n denied opens in it, removed. Its id. */
+static unsigned long long churn_one(const char *cg, int n)
+{
+	char path[256];
+	struct stat st;
+	int status, i, ok = 0;
+	pid_t pid;
+
+	kt_cg_mkdir(cg);
+	snprintf(path, sizeof(path), CGROOT "%s", cg);
+	assert_int_equal(stat(path, &st), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (kt_cg_enter(cg, 0))
+			_exit(2);
+		for (i = 0; i < n; i++)
+			ok += open_errno(SECRET) == EPERM;
+		_exit(ok == n ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	/* The child was just reaped: its cgroup may stay busy a moment. */
+	for (i = 0; rmdir(path) && errno == EBUSY && i < 40; i++)
+		usleep(50 * 1000);
+	assert_int_equal(access(path, F_OK), -1);
+	return (unsigned long long)st.st_ino;
+}
+
+/*
+ * The rows of "stockade status --json" for rule no-secret: the decisions
+ * of the "(removed)" rows, and how many rows name one of @ids.
+ */
+static void status_churn(const unsigned long long *ids, int n, long long *removed,
+			 int *of_ids)
+{
+	struct json_object *o = status_json(), *agent, *arr, *row, *v;
+	size_t i;
+	int k;
+
+	*removed = 0;
+	*of_ids = 0;
+	if (o && json_object_object_get_ex(o, "agent", &agent) &&
+	    json_object_object_get_ex(agent, "decisions", &arr)) {
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			row = json_object_array_get_idx(arr, i);
+			if (strcmp(kt_str(row, "rule"), "no-secret"))
+				continue;
+			for (k = 0; k < n; k++)
+				*of_ids += (unsigned long long)kt_int(row, "cgroup_id") == ids[k];
+			if (json_object_object_get_ex(row, "cgroup", &v) &&
+			    !strcmp(json_object_get_string(v), "(removed)")) {
+				assert_int_equal(kt_int(row, "cgroup_id"), 0);
+				*removed += kt_int(row, "decisions");
+			}
+		}
+	}
+	json_object_put(o);
+}
+
+/* Deny events of the secret and the suppressed counts of its summaries, any cgroup. */
+static void tally_any_cgroup(const struct ktest_agent *a, long *delivered, long *suppressed)
+{
+	struct json_object *o, *v;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f = fopen(a->log, "r");
+
+	*delivered = *suppressed = 0;
+	assert_non_null(f);
+	while (getline(&line, &cap, f) > 0) {
+		o = json_tokener_parse(line);
+		assert_non_null(o);
+		if (json_object_object_get_ex(o, "type", &v) &&
+		    !strcmp(json_object_get_string(v), "suppressed")) {
+			if (!strcmp(kt_str(o, "rule"), "no-secret"))
+				*suppressed += kt_int(o, "suppressed");
+		} else if (json_object_object_get_ex(o, "path", &v) &&
+			   !strcmp(json_object_get_string(v), SECRET)) {
+			(*delivered)++;
+		}
+		json_object_put(o);
+	}
+	free(line);
+	fclose(f);
+}
+
+/*
+ * Containers come and go: each removed cgroup's decision rows move into
+ * the "(removed)" rows once the log has its suppressed summaries, so the
+ * counters' map does not fill up with the dead, and the counts by rule
+ * stay whole.
+ */
+static void removed_cgroups_leave_their_counts_behind(void **state)
+{
+	const char *const extra[] = { "--rate-limit", "5/s", "--rate-burst", "5",
+				      "--metrics-file", METRICS, "--canary-interval", "0", NULL };
+	const long total = N_CHURN * CHURN_OPENS;
+	unsigned long long ids[N_CHURN];
+	long long removed = 0, events = -1, supp = -1;
+	long delivered = 0, suppressed = 0, deadline;
+	struct ktest_agent a;
+	char cg[64];
+	int i, of_ids = -1;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policy.json", extra);
+	for (i = 0; i < N_CHURN; i++) {
+		snprintf(cg, sizeof(cg), "/stk-churn-%d", i);
+		ids[i] = churn_one(cg, CHURN_OPENS);
+	}
+	/* The monitor retires at its ticks (every 5 s). */
+	deadline = mono_ms() + 60000;
+	do {
+		usleep(500 * 1000);
+		status_churn(ids, N_CHURN, &removed, &of_ids);
+		tally_any_cgroup(&a, &delivered, &suppressed);
+	} while ((removed != total || of_ids || delivered + suppressed != total) &&
+		 mono_ms() < deadline);
+	print_message("churn: %lld decisions in (removed), %d rows of removed cgroups left; "
+		      "log: %ld delivered + %ld suppressed\n",
+		      removed, of_ids, delivered, suppressed);
+	assert_int_equal(of_ids, 0);
+	assert_int_equal(removed, total);
+	/* Every denial is in the log, as an event or in a summary: the limit held some back. */
+	assert_true(suppressed > 0);
+	assert_int_equal(delivered + suppressed, total);
+	/* The counters by rule stay whole: counters must not go back. */
+	deadline = mono_ms() + 15000;
+	do {
+		usleep(200 * 1000);
+		events = metric("stockade_events_total{policy=\"storm\",rule=\"no-secret\","
+				"hook=\"file_open\",action=\"deny\",enforced=\"true\"}");
+		supp = metric("stockade_events_suppressed_total{policy=\"storm\","
+			      "rule=\"no-secret\",hook=\"file_open\",action=\"deny\","
+			      "enforced=\"true\"}");
+	} while (events + supp != total && mono_ms() < deadline);
+	assert_int_equal(events + supp, total);
+	assert_int_equal(supp, suppressed);
+	assert_int_equal(metric("stockade_decisions_total{policy=\"storm\",rule=\"no-secret\","
+				"cgroup=\"(removed)\",cgroup_id=\"0\",action=\"deny\","
+				"enforced=\"true\"}"),
+			 total);
+	assert_int_equal(metric("stockade_decisions_uncounted_total"), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
+#define BPF_STATS "/proc/sys/kernel/bpf_stats_enabled"
+
+/* The link named @prog in "stockade status --json": its "runs", or -1. */
+static long long status_prog_runs(const char *prog)
+{
+	struct json_object *o = status_json(), *arr, *row, *v;
+	long long runs = -1;
+	size_t i;
+
+	if (o && json_object_object_get_ex(o, "links", &arr)) {
+		for (i = 0; i < json_object_array_length(arr); i++) {
+			row = json_object_array_get_idx(arr, i);
+			if (!strcmp(kt_str(row, "name"), prog) &&
+			    json_object_object_get_ex(row, "runs", &v))
+				runs = json_object_get_int64(v);
+		}
+	}
+	json_object_put(o);
+	return runs;
+}
+
+/*
+ * With kernel.bpf_stats_enabled on, the metrics file and "stockade status"
+ * say how often each program ran and for how long; off, that it is off.
+ */
+static void program_costs_are_reported_while_the_kernel_counts(void **state)
+{
+	const char *const extra[] = { "--metrics-file", METRICS, "--canary-interval", "0", NULL };
+	const char *runs = "stockade_program_runs_total{program=\"stk_file_open\"}";
+	long long before, n = -1, deadline;
+	char line[1024] = "", *end;
+	double secs = 0;
+	struct ktest_agent a;
+	FILE *f;
+	int i;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policy.json", extra);
+	kt_write(BPF_STATS, "0\n");
+	deadline = mono_ms() + 15000;
+	while (metric("stockade_program_stats_enabled") != 0 && mono_ms() < deadline)
+		usleep(200 * 1000);
+	assert_int_equal(metric("stockade_program_stats_enabled"), 0);
+	assert_int_equal(status_prog_runs("stk_file_open"), -1);
+
+	kt_write(BPF_STATS, "1\n");
+	before = metric(runs);
+	assert_true(before >= 0);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(open_errno(SECRET), EPERM);
+	deadline = mono_ms() + 15000;
+	while ((n = metric(runs)) < before + 100 && mono_ms() < deadline)
+		usleep(200 * 1000);
+	print_message("stk_file_open: %lld runs counted (%lld before)\n", n, before);
+	assert_true(n >= before + 100);
+	assert_true(status_prog_runs("stk_file_open") >= n);
+	f = fopen(METRICS, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "stockade_program_seconds_total{program=\"stk_file_open\"} ", 56))
+			secs = strtod(line + 56, &end);
+	fclose(f);
+	assert_true(secs > 0);
+	assert_int_equal(metric("stockade_program_stats_enabled"), 1);
+	kt_write(BPF_STATS, "0\n");
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +782,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(reloads_do_not_pass_counts_to_new_rules, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(removed_cgroups_leave_their_counts_behind, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(program_costs_are_reported_while_the_kernel_counts,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("storm", tests, NULL, NULL);

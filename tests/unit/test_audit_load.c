@@ -314,6 +314,63 @@ static void metrics_without_decisions(void **state)
 	free(text);
 }
 
+/* Removed cgroups' counts (cgroup id 0) are named so, not looked up. */
+static void metrics_name_removed_cgroups(void **state)
+{
+	uint32_t r0 = stk_gen_tag_rule(0, 1);
+	struct stk_decision_row rows[] = {
+		row(STK_CGROUP_RETIRED, r0, STK_HOOK_FILE_OPEN, STK_ACT_DENY, 30, 0),
+		row(42, r0, STK_HOOK_FILE_OPEN, STK_ACT_DENY, 2, 0),
+	};
+	struct stk_decision_table t = { rows, 2 };
+	struct stk_metrics_input in = {
+		.decisions = &t, .gen = 1, .rules = rules, .n_rules = 2, .cgroup_path = cg_name,
+	};
+	char *text;
+
+	(void)state;
+	text = metrics_text(&in);
+	assert_non_null(strstr(text, "\nstockade_decisions_total{policy=\"demo\",rule=\"no-shadow\","
+				     "cgroup=\"(removed)\",cgroup_id=\"0\","));
+	/* Summed with the live cgroup's by hook: the counter does not go back. */
+	assert_non_null(strstr(text, "\nstockade_events_total{policy=\"demo\",rule=\"no-shadow\","
+				     "hook=\"file_open\",action=\"deny\",enforced=\"true\"} 32\n"));
+	free(text);
+}
+
+/* Each attached program's runs and time, and whether the kernel counts them. */
+static void metrics_program_costs(void **state)
+{
+	struct stk_prog_stat v[] = {
+		{ .id = 7, .name = "stk_file_open", .runs = 2212, .run_ns = 693452 },
+		{ .id = 9, .name = "stk_path_mknod", .runs = 0, .run_ns = 0 },
+	};
+	struct stk_prog_stats progs = { .v = v, .n = 2, .enabled = true };
+	struct stk_metrics_input in = { .gen = 1, .progs = &progs };
+	char *text;
+
+	(void)state;
+	text = metrics_text(&in);
+	assert_non_null(strstr(text, "\nstockade_program_stats_enabled 1\n"));
+	assert_non_null(strstr(text, "# TYPE stockade_program_runs_total counter\n"));
+	assert_non_null(strstr(text, "\nstockade_program_runs_total{program=\"stk_file_open\"} 2212\n"));
+	assert_non_null(strstr(text, "\nstockade_program_seconds_total{program=\"stk_file_open\"} "
+				     "0.000693452\n"));
+	assert_non_null(strstr(text, "\nstockade_program_runs_total{program=\"stk_path_mknod\"} 0\n"));
+	free(text);
+	progs.enabled = false;
+	progs.n = 0;
+	text = metrics_text(&in);
+	assert_non_null(strstr(text, "\nstockade_program_stats_enabled 0\n"));
+	assert_null(strstr(text, "stockade_program_runs_total{"));
+	free(text);
+	/* No pins read: nothing about programs at all. */
+	in.progs = NULL;
+	text = metrics_text(&in);
+	assert_null(strstr(text, "stockade_program_stats_enabled"));
+	free(text);
+}
+
 static const char sup_line[] =
 	"{\"time\":\"2026-11-25T18:09:45.9Z\",\"seq\":4,\"type\":\"suppressed\","
 	"\"action\":\"deny\",\"enforced\":true,\"hook\":\"file_open\",\"policy\":\"kt\","
@@ -375,6 +432,8 @@ int main(void)
 		cmocka_unit_test(reported_suppressions_carry_over),
 		cmocka_unit_test(metrics_sum_and_label),
 		cmocka_unit_test(metrics_without_decisions),
+		cmocka_unit_test(metrics_name_removed_cgroups),
+		cmocka_unit_test(metrics_program_costs),
 		cmocka_unit_test(log_review_reads_summaries),
 	};
 
