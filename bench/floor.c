@@ -3,7 +3,9 @@
  * floor.c - attach the empty programs of floor.bpf.c and run a command under
  * them: stk-bench-floor CMD [ARGS...]. The cgroup programs go on the cgroup
  * this process runs in (the root cgroup in the bench VM), as the agent's do.
- * Benchmarks only: run it in the VM, never on a host.
+ * Benchmarks only: run it in the VM, never on a host. When the command
+ * leaves kernel.bpf_stats_enabled on, it prints what the kernel counted per
+ * program: "PROGCOST floor HOOK NAME RUNS NS" (bench/vm-bench.sh).
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,9 +13,42 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
+
 #include "floor.skel.h"
 
 #define MAX_CG_LINKS 6
+
+static int stats_enabled(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
+	int v = 0;
+
+	if (f && fscanf(f, "%d", &v) != 1)
+		v = 0;
+	if (f)
+		fclose(f);
+	return v == 1;
+}
+
+/* Runs and time the kernel counted for each program that ran. */
+static void print_costs(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info pi = {};
+		__u32 len = sizeof(pi);
+		const char *name = bpf_program__name(prog);
+
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &pi, &len) || !pi.run_cnt ||
+		    strncmp(name, "stk_floor_", 10))
+			continue;
+		/* Its hook: the name after "stk_floor_" (floor.bpf.c). */
+		printf("PROGCOST floor %s %s %llu %llu\n", name + 10, name,
+		       (unsigned long long)pi.run_cnt, (unsigned long long)pi.run_time_ns);
+	}
+}
 
 /* The cgroup v2 directory of this process, from /proc/self/cgroup ("0::/path"). */
 static int own_cgroup_fd(void)
@@ -73,6 +108,8 @@ int main(int argc, char **argv)
 	if (pid > 0)
 		waitpid(pid, &st, 0);
 	st = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	if (stats_enabled())
+		print_costs(skel->obj);
 out:
 	for (i = 0; i < n; i++)
 		bpf_link__destroy(cg_links[i]);

@@ -20,11 +20,14 @@ reloads = defaultdict(list)          # cfg -> [(ms, rss_kb after)]
 events = defaultdict(list)           # sink -> [(sent, logged, ms, lost)]
 pipeline, native = [], defaultdict(list)
 native_net = defaultdict(dict)       # (cfg, measure) -> {round: ns}, natively
+progcost = defaultdict(lambda: defaultdict(int))  # cfg -> {hook: ns over one create-files sample}
+files_per_sample = 0
 header = ""
 for line in open(raw):
     f = line.split()
     if line.startswith("# kernel"):
         header = line[2:].strip()
+        files_per_sample = int(line.split(" files per sample")[0].split()[-1]) if " files per sample" in line else 0
     elif line.startswith("SAMPLE "):
         samples[(f[2], f[3])][int(f[1])] = float(f[4])
     elif line.startswith("LOAD "):
@@ -33,6 +36,9 @@ for line in open(raw):
         reloads[f[2]].append((int(f[3]), int(f[4])))
     elif line.startswith("EVENTS "):
         events[f[2]].append((int(f[3]), int(f[4]), int(f[5]), f[6], f[7] if len(f) > 7 else "?"))
+    elif line.startswith("PROGCOST "):
+        # PROGCOST <config> <hook> <program> <runs> <ns>: the kernel's count (bpf_stats)
+        progcost[f[1]][f[2]] += int(f[5])
     elif line.startswith("PIPELINE "):
         pipeline.append(float(f[1]))
     elif line.startswith("NATIVE-net "):
@@ -223,6 +229,27 @@ if any((c, m) in samples for m, _, _ in WORKLOADS for c in ("rules-1000", "compl
             else:
                 targets.append(f"{head} — {verdict(False)}")
     out.append("")
+    if progcost and files_per_sample and ("bare", "create-files") in samples:
+        # The kernel's own count over one more sample per configuration: no drift between
+        # configurations, but it times every run (two clock reads each), so it reads high.
+        bare_ns = MED(samples[("bare", "create-files")].values())
+        cols = [c for c in ("floor", "empty", "rules-1000", "all-access", "complain") if c in progcost]
+        hooks = sorted({h for c in cols for h in progcost[c]},
+                       key=lambda h: -max(progcost[c].get(h, 0) for c in cols))
+        out += ["### Create-files: time in the programs, by hook", "",
+                f"What the kernel counted in the programs (`kernel.bpf_stats_enabled`, over one more sample of "
+                f"{files_per_sample} files per configuration), in ns per file; the total also as a share of bare's "
+                f"{bare_ns:.0f} ns per file. The count times every run, so it reads a little high. What a "
+                "configuration adds to a workload beyond its programs' time is the rest of the system "
+                "(caches, the agent's own work).", "",
+                "| hook | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+        for h in hooks:
+            cells = [f"{progcost[c][h] / files_per_sample:.0f}" if h in progcost[c] else "" for c in cols]
+            if any(x not in ("", "0") for x in cells):
+                out.append(f"| {h} | " + " | ".join(cells) + " |")
+        tot = [sum(progcost[c].values()) / files_per_sample for c in cols]
+        out.append("| **total** | " + " | ".join(f"**{t:.0f}** ({t / bare_ns * 100:.1f}%)" for t in tot) + " |")
+        out.append("")
 
 if loads:
     out += ["## Agent start and memory (VM)", "",

@@ -21,6 +21,7 @@
 #   LOAD 1 <config> <ready ms> <agent RSS kB>
 #   RELOAD <n> <config> <ms> <agent RSS kB after>
 #   EVENTS <round> <sink> <denied opens> <logged> <ms> <lost> <suppressed>
+#   PROGCOST <config> <hook> <program> <runs> <ns>   (one create-files sample)
 set -u
 # Under -icount a sample repeats to within a fraction of a percent: rounds buy
 # spread, not precision (a full make bench takes about 20 minutes).
@@ -73,10 +74,34 @@ rounds() { # CONFIG [workloads-only]
 		r=$((r + 1))
 	done
 }
+# One more create-files sample, with the kernel timing every program run
+# (kernel.bpf_stats_enabled, left on for the caller to read and turn off):
+# what each hook costs per file, in the kernel's own count, which the
+# guest's drift between configurations does not touch. Not a SAMPLE.
+costed_files() {
+	measured create-files || return 0
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled || return 0
+	rm -rf /tmp/bench/files && mkdir -p /tmp/bench/files
+	stk-bench-syscalls files /tmp/bench/files "$FILES" >/dev/null
+}
+# What the kernel counted for stockade's programs ("stockade status --json",
+# one key per line): PROGCOST <config> <hook> <program> <runs> <ns>.
+stockade_costs() { # CONFIG
+	measured create-files || return 0
+	stockade status --json | awk -v cfg="$1" '
+		function val(s) { sub(/^[^:]*: *"?/, "", s); sub(/"?,? *$/, "", s); return s }
+		/"name":/ { name = val($0); hook = "?"; runs = "" }
+		/"hook":/ { hook = val($0) }
+		/"runs":/ { runs = val($0) }
+		/"run_ns":/ { if (runs + 0 > 0) print "PROGCOST", cfg, hook, name, runs, val($0) }'
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
+}
 if [ "${1:-}" = rounds ]; then
 	shift
 	rounds "$@"
-	exit
+	# Under stk-bench-floor, which prints the floor's PROGCOST lines.
+	[ "${1:-}" = floor ] && costed_files
+	exit 0
 fi
 
 agent=""
@@ -123,6 +148,7 @@ reloads() { # CONFIG
 with_stockade() { # CONFIG POLICY [workloads-only]
 	start_agent "$1" 1 "$2" --audit-log none --no-syslog --protect --launcher-pid $$
 	rounds "$1" ${3:-}
+	costed_files && stockade_costs "$1"
 	case $1 in rules-*) reloads "$1" ;; esac
 	stop_agent
 }
@@ -193,7 +219,10 @@ measures warmup 0 >/dev/null
 for cfg in $configs; do
 	case $cfg in
 	bare) rounds bare ;;
-	floor) stk-bench-floor sh /src/bench/vm-bench.sh rounds floor || exit 1 ;;
+	floor)
+		stk-bench-floor sh /src/bench/vm-bench.sh rounds floor || exit 1
+		echo 0 >/proc/sys/kernel/bpf_stats_enabled
+		;;
 	empty) with_stockade empty /tmp/policy-0.json ;;
 	complain) with_stockade complain /tmp/policy-complain.json workloads-only ;;
 	all-access) with_stockade all-access /tmp/policy-all-access.json workloads-only ;;
