@@ -436,12 +436,14 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 	if (!cfg)
 		return; /* cannot happen: array maps always have index 0 */
 	/*
-	 * No key says anything but allow for these accesses, and neither does
-	 * the default: the walk could only find allow (nor refuse a path too
-	 * deep to see, since no rule could have been above it).
+	 * No key says anything but allow for these accesses, and the default
+	 * says exactly allow for each (stk_file_unruled_default()): the walk
+	 * could only find allow (nor refuse a path too deep to see, since no
+	 * rule could have been above it). Nothing is reported of an allow.
 	 */
 	if (!(access & ~(__u32)cfg->file_unruled)) {
-		out->action = stk_worst(&cfg->file_default, access, &out->rule, &out->which);
+		out->action = STK_ACT_ALLOW;
+		out->which = access;
 		return;
 	}
 	at.gen = (__u16)cfg->gen;

@@ -216,16 +216,34 @@ static __always_inline __u8 pin_kind(const struct stk_guard_config *g, struct in
 	return kind ? *kind : 0;
 }
 
-static __always_inline int guard_remove(__u32 hook, struct dentry *dentry)
+/* The superblock magic of bpffs, where every pin lives (include/uapi/linux/magic.h). */
+#define BPF_FS_MAGIC 0xcafe4a11
+
+/* Removing or renaming @dentry, a pin (on bpffs; @dentry: the hook's BTF pointer). */
+static __noinline int guard_remove_pin(__u32 hook, struct dentry *dentry)
 {
 	struct stk_guard_config *g = guard_on();
 	struct stk_inode_key key;
 	const unsigned char *name;
 
-	if (!g || !pin_kind(g, BPF_CORE_READ(dentry, d_inode), &key) || stk_current_is_agent())
+	if (!g || !pin_kind(g, dentry->d_inode, &key) || stk_current_is_agent())
 		return 0;
 	name = BPF_CORE_READ(dentry, d_name.name);
 	return refuse(hook, 0, 0, key.ino, key.dev, 0, (const char *)name);
+}
+
+/*
+ * Every unlink, rmdir and rename of the system comes here: rule out every
+ * file system but bpffs with direct loads, before any map lookup, as
+ * inode_permission does below.
+ */
+static __always_inline int guard_remove(__u32 hook, struct dentry *dentry)
+{
+	struct inode *inode = dentry ? dentry->d_inode : NULL;
+
+	if (!inode || inode->i_sb->s_magic != BPF_FS_MAGIC)
+		return 0;
+	return guard_remove_pin(hook, dentry);
 }
 
 SEC("lsm/inode_unlink")
@@ -255,9 +273,6 @@ int BPF_PROG(stk_guard_inode_rename, struct inode *old_dir, struct dentry *old_d
  * adding or removing entries of our directories (a foreign "pin" would be
  * adopted by a restarted agent as its own).
  */
-/* The superblock magic of bpffs, where every pin lives (include/uapi/linux/magic.h). */
-#define BPF_FS_MAGIC 0xcafe4a11
-
 /* inode_permission on a bpffs inode (@inode: the hook's BTF pointer). */
 static __noinline int guard_bpffs_permission(struct inode *inode, int mask)
 {
