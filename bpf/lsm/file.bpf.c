@@ -38,7 +38,7 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
 	access = stk_open_access(file);
-	if (!access)
+	if (!access || stk_file_unruled_now(access))
 		return 0;
 	d = file->f_path.dentry;
 	/* A file this open created has no entry of its own, and seldom needs one. */

@@ -34,6 +34,8 @@ static __always_inline int stk_create(int ret, const struct path *dir, struct de
 {
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
+	if (stk_file_unruled_now(ACC(CREATE)))
+		return 0;
 	return stk_file_check(dentry, dentry, stk_path_mount(dir), hook, ACC(CREATE));
 }
 
@@ -63,6 +65,8 @@ int BPF_PROG(stk_path_unlink, const struct path *dir, struct dentry *dentry, int
 {
 	if (ret)
 		return ret;
+	if (stk_file_unruled_now(ACC(DELETE)))
+		return 0;
 	return stk_file_check(dentry, dentry, stk_path_mount(dir), STK_HOOK_PATH_UNLINK,
 			      ACC(DELETE));
 }
@@ -72,6 +76,8 @@ int BPF_PROG(stk_path_rmdir, const struct path *dir, struct dentry *dentry, int 
 {
 	if (ret)
 		return ret;
+	if (stk_file_unruled_now(ACC(DELETE)))
+		return 0;
 	return stk_file_check(dentry, dentry, stk_path_mount(dir), STK_HOOK_PATH_RMDIR,
 			      ACC(DELETE));
 }
@@ -137,6 +143,8 @@ int BPF_PROG(stk_path_truncate, const struct path *path, int ret)
 {
 	if (ret)
 		return ret;
+	if (stk_file_unruled_now(ACC(WRITE)))
+		return 0;
 	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
 			      STK_HOOK_PATH_TRUNCATE, ACC(WRITE));
 }
@@ -146,6 +154,8 @@ int BPF_PROG(stk_path_chmod, const struct path *path, umode_t mode, int ret)
 {
 	if (ret)
 		return ret;
+	if (stk_file_unruled_now(ACC(ATTR)))
+		return 0;
 	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
 			      STK_HOOK_PATH_CHMOD, ACC(ATTR));
 }
@@ -162,6 +172,8 @@ int stk_path_chown(unsigned long long *ctx)
 
 	if (ret)
 		return ret;
+	if (stk_file_unruled_now(ACC(ATTR)))
+		return 0;
 	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
 			      STK_HOOK_PATH_CHOWN, ACC(ATTR));
 }

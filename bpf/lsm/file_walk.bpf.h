@@ -495,6 +495,20 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 	}
 }
 
+/*
+ * Whether no rule of the generation in force names any of @access
+ * (stk_config.file_unruled), so that the hook allows at once: hooks ask
+ * before they read their arguments' mount or dentry with helpers, which
+ * cost more than the rest of this path. stk_file_decide_cfg() asks again,
+ * of the config it decides with.
+ */
+static __always_inline bool stk_file_unruled_now(__u32 access)
+{
+	struct stk_config *cfg = stk_get_config();
+
+	return cfg && !(access & ~(__u32)cfg->file_unruled);
+}
+
 /* The same, reading the active generation's config (once) itself. */
 static __always_inline void stk_file_decide(struct dentry *d, struct dentry *btf_d,
 					    enum stk_self_use self_use, struct mount *mnt, __u32 access,
