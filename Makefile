@@ -164,10 +164,10 @@ $(OUTPUT)/bench-bpf/%.skel.h: $(OUTPUT)/bench-bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name stk_bench_$*_bpf > $@
 
-$(OUTPUT)/bin/stk-bench-floor: bench/floor.c $(OUTPUT)/bench-bpf/floor.skel.h
+$(OUTPUT)/bin/stk-bench-floor: bench/floor.c $(OUTPUT)/bench-bpf/floor.skel.h $(LIB)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench-bpf $(LDFLAGS) $< $(LIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -I$(OUTPUT)/bench-bpf $(LDFLAGS) $< $(LIB) $(LIBS) -o $@
 
 $(OUTPUT)/bin/stk-bench-syscalls: bench/syscalls.c
 	$(call msg,CC,$@)

@@ -52,16 +52,16 @@ static const char *hook_name(struct btf *vmlinux, __u32 btf_id)
 static int add_link(const char *name, int fd, void *arg)
 {
 	struct links_ctx *c = arg;
-	struct bpf_link_info li = {};
-	struct bpf_prog_info pi = {};
-	struct stk_prog_stat ps;
-	__u32 len = sizeof(li);
+	struct bpf_link_info li;
+	struct bpf_prog_info pi;
 	struct json_object *o;
 	const char *attach;
-	int pfd;
+	int err;
 
-	if (bpf_obj_get_info_by_fd(fd, &li, &len))
-		return -errno;
+	/* The program may be gone (detached in between): the link is still listed. */
+	err = stk_prog_info_of_link(fd, &li, &pi);
+	if (err && !li.id)
+		return err;
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "link_id", json_object_new_int64(li.id));
@@ -71,17 +71,13 @@ static int add_link(const char *name, int fd, void *arg)
 						    NULL;
 	if (attach)
 		json_object_object_add(o, "hook", json_object_new_string(attach));
-	pfd = li.type == BPF_LINK_TYPE_CGROUP ? -1 : bpf_prog_get_fd_by_id(li.prog_id);
-	len = sizeof(pi);
-	if (pfd >= 0 && bpf_obj_get_info_by_fd(pfd, &pi, &len) == 0)
+	else if (li.type != BPF_LINK_TYPE_CGROUP && !err)
 		json_object_object_add(o, "hook",
 				       json_object_new_string(hook_name(c->vmlinux,
 									pi.attach_btf_id)));
-	if (pfd >= 0)
-		close(pfd);
-	if (c->prog_stats && stk_prog_stat_of_link(fd, &ps) == 0) {
-		json_object_object_add(o, "runs", json_object_new_uint64(ps.runs));
-		json_object_object_add(o, "run_ns", json_object_new_uint64(ps.run_ns));
+	if (c->prog_stats && !err) {
+		json_object_object_add(o, "runs", json_object_new_uint64(pi.run_cnt));
+		json_object_object_add(o, "run_ns", json_object_new_uint64(pi.run_time_ns));
 	}
 	json_object_array_add(c->arr, o);
 	return 0;

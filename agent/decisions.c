@@ -161,54 +161,83 @@ static void apply_credits(struct stk_decision_table *t, const struct credit *c, 
 	}
 }
 
-int stk_decisions_retire(int fd, struct stk_decision_table *t,
+/* What one stk_decisions_retire() call builds: per-CPU buffers and credits. */
+struct retire_work {
+	struct stk_decision_count *a, *b;
+	struct credit *credits;
+	size_t n;
+};
+
+/*
+ * Adds the row @r of a removed cgroup into its retired row, unless it must
+ * stay (for now). Return: 0, or -ENOMEM.
+ */
+static int retire_row(int fd, const struct stk_decision_row *r, struct retire_work *w, size_t rows,
+		      int ncpu)
+{
+	struct stk_decision_key to = r->key;
+
+	/* Unreported suppressions first go to the log under their own cgroup. */
+	if (r->suppressed_reported < r->suppressed)
+		return 0;
+	if (!w->credits) {
+		w->a = calloc(ncpu, sizeof(*w->a));
+		w->b = calloc(ncpu, sizeof(*w->b));
+		w->credits = calloc(rows, sizeof(*w->credits));
+		if (!w->a || !w->b || !w->credits)
+			return -ENOMEM;
+	}
+	to.cgroup_id = STK_CGROUP_RETIRED;
+	if (fold_row(fd, &r->key, &to, w->a, w->b, ncpu))
+		return 0; /* the map is full: it stays, and stays counted */
+	w->credits[w->n].key = to;
+	w->credits[w->n++].reported = r->suppressed_reported;
+	return 0;
+}
+
+int stk_decisions_retire(int fd, struct stk_decision_table *t, struct stk_retire_pace *pace,
 			 bool (*gone)(uint64_t cgroup_id, void *arg), void *arg)
 {
 	int ncpu = libbpf_num_possible_cpus(), err = 0;
-	struct stk_decision_count *a = NULL, *b = NULL;
-	struct credit *credits = NULL;
-	size_t i, k, n = 0;
+	struct retire_work w = {};
+	uint64_t last = 0;
+	size_t i, j, k, asked = 0;
+	bool paused = false;
 
 	if (ncpu <= 0)
 		return ncpu ? ncpu : -EINVAL;
+	/* Rows are sorted by cgroup first: each cgroup's rows are [i, k). */
 	for (i = 0; i < t->n && !err; i = k) {
 		uint64_t id = t->rows[i].key.cgroup_id;
-		bool removed = id != STK_CGROUP_RETIRED && gone(id, arg);
 
-		for (k = i; k < t->n && t->rows[k].key.cgroup_id == id && !err; k++) {
-			const struct stk_decision_row *r = &t->rows[k];
-			struct stk_decision_key to = r->key;
-
-			/* Unreported suppressions first go to the log under their own cgroup. */
-			if (!removed || r->suppressed_reported < r->suppressed)
-				continue;
-			if (!credits) {
-				a = calloc(ncpu, sizeof(*a));
-				b = calloc(ncpu, sizeof(*b));
-				credits = calloc(t->n, sizeof(*credits));
-				if (!a || !b || !credits) {
-					err = -ENOMEM;
-					break;
-				}
-			}
-			to.cgroup_id = STK_CGROUP_RETIRED;
-			if (fold_row(fd, &r->key, &to, a, b, ncpu))
-				continue;
-			credits[n].key = to;
-			credits[n++].reported = r->suppressed_reported;
+		for (k = i; k < t->n && t->rows[k].key.cgroup_id == id; k++)
+			;
+		if (id == STK_CGROUP_RETIRED || id <= pace->after)
+			continue;
+		if (pace->max && asked == pace->max) {
+			paused = true;
+			break;
 		}
+		asked++;
+		last = id;
+		if (!gone(id, arg))
+			continue;
+		for (j = i; j < k && !err; j++)
+			err = retire_row(fd, &t->rows[j], &w, t->n, ncpu);
 	}
-	if (n) {
+	/* The next call goes on after the last cgroup asked about, or starts over. */
+	pace->after = paused ? last : 0;
+	if (w.n) {
 		int rerr = stk_decisions_read(fd, t);
 
 		if (!rerr)
-			apply_credits(t, credits, n);
+			apply_credits(t, w.credits, w.n);
 		err = err ? err : rerr;
 	}
-	free(credits);
-	free(a);
-	free(b);
-	return err ? err : (int)n;
+	free(w.credits);
+	free(w.a);
+	free(w.b);
+	return err ? err : (int)w.n;
 }
 
 void stk_decisions_free(struct stk_decision_table *t)

@@ -55,15 +55,47 @@ int stk_decisions_forget_gen(int fd, uint32_t gen);
 #define STK_CGROUP_RETIRED_NAME "(removed)"
 
 /*
+ * stk_decision_cgroup_name() - the name of a decision row's cgroup: its
+ * path from @path (NULL when there is no resolver or it has none), or
+ * STK_CGROUP_RETIRED_NAME for the rows of removed cgroups.
+ */
+static inline const char *stk_decision_cgroup_name(uint64_t cgroup_id,
+						   const char *(*path)(uint64_t id, void *arg),
+						   void *arg)
+{
+	if (cgroup_id == STK_CGROUP_RETIRED)
+		return STK_CGROUP_RETIRED_NAME;
+	return path ? path(cgroup_id, arg) : NULL;
+}
+
+/*
+ * How many cgroups stk_decisions_retire() asks about per call, and where
+ * the next call goes on: asking costs a system call per cgroup, and a host
+ * with thousands of containers that hit rules would pay it every tick.
+ */
+struct stk_retire_pace {
+	size_t max;	/* cgroups asked about per call; 0: all */
+	uint64_t after; /* the last one asked about (ids ascend); 0: start over */
+};
+
+/*
+ * What the monitor asks about per tick (5 s): a full map (16,384 rows) of
+ * distinct cgroups is gone through in 16 ticks.
+ */
+#define STK_RETIRE_PER_TICK 1024
+
+/*
  * stk_decisions_retire() - containers come and go, and the rows of a
  * removed cgroup would stay until the map is full (then decisions are
  * only counted as uncounted). Each row of a cgroup @gone says is removed,
  * all of whose suppressions were reported, is added into the row of
  * STK_CGROUP_RETIRED with the same rule, hook and action, and deleted:
- * the sums by rule stay whole and keep growing. @t (read this tick) is
- * read again after. Return: rows retired, or a negative errno.
+ * the sums by rule stay whole and keep growing. @gone is asked about the
+ * cgroups of @t in id order, after @pace->after, at most @pace->max of
+ * them; @pace then says where the next call goes on. @t (read this tick)
+ * is read again after. Return: rows retired, or a negative errno.
  */
-int stk_decisions_retire(int fd, struct stk_decision_table *t,
+int stk_decisions_retire(int fd, struct stk_decision_table *t, struct stk_retire_pace *pace,
 			 bool (*gone)(uint64_t cgroup_id, void *arg), void *arg);
 
 /* Merges @next into @t: rows of @t found in @next keep suppressed_reported (pure). */

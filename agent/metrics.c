@@ -148,12 +148,8 @@ static void decisions_by_cgroup(const struct stk_metrics_input *in, FILE *f)
 			sum[t->rows[k].key.action] += t->rows[k].decisions;
 		if (!rule_names(in, t->rows[i].key.rule, &pol, &id))
 			continue;
-		if (t->rows[i].key.cgroup_id == STK_CGROUP_RETIRED)
-			cg = STK_CGROUP_RETIRED_NAME;
-		else
-			cg = in->cgroup_path ? in->cgroup_path(t->rows[i].key.cgroup_id,
-							       in->cgroup_arg) :
-					       NULL;
+		cg = stk_decision_cgroup_name(t->rows[i].key.cgroup_id, in->cgroup_path,
+					      in->cgroup_arg);
 		snprintf(idbuf, sizeof(idbuf), "%llu",
 			 (unsigned long long)t->rows[i].key.cgroup_id);
 		for (a = 0; a < 256; a++) {

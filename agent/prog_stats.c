@@ -26,28 +26,21 @@ bool stk_prog_stats_enabled(void)
 	return v == 1;
 }
 
-int stk_prog_stat_of_link(int link_fd, struct stk_prog_stat *s)
+int stk_prog_info_of_link(int link_fd, struct bpf_link_info *li, struct bpf_prog_info *pi)
 {
-	struct bpf_link_info li = {};
-	struct bpf_prog_info pi = {};
-	__u32 len = sizeof(li);
+	__u32 len = sizeof(*li);
 	int fd, err = 0;
 
-	if (bpf_obj_get_info_by_fd(link_fd, &li, &len))
+	memset(li, 0, sizeof(*li));
+	memset(pi, 0, sizeof(*pi));
+	if (bpf_obj_get_info_by_fd(link_fd, li, &len))
 		return -errno;
-	fd = bpf_prog_get_fd_by_id(li.prog_id);
+	fd = bpf_prog_get_fd_by_id(li->prog_id);
 	if (fd < 0)
 		return -errno;
-	len = sizeof(pi);
-	if (bpf_obj_get_info_by_fd(fd, &pi, &len)) {
+	len = sizeof(*pi);
+	if (bpf_obj_get_info_by_fd(fd, pi, &len))
 		err = -errno;
-	} else {
-		memset(s, 0, sizeof(*s));
-		s->id = pi.id;
-		memcpy(s->name, pi.name, sizeof(s->name) - 1);
-		s->runs = pi.run_cnt;
-		s->run_ns = pi.run_time_ns;
-	}
 	close(fd);
 	return err;
 }
@@ -55,20 +48,27 @@ int stk_prog_stat_of_link(int link_fd, struct stk_prog_stat *s)
 static int add_link(const char *name, int link_fd, void *arg)
 {
 	struct stk_prog_stats *st = arg;
-	struct stk_prog_stat s, *p;
+	struct bpf_link_info li;
+	struct bpf_prog_info pi;
+	struct stk_prog_stat *p;
 	size_t i;
 
 	(void)name;
-	if (stk_prog_stat_of_link(link_fd, &s))
+	if (stk_prog_info_of_link(link_fd, &li, &pi))
 		return 0; /* detached in between: it has nothing to count any more */
 	for (i = 0; i < st->n; i++)
-		if (st->v[i].id == s.id)
+		if (st->v[i].id == pi.id)
 			return 0;
 	p = realloc(st->v, (st->n + 1) * sizeof(*p));
 	if (!p)
 		return -ENOMEM;
 	st->v = p;
-	st->v[st->n++] = s;
+	p = &st->v[st->n++];
+	memset(p, 0, sizeof(*p));
+	p->id = pi.id;
+	memcpy(p->name, pi.name, sizeof(p->name) - 1);
+	p->runs = pi.run_cnt;
+	p->run_ns = pi.run_time_ns;
 	return 0;
 }
 

@@ -35,8 +35,12 @@ struct stk_prog_stats {
  * Return: 0 or a negative errno (@out then empty).
  */
 int stk_prog_stats_read(const char *pin_dir, struct stk_prog_stats *out);
-/* The counts of the program link @link_fd attaches, in @s. 0 or a negative errno. */
-int stk_prog_stat_of_link(int link_fd, struct stk_prog_stat *s);
+/*
+ * stk_prog_info_of_link() - what the kernel says of the link @link_fd and
+ * of the program it attaches (run_cnt and run_time_ns among it).
+ * Return: 0 or a negative errno.
+ */
+int stk_prog_info_of_link(int link_fd, struct bpf_link_info *li, struct bpf_prog_info *pi);
 /* Whether the kernel counts programs' runs now (kernel.bpf_stats_enabled). */
 bool stk_prog_stats_enabled(void);
 void stk_prog_stats_free(struct stk_prog_stats *s);

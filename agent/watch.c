@@ -69,6 +69,7 @@ void stk_watch_start(struct stk_watch *w, int counters_fd, int decisions_fd, int
 	w->counters_fd = counters_fd;
 	w->decisions_fd = decisions_fd;
 	w->cgroup_fd = cgroup_mount[0] ? open(cgroup_mount, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	w->retire_pace.max = STK_RETIRE_PER_TICK;
 	w->started = true;
 	/* The agent's options win over what an earlier agent set. */
 	if (rate_fd < 0 || bpf_map_update_elem(rate_fd, &zero, rate, BPF_ANY)) {
@@ -188,7 +189,8 @@ void stk_watch_retire(struct stk_watch *w)
 
 	if (w->decisions_fd < 0 || w->cgroup_fd < 0)
 		return;
-	n = stk_decisions_retire(w->decisions_fd, &w->decisions, cgroup_removed, &w->cgroup_fd);
+	n = stk_decisions_retire(w->decisions_fd, &w->decisions, &w->retire_pace, cgroup_removed,
+				 &w->cgroup_fd);
 	if (n < 0)
 		stk_warn("events", "retiring the decision counters of removed cgroups failed: %s",
 			 strerror(-n));
@@ -239,11 +241,7 @@ struct json_object *stk_watch_decisions_json(const struct stk_watch *w,
 		r = &w->decisions.rows[i];
 		rule = plain_rule(r->key.rule, p->gen);
 		ref = rule != STK_RULE_NONE && rule < fmt->n_rules ? &fmt->rules[rule] : NULL;
-		if (r->key.cgroup_id == STK_CGROUP_RETIRED)
-			cg = STK_CGROUP_RETIRED_NAME;
-		else
-			cg = fmt->cgroup_path ? fmt->cgroup_path(r->key.cgroup_id, fmt->cgroup_arg) :
-						NULL;
+		cg = stk_decision_cgroup_name(r->key.cgroup_id, fmt->cgroup_path, fmt->cgroup_arg);
 		o = json_object_new_object();
 		json_object_object_add(o, "policy", json_object_new_string(ref ? ref->policy : ""));
 		json_object_object_add(o, "rule", json_object_new_string(ref ? ref->id : ""));

@@ -31,6 +31,7 @@ struct stk_watch {
 	uint64_t ringbuf_used;
 	bool metrics_failed;
 	int cgroup_fd; /* the cgroup v2 mount, to tell removed cgroups; -1: none */
+	struct stk_retire_pace retire_pace;
 	bool started;
 };
 

@@ -16,20 +16,9 @@
 #include <bpf/bpf.h>
 
 #include "floor.skel.h"
+#include "prog_stats.h"
 
 #define MAX_CG_LINKS 6
-
-static int stats_enabled(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/bpf_stats_enabled", "r");
-	int v = 0;
-
-	if (f && fscanf(f, "%d", &v) != 1)
-		v = 0;
-	if (f)
-		fclose(f);
-	return v == 1;
-}
 
 /* Runs and time the kernel counted for each program that ran. */
 static void print_costs(struct bpf_object *obj)
@@ -108,7 +97,7 @@ int main(int argc, char **argv)
 	if (pid > 0)
 		waitpid(pid, &st, 0);
 	st = WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-	if (stats_enabled())
+	if (stk_prog_stats_enabled())
 		print_costs(skel->obj);
 out:
 	for (i = 0; i < n; i++)

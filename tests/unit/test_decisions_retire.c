@@ -4,7 +4,7 @@
  * real per-CPU hash map shaped like stk_decisions: the rows of removed
  * cgroups move into the STK_CGROUP_RETIRED rows, counts and all, per CPU;
  * rows with suppressions the log has not heard of stay; a full map keeps
- * them where they are. Skipped where this process may not create BPF maps.
+ * them where they are; a call asks about a bounded number of cgroups. Skipped where this process may not create BPF maps.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -87,10 +87,16 @@ static void all_reported(struct stk_decision_table *t)
 		t->rows[i].suppressed_reported = t->rows[i].suppressed;
 }
 
+/* The cgroups a call asked about, in order. */
+static uint64_t asked[16];
+static size_t n_asked;
+
 static bool removed(uint64_t id, void *arg)
 {
 	const uint64_t *gone = arg;
 
+	if (n_asked < sizeof(asked) / sizeof(asked[0]))
+		asked[n_asked++] = id;
 	for (; *gone; gone++)
 		if (*gone == id)
 			return true;
@@ -112,6 +118,7 @@ static void removed_cgroups_move_into_the_retired_rows(void **state)
 {
 	struct stk_decision_table t = {};
 	uint64_t gone[] = { 6, 7, 8, 0 };
+	struct stk_retire_pace all = { 0 };
 	const struct stk_decision_row *r;
 	int fd = new_map(64);
 
@@ -130,7 +137,7 @@ static void removed_cgroups_move_into_the_retired_rows(void **state)
 	t.rows[row(&t, 7, RULE_A) - t.rows].suppressed_reported = 0;
 	assert_int_equal(sum_of_rule(&t, RULE_A), 11 + 21 + 41 + 51 + 101);
 
-	assert_int_equal(stk_decisions_retire(fd, &t, removed, gone), 3);
+	assert_int_equal(stk_decisions_retire(fd, &t, &all, removed, gone), 3);
 	assert_true(in_map(fd, 5, RULE_A));
 	assert_false(in_map(fd, 6, RULE_A));
 	assert_false(in_map(fd, 6, RULE_B));
@@ -154,14 +161,14 @@ static void removed_cgroups_move_into_the_retired_rows(void **state)
 
 	/* Once the log heard of cgroup 7's suppressions, it goes too. */
 	all_reported(&t);
-	assert_int_equal(stk_decisions_retire(fd, &t, removed, gone), 1);
+	assert_int_equal(stk_decisions_retire(fd, &t, &all, removed, gone), 1);
 	assert_false(in_map(fd, 7, RULE_A));
 	r = row(&t, STK_CGROUP_RETIRED, RULE_A);
 	assert_int_equal(r->decisions, 101 + 21 + 51 + 41);
 	assert_int_equal(r->suppressed_reported, r->suppressed);
 	assert_int_equal(sum_of_rule(&t, RULE_A), 11 + 21 + 41 + 51 + 101 + 2);
 	/* Nothing left to retire. */
-	assert_int_equal(stk_decisions_retire(fd, &t, removed, gone), 0);
+	assert_int_equal(stk_decisions_retire(fd, &t, &all, removed, gone), 0);
 	stk_decisions_free(&t);
 	close(fd);
 }
@@ -171,6 +178,7 @@ static void a_full_map_keeps_the_rows(void **state)
 {
 	struct stk_decision_table t = {};
 	uint64_t gone[] = { 6, 0 };
+	struct stk_retire_pace all = { 0 };
 	int fd = new_map(2);
 
 	(void)state;
@@ -180,10 +188,64 @@ static void a_full_map_keeps_the_rows(void **state)
 	put(fd, 6, RULE_A, 20, 0);
 	assert_int_equal(stk_decisions_read(fd, &t), 0);
 	all_reported(&t);
-	assert_int_equal(stk_decisions_retire(fd, &t, removed, gone), 0);
+	assert_int_equal(stk_decisions_retire(fd, &t, &all, removed, gone), 0);
 	assert_true(in_map(fd, 6, RULE_A));
 	assert_false(in_map(fd, STK_CGROUP_RETIRED, RULE_A));
 	assert_int_equal(sum_of_rule(&t, RULE_A), 32);
+	stk_decisions_free(&t);
+	close(fd);
+}
+
+/* One retire call with @pace: it retires @rows, asking about @n cgroups, @first and @second. */
+static void retire_asking(int fd, struct stk_decision_table *t, struct stk_retire_pace *pace,
+			  uint64_t *gone, int rows, size_t n, uint64_t first, uint64_t second)
+{
+	n_asked = 0;
+	assert_int_equal(stk_decisions_retire(fd, t, pace, removed, gone), rows);
+	assert_int_equal(n_asked, n);
+	assert_int_equal(asked[0], first);
+	if (n > 1)
+		assert_int_equal(asked[1], second);
+}
+
+/*
+ * A call asks about at most pace.max cgroups, in id order, and the next
+ * goes on after the last one asked about; past the end it starts over.
+ */
+static void cgroups_are_asked_about_a_few_per_call(void **state)
+{
+	struct stk_retire_pace pace = { .max = 2 };
+	struct stk_decision_table t = {};
+	uint64_t gone[] = { 3, 4, 6, 0 };
+	int fd = new_map(64);
+	uint64_t id;
+
+	(void)state;
+	if (fd < 0)
+		skip();
+	for (id = 2; id <= 6; id++) /* 5 is alive */
+		put(fd, id, RULE_A, id, 0);
+	put(fd, 4, RULE_B, 40, 0);
+	put(fd, STK_CGROUP_RETIRED, RULE_A, 100, 0); /* never asked about */
+	assert_int_equal(stk_decisions_read(fd, &t), 0);
+	all_reported(&t);
+
+	retire_asking(fd, &t, &pace, gone, 1, 2, 2, 3);
+	assert_int_equal(pace.after, 3);
+	assert_false(in_map(fd, 3, RULE_A));
+	assert_true(in_map(fd, 4, RULE_A));
+
+	retire_asking(fd, &t, &pace, gone, 2, 2, 4, 5);
+	assert_false(in_map(fd, 4, RULE_A));
+	assert_false(in_map(fd, 4, RULE_B));
+	assert_true(in_map(fd, 6, RULE_A));
+
+	/* The last cgroup, then the end: the next call starts over. */
+	retire_asking(fd, &t, &pace, gone, 1, 1, 6, 0);
+	assert_int_equal(pace.after, 0);
+	retire_asking(fd, &t, &pace, gone, 0, 2, 2, 5);
+	assert_int_equal(row(&t, STK_CGROUP_RETIRED, RULE_A)->decisions, 101 + 4 + 5 + 7);
+	assert_int_equal(sum_of_rule(&t, RULE_A), 101 + 3 + 4 + 5 + 6 + 7);
 	stk_decisions_free(&t);
 	close(fd);
 }
@@ -193,6 +255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(removed_cgroups_move_into_the_retired_rows),
 		cmocka_unit_test(a_full_map_keeps_the_rows),
+		cmocka_unit_test(cgroups_are_asked_about_a_few_per_call),
 	};
 
 	return cmocka_run_group_tests_name("decisions_retire", tests, NULL, NULL);
