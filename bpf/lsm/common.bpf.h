@@ -367,8 +367,18 @@ static __always_inline void stk_fill_hdr(struct stk_event_hdr *h, __u32 type, __
  */
 static __always_inline int stk_verdict_errno(__u8 action)
 {
-	if ((action & STK_ACT_MASK) == STK_ACT_DENY && !(action & STK_ACT_COMPLAIN))
-		return -EPERM;
+	int err = -EPERM;
+
+	if ((action & STK_ACT_MASK) == STK_ACT_DENY && !(action & STK_ACT_COMPLAIN)) {
+		/*
+		 * Opaque to the compiler, which would otherwise turn "denied ?
+		 * -EPERM : 0" into -(denied): 6.8+ check that an LSM program
+		 * returns a value in [-4095, 0], and before 6.13 the verifier
+		 * does not follow BPF_NEG, so such a program fails to load.
+		 */
+		barrier_var(err);
+		return err;
+	}
 	return 0;
 }
 

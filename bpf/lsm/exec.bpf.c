@@ -148,8 +148,6 @@ static __always_inline int stk_root_gate(const struct stk_config *cfg)
 static __always_inline int stk_exec_check(struct file *file, __u32 hook, int report_audit)
 {
 	struct dentry *d = file->f_path.dentry;
-	/* A helper read: see stk_real_mount(). */
-	struct mount *mnt = stk_real_mount(BPF_CORE_READ(file, f_path.mnt));
 	__u32 file_epoch = 0;
 	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
 	struct stk_decided dec;
@@ -161,14 +159,16 @@ static __always_inline int stk_exec_check(struct file *file, __u32 hook, int rep
 		dec.rule = cfg->fileless_rule;
 		dec.which = EXEC_BIT;
 		dec.flags = STK_EVF_FILELESS;
+		dec.mnt = stk_path_mount(&file->f_path);
 	} else {
-		stk_file_decide_cfg(cfg, file_epoch, d, d, STK_SELF_MAKE, mnt, EXEC_BIT, &dec);
+		stk_file_decide_cfg(cfg, file_epoch, d, d, STK_SELF_MAKE, &file->f_path, EXEC_BIT,
+				    &dec);
 	}
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);
 	if ((dec.action & STK_ACT_MASK) == STK_ACT_DENY ||
 	    (report_audit && stk_action_reported(dec.action)))
-		stk_file_event(d, mnt, NULL, hook, EXEC_BIT, &dec);
+		stk_file_event(d, dec.mnt, NULL, hook, EXEC_BIT, &dec);
 	return stk_verdict_errno(dec.action);
 }
 

@@ -38,12 +38,12 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
 	access = stk_open_access(file);
-	if (!access || stk_file_unruled_now(access))
+	if (!access)
 		return 0;
 	d = file->f_path.dentry;
 	/* A file this open created has no entry of its own, and seldom needs one. */
 	stk_file_decide(d, d, (file->f_mode & FMODE_CREATED) ? STK_SELF_SKIP : STK_SELF_MAKE,
-			stk_real_mount(BPF_CORE_READ(file, f_path.mnt)), access, &dec);
+			&file->f_path, access, &dec);
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);
 	if (stk_action_reported(dec.action))

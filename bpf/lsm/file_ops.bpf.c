@@ -23,20 +23,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 #define ACC(k) STK_FACC_BIT(STK_FACC_##k)
 
-static __always_inline struct mount *stk_path_mount(const struct path *p)
-{
-	return stk_real_mount(BPF_CORE_READ(p, mnt));
-}
-
 /* Creating a name in @dir: judged at the new (negative) dentry. */
 static __always_inline int stk_create(int ret, const struct path *dir, struct dentry *dentry,
 				      __u32 hook)
 {
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
-	if (stk_file_unruled_now(ACC(CREATE)))
-		return 0;
-	return stk_file_check(dentry, dentry, stk_path_mount(dir), hook, ACC(CREATE));
+	return stk_file_check(dentry, dentry, dir, hook, ACC(CREATE));
 }
 
 SEC("lsm/path_mknod")
@@ -65,10 +58,7 @@ int BPF_PROG(stk_path_unlink, const struct path *dir, struct dentry *dentry, int
 {
 	if (ret)
 		return ret;
-	if (stk_file_unruled_now(ACC(DELETE)))
-		return 0;
-	return stk_file_check(dentry, dentry, stk_path_mount(dir), STK_HOOK_PATH_UNLINK,
-			      ACC(DELETE));
+	return stk_file_check(dentry, dentry, dir, STK_HOOK_PATH_UNLINK, ACC(DELETE));
 }
 
 SEC("lsm/path_rmdir")
@@ -76,10 +66,7 @@ int BPF_PROG(stk_path_rmdir, const struct path *dir, struct dentry *dentry, int 
 {
 	if (ret)
 		return ret;
-	if (stk_file_unruled_now(ACC(DELETE)))
-		return 0;
-	return stk_file_check(dentry, dentry, stk_path_mount(dir), STK_HOOK_PATH_RMDIR,
-			      ACC(DELETE));
+	return stk_file_check(dentry, dentry, dir, STK_HOOK_PATH_RMDIR, ACC(DELETE));
 }
 
 /*
@@ -91,7 +78,8 @@ SEC("lsm/path_rename")
 int BPF_PROG(stk_path_rename, const struct path *old_dir, struct dentry *old_dentry,
 	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
 {
-	__u32 replace = ACC(CREATE), src = ACC(RENAME);
+	__u32 replace = ACC(CREATE), src = ACC(RENAME), file_epoch = 0;
+	struct stk_config *cfg;
 	int err;
 
 	if (ret)
@@ -102,10 +90,16 @@ int BPF_PROG(stk_path_rename, const struct path *old_dir, struct dentry *old_den
 		src |= replace;
 		replace |= ACC(RENAME);
 	}
-	err = stk_file_check(old_dentry, NULL, stk_path_mount(old_dir), STK_HOOK_PATH_RENAME, src);
+	/* Both sides under one generation. */
+	cfg = stk_get_config_epoch(&file_epoch);
+	if (stk_file_unruled(cfg, src | replace))
+		return 0;
+	err = stk_file_check_at(cfg, file_epoch, old_dentry, NULL, stk_path_mount(old_dir),
+				STK_HOOK_PATH_RENAME, src);
 	if (err)
 		return err;
-	return stk_file_check(new_dentry, NULL, stk_path_mount(new_dir), STK_HOOK_PATH_RENAME, replace);
+	return stk_file_check_at(cfg, file_epoch, new_dentry, NULL, stk_path_mount(new_dir),
+				 STK_HOOK_PATH_RENAME, replace);
 }
 
 /*
@@ -126,16 +120,24 @@ SEC("lsm/path_link")
 int BPF_PROG(stk_path_link, struct dentry *old_dentry, const struct path *new_dir,
 	     struct dentry *new_dentry, int ret)
 {
-	struct mount *mnt = stk_path_mount(new_dir);
+	struct stk_config *cfg;
+	__u32 file_epoch = 0;
+	struct mount *mnt;
 	int err;
 
 	if (ret)
 		return ret;
+	/* Both sides under one generation. */
+	cfg = stk_get_config_epoch(&file_epoch);
+	if (stk_file_unruled(cfg, ACC(LINK) | ACC(CREATE)))
+		return 0;
 	/* Hard links stay inside one mount: the source is reached through it too. */
-	err = stk_file_check(old_dentry, NULL, mnt, STK_HOOK_PATH_LINK, ACC(LINK));
+	mnt = stk_path_mount(new_dir);
+	err = stk_file_check_at(cfg, file_epoch, old_dentry, NULL, mnt, STK_HOOK_PATH_LINK, ACC(LINK));
 	if (err)
 		return err;
-	return stk_file_check(new_dentry, NULL, mnt, STK_HOOK_PATH_LINK, ACC(CREATE));
+	return stk_file_check_at(cfg, file_epoch, new_dentry, NULL, mnt, STK_HOOK_PATH_LINK,
+				 ACC(CREATE));
 }
 
 SEC("lsm/path_truncate")
@@ -143,10 +145,7 @@ int BPF_PROG(stk_path_truncate, const struct path *path, int ret)
 {
 	if (ret)
 		return ret;
-	if (stk_file_unruled_now(ACC(WRITE)))
-		return 0;
-	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
-			      STK_HOOK_PATH_TRUNCATE, ACC(WRITE));
+	return stk_path_check(path, STK_HOOK_PATH_TRUNCATE, ACC(WRITE));
 }
 
 SEC("lsm/path_chmod")
@@ -154,10 +153,7 @@ int BPF_PROG(stk_path_chmod, const struct path *path, umode_t mode, int ret)
 {
 	if (ret)
 		return ret;
-	if (stk_file_unruled_now(ACC(ATTR)))
-		return 0;
-	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
-			      STK_HOOK_PATH_CHMOD, ACC(ATTR));
+	return stk_path_check(path, STK_HOOK_PATH_CHMOD, ACC(ATTR));
 }
 
 /*
@@ -172,10 +168,7 @@ int stk_path_chown(unsigned long long *ctx)
 
 	if (ret)
 		return ret;
-	if (stk_file_unruled_now(ACC(ATTR)))
-		return 0;
-	return stk_file_check(BPF_CORE_READ(path, dentry), NULL, stk_path_mount(path),
-			      STK_HOOK_PATH_CHOWN, ACC(ATTR));
+	return stk_path_check(path, STK_HOOK_PATH_CHOWN, ACC(ATTR));
 }
 
 /* The first argument is a user namespace (6.1) or an idmap (6.3+): unused. */
@@ -185,7 +178,7 @@ int BPF_PROG(stk_inode_setxattr, void *idmap, struct dentry *dentry, const char 
 {
 	if (ret)
 		return ret;
-	return stk_file_check(dentry, NULL, NULL, STK_HOOK_INODE_SETXATTR, ACC(ATTR));
+	return stk_dentry_check(dentry, STK_HOOK_INODE_SETXATTR, ACC(ATTR));
 }
 
 SEC("lsm/inode_removexattr")
@@ -193,7 +186,7 @@ int BPF_PROG(stk_inode_removexattr, void *idmap, struct dentry *dentry, const ch
 {
 	if (ret)
 		return ret;
-	return stk_file_check(dentry, NULL, NULL, STK_HOOK_INODE_REMOVEXATTR, ACC(ATTR));
+	return stk_dentry_check(dentry, STK_HOOK_INODE_REMOVEXATTR, ACC(ATTR));
 }
 
 /*
@@ -209,7 +202,7 @@ static __always_inline int stk_setattr(struct dentry *dentry, struct iattr *attr
 
 	if (!(valid & (ATTR_ATIME | ATTR_MTIME)) || (valid & ATTR_SIZE))
 		return 0;
-	return stk_file_check(dentry, NULL, NULL, STK_HOOK_INODE_SETATTR, ACC(ATTR));
+	return stk_dentry_check(dentry, STK_HOOK_INODE_SETATTR, ACC(ATTR));
 }
 
 /*

@@ -295,6 +295,12 @@ static __always_inline struct mount *stk_real_mount(struct vfsmount *vfsmnt)
 	return (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
 }
 
+/* The mount @p is reached through (a helper read: see above). */
+static __always_inline struct mount *stk_path_mount(const struct path *p)
+{
+	return stk_real_mount(BPF_CORE_READ(p, mnt));
+}
+
 /* The most severe action among the requested accesses, and its rule. */
 static __always_inline __u8 stk_worst(const struct stk_file_verdict *v, __u32 access, __u32 *rule,
 				      __u32 *which)
@@ -321,6 +327,7 @@ static __always_inline __u8 stk_worst(const struct stk_file_verdict *v, __u32 ac
 
 /* What the walk decided for one access to a file. */
 struct stk_decided {
+	struct mount *mnt; /* the mount it was reached through, once read (else NULL) */
 	__u32 rule;
 	__u32 which; /* the accesses that decided */
 	__u16 flags; /* STK_EVF_* */
@@ -408,44 +415,61 @@ static __noinline int stk_dir_decide(struct stk_walk_entry *e, struct dentry *d,
 }
 
 /*
- * stk_file_decide() - the verdict for @access to the file at @d (reached
- * through mount @mnt, or NULL), by the walk. @d may be a negative dentry
+ * Whether no rule of the generation of @cfg names any of @access
+ * (stk_config.file_unruled): no key says anything but allow for them, and
+ * the default says exactly allow for each (stk_file_unruled_default()), so
+ * the walk could only find allow (nor refuse a path too deep to see, since
+ * no rule could have been above it), and nothing is reported of an allow.
+ * Hooks ask this before they read their file's mount or dentry with
+ * helpers, which cost more than the rest of an unruled decision; most
+ * accesses of a host are unruled. No config cannot happen (array maps
+ * always have index 0); it decides nothing.
+ */
+static __always_inline bool stk_file_unruled(const struct stk_config *cfg, __u32 access)
+{
+	return !cfg || !(access & ~(__u32)cfg->file_unruled);
+}
+
+/* Starts @out as "nothing decided"; decides allow, returning true, if stk_file_unruled(). */
+static __always_inline bool stk_file_decided_unruled(const struct stk_config *cfg, __u32 access,
+						     struct stk_decided *out)
+{
+	out->mnt = NULL;
+	out->flags = 0;
+	out->action = STK_ACT_NONE;
+	out->rule = STK_RULE_NONE;
+	out->which = 0;
+	if (!stk_file_unruled(cfg, access))
+		return false;
+	if (cfg) {
+		out->action = STK_ACT_ALLOW;
+		out->which = access;
+	}
+	return true;
+}
+
+/*
+ * stk_file_walk_decide() - the verdict for @access to the file at @d
+ * (reached through mount @mnt, or NULL), by the walk, where
+ * stk_file_decided_unruled() did not decide. @d may be a negative dentry
  * (a name being created): then only its (directory, name) key and the
  * directory's ancestry can match. @btf_d: @d as a BTF pointer, from the
  * hook's arguments, for the caches (file_cache.bpf.h); NULL where the hook
  * has none (then every decision is the full walk). @self_use: what to do
- * with the file's own entry (enum stk_self_use). @cfg: the
- * settings in force, and @file_epoch the selector's, both read by
+ * with the file's own entry (enum stk_self_use). @cfg: the settings in
+ * force, and @file_epoch the selector's, both read by
  * stk_get_config_epoch() before anything of the trees.
  */
-static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __u32 file_epoch,
-						struct dentry *d,
-						struct dentry *btf_d, enum stk_self_use self_use,
-						struct mount *mnt, __u32 access,
-						struct stk_decided *out)
+static __always_inline void stk_file_walk_decide(const struct stk_config *cfg, __u32 file_epoch,
+						 struct dentry *d, struct dentry *btf_d,
+						 enum stk_self_use self_use, struct mount *mnt,
+						 __u32 access, struct stk_decided *out)
 {
 	struct stk_walk_entry *self = NULL;
 	struct stk_decide_at at;
 	struct stk_found res;
 	int cached = 0;
 
-	out->flags = 0;
-	out->action = STK_ACT_NONE;
-	out->rule = STK_RULE_NONE;
-	out->which = 0;
-	if (!cfg)
-		return; /* cannot happen: array maps always have index 0 */
-	/*
-	 * No key says anything but allow for these accesses, and the default
-	 * says exactly allow for each (stk_file_unruled_default()): the walk
-	 * could only find allow (nor refuse a path too deep to see, since no
-	 * rule could have been above it). Nothing is reported of an allow.
-	 */
-	if (!(access & ~(__u32)cfg->file_unruled)) {
-		out->action = STK_ACT_ALLOW;
-		out->which = access;
-		return;
-	}
 	at.gen = (__u16)cfg->gen;
 	at.scope = cfg->scope;
 	/* Before the walk reads any dentry: see file_cache.bpf.h. */
@@ -496,28 +520,30 @@ static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __
 }
 
 /*
- * Whether no rule of the generation in force names any of @access
- * (stk_config.file_unruled), so that the hook allows at once: hooks ask
- * before they read their arguments' mount or dentry with helpers, which
- * cost more than the rest of this path. stk_file_decide_cfg() asks again,
- * of the config it decides with.
+ * stk_file_decide_cfg() - the verdict for @access to the file at @d,
+ * reached through the mount of @via (read, into out->mnt for the event,
+ * only once a rule names @access). The rest as for stk_file_walk_decide().
  */
-static __always_inline bool stk_file_unruled_now(__u32 access)
+static __always_inline void stk_file_decide_cfg(const struct stk_config *cfg, __u32 file_epoch,
+						struct dentry *d, struct dentry *btf_d,
+						enum stk_self_use self_use, const struct path *via,
+						__u32 access, struct stk_decided *out)
 {
-	struct stk_config *cfg = stk_get_config();
-
-	return cfg && !(access & ~(__u32)cfg->file_unruled);
+	if (stk_file_decided_unruled(cfg, access, out))
+		return;
+	out->mnt = stk_path_mount(via);
+	stk_file_walk_decide(cfg, file_epoch, d, btf_d, self_use, out->mnt, access, out);
 }
 
 /* The same, reading the active generation's config (once) itself. */
 static __always_inline void stk_file_decide(struct dentry *d, struct dentry *btf_d,
-					    enum stk_self_use self_use, struct mount *mnt, __u32 access,
-					    struct stk_decided *out)
+					    enum stk_self_use self_use, const struct path *via,
+					    __u32 access, struct stk_decided *out)
 {
 	__u32 file_epoch = 0;
 	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
 
-	stk_file_decide_cfg(cfg, file_epoch, d, btf_d, self_use, mnt, access, out);
+	stk_file_decide_cfg(cfg, file_epoch, d, btf_d, self_use, via, access, out);
 }
 
 /* Room to write a path right to left, plus slack for the verifier's bounds. */
@@ -705,20 +731,63 @@ static __always_inline void stk_file_event(struct dentry *d, struct mount *mnt, 
 }
 
 /*
- * stk_file_check() - decide, count, report; returns the hook's return value.
- * The one sequence every file hook runs. @btf_d: as for stk_file_decide().
+ * stk_file_check_at() - decide, count, report; returns the hook's return
+ * value. The one sequence every file hook runs, once it has the config
+ * @cfg (and @file_epoch, see stk_file_walk_decide()) and, where a rule
+ * names @access, the mount @mnt (NULL: none) of the file @d (@btf_d: as
+ * for stk_file_walk_decide()).
  */
-static __always_inline int stk_file_check(struct dentry *d, struct dentry *btf_d,
-					  struct mount *mnt, __u32 hook, __u32 access)
+static __always_inline int stk_file_check_at(const struct stk_config *cfg, __u32 file_epoch,
+					     struct dentry *d, struct dentry *btf_d,
+					     struct mount *mnt, __u32 hook, __u32 access)
 {
 	struct stk_decided dec;
 
-	stk_file_decide(d, btf_d, STK_SELF_READ, mnt, access, &dec);
+	if (stk_file_decided_unruled(cfg, access, &dec))
+		return 0;
+	dec.mnt = mnt;
+	stk_file_walk_decide(cfg, file_epoch, d, btf_d, STK_SELF_READ, mnt, access, &dec);
 	if (stk_verdict_errno(dec.action))
 		stk_count(STK_CNT_DENIED);
 	if (stk_action_reported(dec.action))
 		stk_file_event(d, mnt, NULL, hook, access, &dec);
 	return stk_verdict_errno(dec.action);
+}
+
+/* For the file @d reached through the mount of @via (read only if a rule names @access). */
+static __always_inline int stk_file_check(struct dentry *d, struct dentry *btf_d,
+					  const struct path *via, __u32 hook, __u32 access)
+{
+	__u32 file_epoch = 0;
+	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
+
+	if (stk_file_unruled(cfg, access))
+		return 0;
+	return stk_file_check_at(cfg, file_epoch, d, btf_d, stk_path_mount(via), hook, access);
+}
+
+/* For the file at @path, whose dentry too is then a helper read. */
+static __always_inline int stk_path_check(const struct path *path, __u32 hook, __u32 access)
+{
+	__u32 file_epoch = 0;
+	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
+
+	if (stk_file_unruled(cfg, access))
+		return 0;
+	return stk_file_check_at(cfg, file_epoch, BPF_CORE_READ(path, dentry), NULL,
+				 stk_path_mount(path), hook, access);
+}
+
+/*
+ * For a hook that sees a dentry and no mount (the inode hooks): the walk
+ * stops at the root of the file's filesystem.
+ */
+static __always_inline int stk_dentry_check(struct dentry *d, __u32 hook, __u32 access)
+{
+	__u32 file_epoch = 0;
+	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
+
+	return stk_file_check_at(cfg, file_epoch, d, NULL, NULL, hook, access);
 }
 
 #endif /* STK_FILE_WALK_BPF_H */
