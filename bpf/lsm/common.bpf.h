@@ -364,6 +364,7 @@ static __always_inline void stk_fill_hdr(struct stk_event_hdr *h, __u32 type, __
 /*
  * Turns a decided action byte into the hook's return value. Complain mode
  * and audit never deny; the event, if any, is sent by the caller first.
+ * Each call is a branch of its own (see below): call it once per decision.
  */
 static __always_inline int stk_verdict_errno(__u8 action)
 {

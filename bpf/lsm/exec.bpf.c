@@ -151,6 +151,7 @@ static __always_inline int stk_exec_check(struct file *file, __u32 hook, int rep
 	__u32 file_epoch = 0;
 	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
 	struct stk_decided dec;
+	int err;
 
 	if (!cfg)
 		return 0; /* cannot happen: array maps always have index 0 */
@@ -164,12 +165,13 @@ static __always_inline int stk_exec_check(struct file *file, __u32 hook, int rep
 		stk_file_decide_cfg(cfg, file_epoch, d, d, STK_SELF_MAKE, &file->f_path, EXEC_BIT,
 				    &dec);
 	}
-	if (stk_verdict_errno(dec.action))
+	err = stk_verdict_errno(dec.action);
+	if (err)
 		stk_count(STK_CNT_DENIED);
 	if ((dec.action & STK_ACT_MASK) == STK_ACT_DENY ||
 	    (report_audit && stk_action_reported(dec.action)))
 		stk_file_event(d, dec.mnt, NULL, hook, EXEC_BIT, &dec);
-	return stk_verdict_errno(dec.action);
+	return err;
 }
 
 SEC("lsm/bprm_check_security")

@@ -34,6 +34,7 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 	struct stk_decided dec;
 	struct dentry *d;
 	__u32 access;
+	int err;
 
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
@@ -44,10 +45,11 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 	/* A file this open created has no entry of its own, and seldom needs one. */
 	stk_file_decide(d, d, (file->f_mode & FMODE_CREATED) ? STK_SELF_SKIP : STK_SELF_MAKE,
 			&file->f_path, access, &dec);
-	if (stk_verdict_errno(dec.action))
+	err = stk_verdict_errno(dec.action);
+	if (err)
 		stk_count(STK_CNT_DENIED);
 	if (stk_action_reported(dec.action))
 		stk_file_event(d, NULL, (struct path *)&file->f_path, STK_HOOK_FILE_OPEN, access,
 			       &dec);
-	return stk_verdict_errno(dec.action);
+	return err;
 }

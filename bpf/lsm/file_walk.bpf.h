@@ -742,16 +742,18 @@ static __always_inline int stk_file_check_at(const struct stk_config *cfg, __u32
 					     struct mount *mnt, __u32 hook, __u32 access)
 {
 	struct stk_decided dec;
+	int err;
 
 	if (stk_file_decided_unruled(cfg, access, &dec))
 		return 0;
 	dec.mnt = mnt;
 	stk_file_walk_decide(cfg, file_epoch, d, btf_d, STK_SELF_READ, mnt, access, &dec);
-	if (stk_verdict_errno(dec.action))
+	err = stk_verdict_errno(dec.action);
+	if (err)
 		stk_count(STK_CNT_DENIED);
 	if (stk_action_reported(dec.action))
 		stk_file_event(d, mnt, NULL, hook, access, &dec);
-	return stk_verdict_errno(dec.action);
+	return err;
 }
 
 /* For the file @d reached through the mount of @via (read only if a rule names @access). */
