@@ -33,7 +33,7 @@
 #include "network.h"
 #include "policy.h"
 
-#define PLAN 58
+#define PLAN 62
 #define MAX_EVENTS 256
 
 static char cg_dir[4096];
@@ -110,22 +110,25 @@ static socklen_t sa_make(struct sockaddr_storage *ss, const char *s, int port)
 	}
 }
 
-enum op { OP_CONNECT, OP_SENDTO, OP_BIND };
+/* OP_MPTCP_*: on an IPPROTO_MPTCP socket; OP_FASTOPEN: sendto() with MSG_FASTOPEN. */
+enum op { OP_CONNECT, OP_SENDTO, OP_BIND, OP_MPTCP_CONNECT, OP_MPTCP_BIND, OP_FASTOPEN };
 
 /* Does @op from the current process; returns 0 or the errno it failed with. */
 static int do_op(enum op op, int type, const char *addr, int port)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sa_make(&ss, addr, port);
-	int fd = socket(ss.ss_family, type | SOCK_CLOEXEC, 0), r, one = 1;
+	bool mptcp = op == OP_MPTCP_CONNECT || op == OP_MPTCP_BIND;
+	int fd = socket(ss.ss_family, type | SOCK_CLOEXEC, mptcp ? IPPROTO_MPTCP : 0), r, one = 1;
 
 	if (fd < 0)
 		return errno;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (op == OP_CONNECT)
+	if (op == OP_CONNECT || op == OP_MPTCP_CONNECT)
 		r = connect(fd, (struct sockaddr *)&ss, len);
-	else if (op == OP_SENDTO)
-		r = sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1 ? 0 : -1;
+	else if (op == OP_SENDTO || op == OP_FASTOPEN)
+		r = sendto(fd, "x", 1, op == OP_FASTOPEN ? MSG_FASTOPEN : 0, (struct sockaddr *)&ss,
+			   len) == 1 ? 0 : -1;
 	else
 		r = bind(fd, (struct sockaddr *)&ss, len);
 	r = r ? errno : 0;
@@ -320,6 +323,17 @@ static void policy_tests(int p_ok, int p_deny, int p_bind, int u_ok, int u_deny)
 	   "outside the test cgroup tcp connect 127.0.0.1:%d succeeds", p_deny);
 	ok(do_op(OP_CONNECT, SOCK_STREAM, "::1", p_deny) == 0,
 	   "outside the test cgroup tcp connect [::1]:%d succeeds", p_deny);
+
+	/* Multipath TCP (judged on its TCP subflow) and TCP Fast Open */
+	r = op_inside(OP_MPTCP_CONNECT, SOCK_STREAM, "127.0.0.1", p_deny, &pid);
+	ok(r == EPERM, "mptcp connect 127.0.0.1:%d fails with EPERM (got %s)", p_deny, strerror(r));
+	check_event(c, pid, STK_HOOK_CONNECT4, STK_NET_CONNECT, "127.0.0.1", p_deny, IPPROTO_TCP,
+		    "default", "mptcp connect v4");
+	r = op_inside(OP_FASTOPEN, SOCK_STREAM, "::1", p_deny, &pid);
+	ok(r == EPERM, "tcp fast open sendto [::1]:%d fails with EPERM (got %s)", p_deny,
+	   strerror(r));
+	r = op_inside(OP_MPTCP_BIND, SOCK_STREAM, "::1", 1000, &pid);
+	ok(r == EPERM, "mptcp bind [::1]:1000 (low port) fails with EPERM (got %s)", strerror(r));
 
 	/* UDP: unconnected sendto and connect */
 	ok(op_inside(OP_SENDTO, SOCK_DGRAM, "127.0.0.1", u_ok, NULL) == 0,

@@ -87,7 +87,54 @@ static int teardown(void **state)
 	return 0;
 }
 
-enum op { OP_CONNECT, OP_SENDTO, OP_BIND };
+/*
+ * OP_MPTCP_*: the same on an IPPROTO_MPTCP socket (the kernel connects
+ * and binds its first TCP subflow); OP_FASTOPEN: a TCP connect made by
+ * sendto() with MSG_FASTOPEN; OP_SENDTO_CONNECTED: sendto() naming an
+ * address on a UDP socket connected to U_OK first.
+ */
+enum op {
+	OP_CONNECT,
+	OP_SENDTO,
+	OP_BIND,
+	OP_MPTCP_CONNECT,
+	OP_MPTCP_BIND,
+	OP_FASTOPEN,
+	OP_SENDTO_CONNECTED,
+};
+
+static bool is_mptcp(enum op op)
+{
+	return op == OP_MPTCP_CONNECT || op == OP_MPTCP_BIND;
+}
+
+/* The socket call of @op on @fd; 0 or -1 with errno. */
+static int do_op(enum op op, int fd, const struct sockaddr *sa, socklen_t len)
+{
+	struct sockaddr_in ok = { .sin_family = AF_INET, .sin_port = htons(U_OK),
+				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 ok6 = { .sin6_family = AF_INET6, .sin6_port = htons(U_OK),
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+
+	switch (op) {
+	case OP_CONNECT:
+	case OP_MPTCP_CONNECT:
+		return connect(fd, sa, len);
+	case OP_BIND:
+	case OP_MPTCP_BIND:
+		return bind(fd, sa, len);
+	case OP_FASTOPEN:
+		return sendto(fd, "x", 1, MSG_FASTOPEN, sa, len) == 1 ? 0 : -1;
+	case OP_SENDTO_CONNECTED:
+		if (sa->sa_family == AF_INET ? connect(fd, (struct sockaddr *)&ok, sizeof(ok))
+					     : connect(fd, (struct sockaddr *)&ok6, sizeof(ok6)))
+			return 100; /* not the step under test */
+		/* fall through */
+	case OP_SENDTO:
+		return sendto(fd, "x", 1, 0, sa, len) == 1 ? 0 : -1;
+	}
+	return -1;
+}
 
 /*
  * Does @op on a new socket in a child named @comm; returns 0 or the errno
@@ -119,18 +166,13 @@ static int net_op(enum op op, int type, const char *addr, int port, const char *
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		int fd = socket(ss.ss_family, type, 0), r;
+		int fd = socket(ss.ss_family, type, is_mptcp(op) ? IPPROTO_MPTCP : 0), r;
 
 		prctl(PR_SET_NAME, comm);
 		if (fd < 0)
 			_exit(100);
-		if (op == OP_CONNECT)
-			r = connect(fd, (struct sockaddr *)&ss, len);
-		else if (op == OP_SENDTO)
-			r = sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) == 1 ? 0 : -1;
-		else
-			r = bind(fd, (struct sockaddr *)&ss, len);
-		_exit(r ? errno : 0);
+		r = do_op(op, fd, (struct sockaddr *)&ss, len);
+		_exit(r == 100 ? 100 : r ? errno : 0);
 	}
 	assert_int_equal(waitpid(pid, &st, 0), pid);
 	assert_true(WIFEXITED(st));
@@ -272,6 +314,53 @@ static void bind_low_port_denied(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/*
+ * The other ways a process reaches an address are judged as connect and
+ * bind are: a multipath TCP socket (its TCP subflow connects and binds),
+ * a TCP connect made by sendto() with MSG_FASTOPEN, and sendto() naming
+ * another address on a connected UDP socket.
+ */
+static void every_way_to_reach_an_address_is_judged(void **state)
+{
+	struct ktest_agent a;
+	pid_t pid;
+
+	(void)state;
+	kt_agent_start(&a, DIR "/policy.json", NULL);
+	assert_int_equal(net_op(OP_MPTCP_CONNECT, SOCK_STREAM, "127.0.0.1", P_OK, "m-ok", NULL), 0);
+	assert_int_equal(
+		net_op(OP_MPTCP_CONNECT, SOCK_STREAM, "127.0.0.1", P_DENY, "m-deny", &pid), EPERM);
+	expect_event(&a, pid, "deny", "connect4", "connect", "127.0.0.1", P_DENY, "tcp", "default",
+		     "m-deny");
+	assert_int_equal(net_op(OP_MPTCP_CONNECT, SOCK_STREAM, "::1", P_DENY, "m6-deny", &pid),
+			 EPERM);
+	expect_event(&a, pid, "deny", "connect6", "connect", "::1", P_DENY, "tcp", "default",
+		     "m6-deny");
+	assert_int_equal(net_op(OP_MPTCP_BIND, SOCK_STREAM, "127.0.0.1", 80, "mb-low", &pid),
+			 EPERM);
+	expect_event(&a, pid, "deny", "bind4", "bind", "127.0.0.1", 80, "tcp", "no-low-ports",
+		     "mb-low");
+	assert_int_equal(net_op(OP_FASTOPEN, SOCK_STREAM, "127.0.0.1", P_OK, "f-ok", NULL), 0);
+	assert_int_equal(net_op(OP_FASTOPEN, SOCK_STREAM, "127.0.0.1", P_DENY, "f-deny", &pid),
+			 EPERM);
+	expect_event(&a, pid, "deny", "connect4", "connect", "127.0.0.1", P_DENY, "tcp", "default",
+		     "f-deny");
+	assert_int_equal(net_op(OP_FASTOPEN, SOCK_STREAM, "::1", P_DENY, "f6-deny", &pid), EPERM);
+	expect_event(&a, pid, "deny", "connect6", "connect", "::1", P_DENY, "tcp", "default",
+		     "f6-deny");
+	assert_int_equal(
+		net_op(OP_SENDTO_CONNECTED, SOCK_DGRAM, "127.0.0.1", U_DENY, "uc-deny", &pid),
+		EPERM);
+	expect_event(&a, pid, "deny", "sendmsg4", "sendmsg", "127.0.0.1", U_DENY, "udp", "default",
+		     "uc-deny");
+	assert_int_equal(net_op(OP_SENDTO_CONNECTED, SOCK_DGRAM, "::1", U_DENY, "uc6-deny", &pid),
+			 EPERM);
+	expect_event(&a, pid, "deny", "sendmsg6", "sendmsg", "::1", U_DENY, "udp", "default",
+		     "uc6-deny");
+	assert_int_equal(net_op(OP_SENDTO_CONNECTED, SOCK_DGRAM, "::1", U_OK, "uc6-ok", NULL), 0);
+	assert_int_equal(kt_agent_stop(&a), 0);
+}
+
 static void complain_mode_logs_without_denying(void **state)
 {
 	struct ktest_agent a;
@@ -301,6 +390,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(audit_rule_allows_and_logs, setup, teardown),
 		cmocka_unit_test_setup_teardown(unconnected_udp_is_judged, setup, teardown),
 		cmocka_unit_test_setup_teardown(bind_low_port_denied, setup, teardown),
+		cmocka_unit_test_setup_teardown(every_way_to_reach_an_address_is_judged, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(complain_mode_logs_without_denying, setup, teardown),
 	};
 
