@@ -40,25 +40,35 @@ struct stk_enforcer {
 };
 
 /*
- * The accesses no key of any scope rules (stk_config.file_unruled). One
- * mask for every scope: container roots add a scope's keys to the
- * generation in force, and the agent adds keys of its own (the canary),
- * which @in->file_maps counts as it adds them.
+ * What the file keys of every scope rule: the accesses none rules
+ * (stk_config.file_unruled) and the accesses some key rules
+ * (stk_config.file_keyed). One pair for every scope: container roots add
+ * a scope's keys to the generation in force, and the agent adds keys of
+ * its own (the canary), which @in->file_maps counts as it adds them.
  */
-static uint8_t file_unruled(const struct stk_enforcer_input *in)
+struct file_rules {
+	uint8_t unruled, keyed;
+};
+
+static struct file_rules file_rules(const struct stk_enforcer_input *in)
 {
 	const struct stk_compiled *c = in->compiled;
-	uint8_t unruled = c->file_unruled;
+	struct file_rules r = { c->file_unruled, c->file_keyed };
 	size_t i;
 
-	for (i = 0; i < c->n_scopes; i++)
-		unruled &= c->scopes[i]->file_unruled;
-	if (in->file_maps)
-		unruled &= (uint8_t)~in->file_maps->added_ruled;
-	return unruled;
+	for (i = 0; i < c->n_scopes; i++) {
+		r.unruled &= c->scopes[i]->file_unruled;
+		r.keyed |= c->scopes[i]->file_keyed;
+	}
+	if (in->file_maps) {
+		r.unruled &= (uint8_t)~in->file_maps->added_ruled;
+		r.keyed |= in->file_maps->added_keyed;
+	}
+	return r;
 }
 
-static void config_from(const struct stk_compiled *c, uint8_t unruled, struct stk_config *cfg)
+static void config_from(const struct stk_compiled *c, struct file_rules rules,
+			struct stk_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->file_default = c->file_default;
@@ -66,24 +76,25 @@ static void config_from(const struct stk_compiled *c, uint8_t unruled, struct st
 	cfg->fileless_rule = c->fileless_rule;
 	cfg->fileless_action = c->fileless_action;
 	cfg->ops = c->ops;
-	cfg->file_unruled = unruled;
+	cfg->file_unruled = rules.unruled;
+	cfg->file_keyed = rules.keyed;
 }
 
 /* Writes generation @gen's settings of every scope (the selector is not touched). */
 static int write_configs(int fd, uint32_t gen, const struct stk_enforcer_input *in)
 {
 	const struct stk_compiled *c = in->compiled;
-	uint8_t unruled = file_unruled(in);
+	struct file_rules rules = file_rules(in);
 	struct stk_config cfg;
 	size_t s;
 	int err;
 
-	config_from(c, unruled, &cfg);
+	config_from(c, rules, &cfg);
 	/* What stk_current_scope() trusts: entries naming another scope are stale. */
 	cfg.scopes = (__u8)c->n_scopes;
 	err = stk_gen_write_config(fd, gen, 0, &cfg);
 	for (s = 0; s < c->n_scopes && !err; s++) {
-		config_from(c->scopes[s], unruled, &cfg);
+		config_from(c->scopes[s], rules, &cfg);
 		err = stk_gen_write_config(fd, gen, (uint32_t)(s + 1), &cfg);
 	}
 	return err;
@@ -318,14 +329,14 @@ uint64_t stk_enforcer_digest(const struct stk_enforcer_input *in)
 	const struct stk_net_compiled *net = stk_net_of(in->compiled);
 	uint64_t h = 0xcbf29ce484222325ULL;
 	const uint32_t layout = STK_PIN_LAYOUT;
-	uint8_t unruled = file_unruled(in);
+	struct file_rules rules = file_rules(in);
 	size_t i;
 
 	h = fnv1a(h, &layout, sizeof(layout));
-	config_from(in->compiled, unruled, &cfg);
+	config_from(in->compiled, rules, &cfg);
 	h = fnv1a(h, &cfg, sizeof(cfg));
 	for (i = 0; i < in->compiled->n_scopes; i++) {
-		config_from(in->compiled->scopes[i], unruled, &cfg);
+		config_from(in->compiled->scopes[i], rules, &cfg);
 		h = fnv1a(h, &cfg, sizeof(cfg));
 	}
 	h = fnv1a(h, in->compiled->globs, in->compiled->n_globs * sizeof(*in->compiled->globs));

@@ -207,6 +207,8 @@ static int format_file(const struct stk_event_file *ev, size_t size, struct json
 		json_out_bool(j, "path_truncated", true);
 	if (ev->hdr.flags & STK_EVF_WALK_LIMIT)
 		json_out_str(j, "reason", "path nested too deep to check");
+	if (ev->hdr.flags & STK_EVF_DISCONNECTED)
+		json_out_str(j, "reason", "file reached without its directories (by handle)");
 	if (ev->hdr.flags & STK_EVF_FILELESS)
 		json_out_str(j, "reason", "file has no name (deny_fileless)");
 	json_out_u64(j, "inode", ev->ino);

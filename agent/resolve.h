@@ -37,6 +37,12 @@ struct stk_file_maps {
 	 * stk_compiled.file_unruled already excludes it.
 	 */
 	uint8_t added_ruled;
+	/*
+	 * Of those, the kinds their subtree verdicts rule (stk_config.file_keyed):
+	 * an inode key's exact verdict is found at the file itself, even where
+	 * the walk cannot see its directories.
+	 */
+	uint8_t added_keyed;
 };
 
 /*

@@ -272,6 +272,8 @@ struct stk_compiled {
 	 * because container roots add this scope's keys later.
 	 */
 	uint8_t file_unruled;
+	/* The accesses some entry of @paths rules (stk_config.file_keyed): kept as file_unruled. */
+	uint8_t file_keyed;
 };
 
 /*

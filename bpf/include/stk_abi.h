@@ -173,7 +173,17 @@ struct stk_config {
 	 * predates the field writes, walks for every access.
 	 */
 	__u8 file_unruled;
-	__u8 pad_unruled[3];
+	/*
+	 * STK_FACC_BIT mask of the file accesses for which some key of this
+	 * generation, in any scope, says anything but plain allow (the keys
+	 * file_unruled counts, without the default). Where a walk cannot see
+	 * a file's directories (a dentry made for a file handle), these
+	 * accesses are refused, since a key above it could have decided; for
+	 * the others the default decides, as it would have. 0, as an agent
+	 * that predates the field writes: the default decides.
+	 */
+	__u8 file_keyed;
+	__u8 pad_unruled[2];
 };
 #define STK_CONFIG_SLOTS 3
 
@@ -382,6 +392,7 @@ enum stk_hook {
 #define STK_EVF_WALK_LIMIT 0x4 /* denied: the file is nested deeper than the walk goes */
 #define STK_EVF_FILELESS 0x8 /* denied: exec of a file without a name (deny_fileless) */
 #define STK_EVF_EXE_TRUNCATED 0x10 /* exe_name did not fit */
+#define STK_EVF_DISCONNECTED 0x20 /* denied: a file reached without its directories (by handle) */
 
 struct stk_event_hdr {
 	__u64 time_boot_ns; /* bpf_ktime_get_boot_ns() */

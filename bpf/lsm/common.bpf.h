@@ -68,13 +68,22 @@ struct {
 	__type(value, __u32);
 } stk_agent_tasks SEC(".maps");
 
-/* Whether the current task belongs to the stockade agent's process. */
 /*
  * On verdicts (40 bytes of u32 rules and u8 actions) kept in BPF-only
  * structs: copied in five 8-byte moves instead of ten 4-byte halves.
  */
 #define STK_ALIGNED8 __attribute__((aligned(8)))
 
+/* PF_KTHREAD (include/linux/sched.h), a #define: not in BTF. */
+#define STK_PF_KTHREAD 0x00200000
+
+/* Whether the current task is a kernel thread (nfsd, kworkers). */
+static __always_inline bool stk_current_is_kthread(void)
+{
+	return bpf_get_current_task_btf()->flags & STK_PF_KTHREAD;
+}
+
+/* Whether the current task belongs to the stockade agent's process. */
 static __always_inline bool stk_current_is_agent(void)
 {
 	struct task_struct *task = bpf_get_current_task_btf();

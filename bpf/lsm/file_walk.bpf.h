@@ -50,6 +50,19 @@ struct {
 	__type(value, struct stk_event_file);
 } stk_file_scratch SEC(".maps");
 
+/* stk_walk.found: how the walk ended. */
+#define STK_FOUND_NOTHING 0	 /* at the top, nothing matched: the default decides */
+#define STK_FOUND_VERDICT 1	 /* verdict holds the decision */
+#define STK_FOUND_WALK_LIMIT 2	 /* deeper than the walk goes */
+#define STK_FOUND_DISCONNECTED 3 /* at a dentry made without its directories */
+
+/*
+ * DCACHE_DISCONNECTED (include/linux/dcache.h): BIT(5) in every kernel we
+ * run on, a #define before 6.15 and in enum dentry_flags since, so not
+ * something CO-RE can relocate on all of them.
+ */
+#define STK_DCACHE_DISCONNECTED 0x20
+
 /* stk_walk.carried: what the step below found for w->dentry's own inode key. */
 #define STK_CARRIED_MISS 0 /* no entry, or none with a tree verdict */
 #define STK_CARRIED_TREE 1 /* its tree verdict, in next_tree */
@@ -59,7 +72,7 @@ struct stk_walk {
 	struct mount *mnt;	   /* NULL: do not cross mounts (hooks that only see a dentry) */
 	struct dentry *parent;	   /* dentry's d_parent */
 	const unsigned char *name; /* dentry's d_name.name */
-	__u32 found;		   /* 1: verdict holds the decision; 2: walk limit reached */
+	__u32 found;		   /* STK_FOUND_* */
 	__u16 gen;		   /* of the config read at entry: the only keys this walk sees */
 	__u16 scope;		   /* the same */
 	__u32 dev;		   /* of dentry's superblock (its parents share it) */
@@ -189,6 +202,15 @@ static __always_inline int stk_walk_up(struct stk_walk *w, bool at_file)
 	bool crossing = next == d;
 
 	if (crossing) {
+		/*
+		 * Its own parent: the root of its file system, a pseudo file
+		 * (pipe, memfd: nothing above it), or a dentry the kernel made
+		 * for a file handle (open_by_handle_at, nfsd) without the
+		 * directories above it. The walk stops there as at the top,
+		 * and stk_walk_ended() tells which it was.
+		 */
+		if (BPF_CORE_READ(d, d_flags) & STK_DCACHE_DISCONNECTED)
+			return -1;
 		up = mnt ? BPF_CORE_READ(mnt, mnt_parent) : NULL;
 		if (!up || up == mnt)
 			return -1;
@@ -215,6 +237,22 @@ static __always_inline int stk_walk_up(struct stk_walk *w, bool at_file)
 		w->carried = STK_CARRIED_MISS;
 	}
 	return 0;
+}
+
+/*
+ * Where a walk that found nothing stopped (w->dentry, its own parent), tells
+ * whether that was the top or a dentry made without its directories (see
+ * stk_walk_up()): STK_FOUND_DISCONNECTED. Decided after the walk, not in
+ * its steps: a fourth way for a step to end made 6.12's verifier follow
+ * the loop twice as long (file_open: 122,000 instructions to 238,000).
+ */
+static __always_inline void stk_walk_ended(struct stk_walk *w)
+{
+	struct dentry *top = w->dentry;
+
+	if (w->found == STK_FOUND_NOTHING &&
+	    (BPF_CORE_READ(top, d_flags) & STK_DCACHE_DISCONNECTED))
+		w->found = STK_FOUND_DISCONNECTED;
 }
 
 /*
@@ -266,17 +304,17 @@ static long stk_walk_step(__u32 index, void *ctx)
 
 	if (w->carried == STK_CARRIED_TREE) {
 		w->verdict = w->next_tree;
-		w->found = 1;
+		w->found = STK_FOUND_VERDICT;
 		return 1;
 	}
 	up = stk_walk_up(w, false);
 	if (up > 0)
-		w->found = 1;
+		w->found = STK_FOUND_VERDICT;
 	if (up)
 		return 1;
 	/* The file's step was before the loop: this is level index + 1. */
 	if (index == STK_WALK_LOOPS - 2)
-		w->found = 2;
+		w->found = STK_FOUND_WALK_LIMIT;
 	return 0;
 }
 
@@ -357,7 +395,8 @@ static __always_inline void stk_walk_ancestry(struct stk_walk *w, struct stk_wal
 			       NULL))
 		return;
 	bpf_loop(STK_WALK_LOOPS - 1, stk_walk_step, w, 0);
-	if (e && w->found <= 1)
+	stk_walk_ended(w);
+	if (e && w->found <= STK_FOUND_VERDICT)
 		stk_entry_put(e, start, start_mnt, w->gen, w->scope, seqs, w->found, &w->verdict,
 			      w->dir_no_names);
 }
@@ -495,25 +534,39 @@ static __always_inline void stk_file_walk_decide(const struct stk_config *cfg, _
 			w.mnt = mnt;
 			first = stk_walk_first(&w, d);
 			if (first > 0)
-				w.found = 1;
+				w.found = STK_FOUND_VERDICT;
 			else if (first == 0)
 				stk_walk_ancestry(&w, dir_e, &at.seqs);
+			else
+				stk_walk_ended(&w);
 			res.found = w.found;
 			res.verdict = w.verdict;
 		}
-		if (self && res.found <= 1)
+		if (self && res.found <= STK_FOUND_VERDICT)
 			stk_entry_put(self, d, mnt, at.gen, at.scope, &at.seqs, res.found,
 				      &res.verdict, 0);
 	}
 
-	if (res.found == 1) {
+	if (res.found == STK_FOUND_VERDICT) {
 		out->action = stk_worst(&res.verdict, access, &out->rule, &out->which);
-	} else if (res.found == 2) {
+	} else if (res.found == STK_FOUND_WALK_LIMIT) {
 		/* Deeper than we can see: refuse rather than guess. */
 		stk_count(STK_CNT_WALK_LIMIT);
 		out->action = STK_ACT_DENY;
 		out->which = access;
 		out->flags = STK_EVF_WALK_LIMIT;
+	} else if (res.found == STK_FOUND_DISCONNECTED && (access & cfg->file_keyed) &&
+		   !stk_current_is_kthread()) {
+		/*
+		 * The directories above it could not be looked up, nor a key
+		 * on them: refuse the accesses a key rules rather than guess
+		 * (for the others the default decides, as it would have).
+		 * Kernel threads (nfsd decoding its clients' handles) act for
+		 * the kernel, not a process: the default judges them.
+		 */
+		out->action = STK_ACT_DENY;
+		out->which = access & cfg->file_keyed;
+		out->flags = STK_EVF_DISCONNECTED;
 	} else {
 		out->action = stk_worst(&cfg->file_default, access, &out->rule, &out->which);
 	}

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -496,6 +497,29 @@ long long kt_int(struct json_object *o, const char *key)
 bool kt_bool(struct json_object *o, const char *key)
 {
 	return json_object_get_boolean(field(o, key, json_type_boolean));
+}
+
+void kt_load_module(const char *name, bool fs)
+{
+	char line[256], want[64], ko[128];
+	bool have = false;
+	FILE *f = fs ? fopen("/proc/filesystems", "re") : NULL;
+	int fd;
+
+	snprintf(want, sizeof(want), "\t%s\n", name);
+	while (f && fgets(line, sizeof(line), f))
+		have |= strstr(line, want) != NULL;
+	if (f)
+		fclose(f);
+	if (have)
+		return;
+	snprintf(ko, sizeof(ko), "/lib/modules/%s.ko", name);
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		fail_msg("%s is not built in and %s is missing (tests/vm/extra-modules)", name, ko);
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+		fail_msg("loading %s: %s", ko, strerror(errno));
+	close(fd);
 }
 
 int kt_in_child(int (*fn)(void *), void *arg)

@@ -33,6 +33,12 @@ void kt_mkdirs(const char *path);
 void kt_rm(const char *path);
 /* Copies @src to @dst (created or truncated) with @mode; fails the test on error. */
 void kt_copy(const char *src, const char *dst, mode_t mode);
+/*
+ * Makes sure file system or driver @name is in the kernel: built in (listed
+ * in /proc/filesystems when @fs), or loaded from /lib/modules/@name.ko,
+ * which tests/vm/run ships (tests/vm/extra-modules). Fails the test if not.
+ */
+void kt_load_module(const char *name, bool fs);
 /* CLOCK_MONOTONIC in milliseconds, for deadlines and timings. */
 long long kt_now_ms(void);
 /*

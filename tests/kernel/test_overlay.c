@@ -26,33 +26,10 @@
 #define DIR "/tmp/kt-ovl"
 #define MERGED DIR "/merged"
 
-/* The cloud kernel builds overlayfs as a module; tests/vm/run ships it. */
-static void load_overlay(void)
-{
-	char line[256];
-	bool have = false;
-	FILE *f = fopen("/proc/filesystems", "re");
-	int fd;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f))
-		have |= strstr(line, "\toverlay\n") != NULL;
-	fclose(f);
-	if (have)
-		return;
-	fd = open("/lib/modules/overlay.ko", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		fail_msg("overlayfs is not built in and /lib/modules/overlay.ko is missing "
-			 "(tests/vm/extra-modules)");
-	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
-		fail_msg("loading overlay.ko: %s", strerror(errno));
-	close(fd);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	load_overlay();
+	kt_load_module("overlay", true);
 	kt_rm(DIR);
 	kt_mkdirs(DIR "/lowerfs");
 	kt_mkdirs(DIR "/upperfs");

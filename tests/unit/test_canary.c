@@ -41,6 +41,11 @@ static void added_entry_is_appended(void **state)
 	assert_int_equal(m.inodes[0].val.exact.rule[STK_FACC_WRITE], STK_RULE_NONE);
 	/* What the agent adds must end the walk's skip of reads (stk_config.file_unruled). */
 	assert_int_equal(m.added_ruled, 1u << STK_FACC_READ);
+	/*
+	 * An inode's exact verdict is found at the file itself, directories
+	 * seen or not: it keys nothing (stk_config.file_keyed).
+	 */
+	assert_int_equal(m.added_keyed, 0);
 	stk_file_maps_free(&m);
 	assert_int_equal(m.added_ruled, 0);
 }

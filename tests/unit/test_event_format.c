@@ -296,6 +296,16 @@ static void hooks_and_exec_events(void **state)
 	assert_string_equal(str(o, "reason"), "file has no name (deny_fileless)");
 	assert_string_equal(str(o, "access"), "[ \"exec\" ]");
 	json_object_put(o);
+
+	make_event("/", 2);
+	ev.hdr.hook = STK_HOOK_FILE_OPEN;
+	ev.hdr.flags = STK_EVF_DISCONNECTED;
+	ev.hdr.rule = STK_RULE_NONE;
+	ev.access = ev.denied = STK_FACC_BIT(STK_FACC_READ);
+	o = format(ev.hdr.size, 1);
+	assert_string_equal(str(o, "reason"), "file reached without its directories (by handle)");
+	assert_string_equal(str(o, "access"), "[ \"read\" ]");
+	json_object_put(o);
 }
 
 int main(void)
