@@ -799,7 +799,6 @@ static __always_inline int stk_file_check_at(const struct stk_config *cfg, __u32
 
 	if (stk_file_decided_unruled(cfg, access, &dec))
 		return 0;
-	dec.mnt = mnt;
 	stk_file_walk_decide(cfg, file_epoch, d, btf_d, STK_SELF_READ, mnt, access, &dec);
 	err = stk_verdict_errno(dec.action);
 	if (err)
