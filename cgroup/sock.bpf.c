@@ -41,6 +41,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE); /* filled by memcpy (agent/net_gen.c) */
 	__type(key, __u32);
 	__type(value, struct stk_net_class);
 } stk_net_classes SEC(".maps");
@@ -48,6 +49,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE); /* filled by memcpy (agent/net_gen.c) */
 	__type(key, __u32);
 	__type(value, struct stk_net_seg);
 } stk_net_segs SEC(".maps");
