@@ -33,7 +33,7 @@
 #include "network.h"
 #include "policy.h"
 
-#define PLAN 62
+#define PLAN 64
 #define MAX_EVENTS 256
 
 static char cg_dir[4096];
@@ -269,6 +269,18 @@ static void check_event(const struct stk_compiled *c, pid_t pid, uint32_t hook, 
 	   ev ? ev->port : 0, ev ? ev->protocol : 0, ev ? rule_id(c, ev->hdr.rule) : "-");
 }
 
+/* TCP @op to @addr:@port in the test cgroup fails with EPERM, and its event names @rule. */
+static void denied_and_logged(const struct stk_compiled *c, enum op op, const char *addr,
+			      int port, uint32_t hook, uint32_t dir, const char *rule,
+			      const char *what)
+{
+	pid_t pid;
+	int r = op_inside(op, SOCK_STREAM, addr, port, &pid);
+
+	ok(r == EPERM, "%s %s:%d fails with EPERM (got %s)", what, addr, port, strerror(r));
+	check_event(c, pid, hook, dir, addr, port, IPPROTO_TCP, rule, what);
+}
+
 static void policy_tests(int p_ok, int p_deny, int p_bind, int u_ok, int u_deny)
 {
 	struct stk_policy *pol;
@@ -325,15 +337,12 @@ static void policy_tests(int p_ok, int p_deny, int p_bind, int u_ok, int u_deny)
 	   "outside the test cgroup tcp connect [::1]:%d succeeds", p_deny);
 
 	/* Multipath TCP (judged on its TCP subflow) and TCP Fast Open */
-	r = op_inside(OP_MPTCP_CONNECT, SOCK_STREAM, "127.0.0.1", p_deny, &pid);
-	ok(r == EPERM, "mptcp connect 127.0.0.1:%d fails with EPERM (got %s)", p_deny, strerror(r));
-	check_event(c, pid, STK_HOOK_CONNECT4, STK_NET_CONNECT, "127.0.0.1", p_deny, IPPROTO_TCP,
-		    "default", "mptcp connect v4");
-	r = op_inside(OP_FASTOPEN, SOCK_STREAM, "::1", p_deny, &pid);
-	ok(r == EPERM, "tcp fast open sendto [::1]:%d fails with EPERM (got %s)", p_deny,
-	   strerror(r));
-	r = op_inside(OP_MPTCP_BIND, SOCK_STREAM, "::1", 1000, &pid);
-	ok(r == EPERM, "mptcp bind [::1]:1000 (low port) fails with EPERM (got %s)", strerror(r));
+	denied_and_logged(c, OP_MPTCP_CONNECT, "127.0.0.1", p_deny, STK_HOOK_CONNECT4,
+			  STK_NET_CONNECT, "default", "mptcp connect");
+	denied_and_logged(c, OP_FASTOPEN, "::1", p_deny, STK_HOOK_CONNECT6, STK_NET_CONNECT,
+			  "default", "tcp fast open sendto");
+	denied_and_logged(c, OP_MPTCP_BIND, "::1", 1000, STK_HOOK_BIND6, STK_NET_BIND,
+			  "no-low-ports", "mptcp bind");
 
 	/* UDP: unconnected sendto and connect */
 	ok(op_inside(OP_SENDTO, SOCK_DGRAM, "127.0.0.1", u_ok, NULL) == 0,

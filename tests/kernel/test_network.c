@@ -314,6 +314,17 @@ static void bind_low_port_denied(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/* @op is refused with EPERM and logged as a deny of @hook by @rule. */
+static void expect_denied(const struct ktest_agent *a, enum op op, int type, const char *addr,
+			  int port, const char *comm, const char *hook, const char *direction,
+			  const char *protocol, const char *rule)
+{
+	pid_t pid;
+
+	assert_int_equal(net_op(op, type, addr, port, comm, &pid), EPERM);
+	expect_event(a, pid, "deny", hook, direction, addr, port, protocol, rule, comm);
+}
+
 /*
  * The other ways a process reaches an address are judged as connect and
  * bind are: a multipath TCP socket (its TCP subflow connects and binds),
@@ -323,40 +334,25 @@ static void bind_low_port_denied(void **state)
 static void every_way_to_reach_an_address_is_judged(void **state)
 {
 	struct ktest_agent a;
-	pid_t pid;
 
 	(void)state;
 	kt_agent_start(&a, DIR "/policy.json", NULL);
 	assert_int_equal(net_op(OP_MPTCP_CONNECT, SOCK_STREAM, "127.0.0.1", P_OK, "m-ok", NULL), 0);
-	assert_int_equal(
-		net_op(OP_MPTCP_CONNECT, SOCK_STREAM, "127.0.0.1", P_DENY, "m-deny", &pid), EPERM);
-	expect_event(&a, pid, "deny", "connect4", "connect", "127.0.0.1", P_DENY, "tcp", "default",
-		     "m-deny");
-	assert_int_equal(net_op(OP_MPTCP_CONNECT, SOCK_STREAM, "::1", P_DENY, "m6-deny", &pid),
-			 EPERM);
-	expect_event(&a, pid, "deny", "connect6", "connect", "::1", P_DENY, "tcp", "default",
-		     "m6-deny");
-	assert_int_equal(net_op(OP_MPTCP_BIND, SOCK_STREAM, "127.0.0.1", 80, "mb-low", &pid),
-			 EPERM);
-	expect_event(&a, pid, "deny", "bind4", "bind", "127.0.0.1", 80, "tcp", "no-low-ports",
-		     "mb-low");
+	expect_denied(&a, OP_MPTCP_CONNECT, SOCK_STREAM, "127.0.0.1", P_DENY, "m-deny", "connect4",
+		      "connect", "tcp", "default");
+	expect_denied(&a, OP_MPTCP_CONNECT, SOCK_STREAM, "::1", P_DENY, "m6-deny", "connect6",
+		      "connect", "tcp", "default");
+	expect_denied(&a, OP_MPTCP_BIND, SOCK_STREAM, "127.0.0.1", 80, "mb-low", "bind4", "bind",
+		      "tcp", "no-low-ports");
 	assert_int_equal(net_op(OP_FASTOPEN, SOCK_STREAM, "127.0.0.1", P_OK, "f-ok", NULL), 0);
-	assert_int_equal(net_op(OP_FASTOPEN, SOCK_STREAM, "127.0.0.1", P_DENY, "f-deny", &pid),
-			 EPERM);
-	expect_event(&a, pid, "deny", "connect4", "connect", "127.0.0.1", P_DENY, "tcp", "default",
-		     "f-deny");
-	assert_int_equal(net_op(OP_FASTOPEN, SOCK_STREAM, "::1", P_DENY, "f6-deny", &pid), EPERM);
-	expect_event(&a, pid, "deny", "connect6", "connect", "::1", P_DENY, "tcp", "default",
-		     "f6-deny");
-	assert_int_equal(
-		net_op(OP_SENDTO_CONNECTED, SOCK_DGRAM, "127.0.0.1", U_DENY, "uc-deny", &pid),
-		EPERM);
-	expect_event(&a, pid, "deny", "sendmsg4", "sendmsg", "127.0.0.1", U_DENY, "udp", "default",
-		     "uc-deny");
-	assert_int_equal(net_op(OP_SENDTO_CONNECTED, SOCK_DGRAM, "::1", U_DENY, "uc6-deny", &pid),
-			 EPERM);
-	expect_event(&a, pid, "deny", "sendmsg6", "sendmsg", "::1", U_DENY, "udp", "default",
-		     "uc6-deny");
+	expect_denied(&a, OP_FASTOPEN, SOCK_STREAM, "127.0.0.1", P_DENY, "f-deny", "connect4",
+		      "connect", "tcp", "default");
+	expect_denied(&a, OP_FASTOPEN, SOCK_STREAM, "::1", P_DENY, "f6-deny", "connect6", "connect",
+		      "tcp", "default");
+	expect_denied(&a, OP_SENDTO_CONNECTED, SOCK_DGRAM, "127.0.0.1", U_DENY, "uc-deny",
+		      "sendmsg4", "sendmsg", "udp", "default");
+	expect_denied(&a, OP_SENDTO_CONNECTED, SOCK_DGRAM, "::1", U_DENY, "uc6-deny", "sendmsg6",
+		      "sendmsg", "udp", "default");
 	assert_int_equal(net_op(OP_SENDTO_CONNECTED, SOCK_DGRAM, "::1", U_OK, "uc6-ok", NULL), 0);
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
