@@ -25,6 +25,7 @@
 #include "pin.h"
 #include "scope_set.h"
 #include "shared_maps.h"
+#include "verdict.h"
 
 struct stk_enforcer {
 	struct stk_shared_maps shared;
@@ -40,14 +41,15 @@ struct stk_enforcer {
 };
 
 /*
- * What the file keys of every scope rule: the accesses none rules
- * (stk_config.file_unruled) and the accesses some key rules
- * (stk_config.file_keyed). One pair for every scope: container roots add
- * a scope's keys to the generation in force, and the agent adds keys of
- * its own (the canary), which @in->file_maps counts as it adds them.
+ * What the file keys of every scope say: the accesses none rules
+ * (stk_config.file_unruled) and what some key says (stk_config.file_keyed_*).
+ * One for every scope: container roots add a scope's keys to the
+ * generation in force, and the agent adds keys of its own (the canary),
+ * which @in->file_maps counts as it adds them.
  */
 struct file_rules {
-	uint8_t unruled, keyed;
+	uint8_t unruled;
+	struct stk_file_keyed keyed;
 };
 
 static struct file_rules file_rules(const struct stk_enforcer_input *in)
@@ -58,11 +60,11 @@ static struct file_rules file_rules(const struct stk_enforcer_input *in)
 
 	for (i = 0; i < c->n_scopes; i++) {
 		r.unruled &= c->scopes[i]->file_unruled;
-		r.keyed |= c->scopes[i]->file_keyed;
+		stk_keyed_add(&r.keyed, &c->scopes[i]->file_keyed);
 	}
 	if (in->file_maps) {
 		r.unruled &= (uint8_t)~in->file_maps->added_ruled;
-		r.keyed |= in->file_maps->added_keyed;
+		stk_keyed_add(&r.keyed, &in->file_maps->added_keyed);
 	}
 	return r;
 }
@@ -77,7 +79,9 @@ static void config_from(const struct stk_compiled *c, struct file_rules rules,
 	cfg->fileless_action = c->fileless_action;
 	cfg->ops = c->ops;
 	cfg->file_unruled = rules.unruled;
-	cfg->file_keyed = rules.keyed;
+	cfg->file_keyed_deny = rules.keyed.deny;
+	cfg->file_keyed_complain = rules.keyed.complain;
+	cfg->file_keyed_audit = rules.keyed.audit;
 }
 
 /* Writes generation @gen's settings of every scope (the selector is not touched). */

@@ -130,7 +130,7 @@ int stk_file_maps_add_inode(struct stk_file_maps *m, const struct stk_inode_key 
 	size_t i;
 
 	m->added_ruled |= stk_file_value_ruled(val);
-	m->added_keyed |= stk_verdict_ruled(&val->tree);
+	stk_verdict_keyed(&val->tree, &m->added_keyed);
 	for (i = 0; i < m->n_inodes; i++) {
 		if (!cmp_inode(&m->inodes[i].key, key)) {
 			verdict_override(&m->inodes[i].val.exact, &val->exact);
@@ -405,7 +405,7 @@ static int append_maps(struct stk_file_maps *dst, const struct stk_file_maps *sr
 	dst->n_inodes += src->n_inodes;
 	dst->n_names += src->n_names;
 	dst->added_ruled |= src->added_ruled;
-	dst->added_keyed |= src->added_keyed;
+	stk_keyed_add(&dst->added_keyed, &src->added_keyed);
 	return 0;
 }
 

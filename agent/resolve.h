@@ -38,11 +38,11 @@ struct stk_file_maps {
 	 */
 	uint8_t added_ruled;
 	/*
-	 * Of those, the kinds their subtree verdicts rule (stk_config.file_keyed):
-	 * an inode key's exact verdict is found at the file itself, even where
-	 * the walk cannot see its directories.
+	 * What their subtree verdicts say (stk_config.file_keyed_*): an inode
+	 * key's exact verdict is found at the file itself, even where the walk
+	 * cannot see its directories.
 	 */
-	uint8_t added_keyed;
+	struct stk_file_keyed added_keyed;
 };
 
 /*

@@ -480,9 +480,12 @@ int stk_compile_flat(struct stk_policy *const *pols, size_t n_pols, struct stk_c
 	/* No policy at all: nothing to enforce. */
 	if (n_pols == 0)
 		memset(c->file_default.action, STK_ACT_ALLOW, sizeof(c->file_default.action));
-	for (i = 0; i < c->n_paths; i++)
-		c->file_keyed |= stk_file_value_ruled(&c->paths[i].value);
-	c->file_unruled = stk_file_unruled_default(&c->file_default) & (uint8_t)~c->file_keyed;
+	c->file_unruled = stk_file_unruled_default(&c->file_default);
+	for (i = 0; i < c->n_paths; i++) {
+		c->file_unruled &= (uint8_t)~stk_file_value_ruled(&c->paths[i].value);
+		stk_verdict_keyed(&c->paths[i].value.exact, &c->file_keyed);
+		stk_verdict_keyed(&c->paths[i].value.tree, &c->file_keyed);
+	}
 	/* Each appends its rules to c->rules after what is there. */
 	r = stk_compile_ops(c, pols, n_pols);
 	if (!r)

@@ -199,6 +199,14 @@ struct stk_rule_ref {
 };
 
 /*
+ * STK_FACC_BIT masks of the accesses for which some file key says deny,
+ * deny in complain mode, or audit (stk_config.file_keyed_*).
+ */
+struct stk_file_keyed {
+	uint8_t deny, complain, audit;
+};
+
+/*
  * One path of the compiled table, with the combined verdicts of all policies.
  *
  * value.exact: the verdict for the file at @path itself; present only when
@@ -272,8 +280,8 @@ struct stk_compiled {
 	 * because container roots add this scope's keys later.
 	 */
 	uint8_t file_unruled;
-	/* The accesses some entry of @paths rules (stk_config.file_keyed): kept as file_unruled. */
-	uint8_t file_keyed;
+	/* What the entries of @paths say (stk_config.file_keyed_*): kept as file_unruled. */
+	struct stk_file_keyed file_keyed;
 };
 
 /*

@@ -49,6 +49,30 @@ static inline uint8_t stk_verdict_ruled(const struct stk_file_verdict *v)
 	return ruled;
 }
 
+/* Adds to @k the accesses @v says deny, deny in complain mode, or audit for. */
+static inline void stk_verdict_keyed(const struct stk_file_verdict *v, struct stk_file_keyed *k)
+{
+	int i;
+
+	for (i = 0; i < STK_FACC_COUNT; i++) {
+		uint8_t bit = (uint8_t)STK_FACC_BIT(i);
+
+		if (v->action[i] == STK_ACT_DENY)
+			k->deny |= bit;
+		else if (v->action[i] == (STK_ACT_DENY | STK_ACT_COMPLAIN))
+			k->complain |= bit;
+		else if ((v->action[i] & STK_ACT_MASK) == STK_ACT_AUDIT)
+			k->audit |= bit;
+	}
+}
+
+static inline void stk_keyed_add(struct stk_file_keyed *dst, const struct stk_file_keyed *src)
+{
+	dst->deny |= src->deny;
+	dst->complain |= src->complain;
+	dst->audit |= src->audit;
+}
+
 static inline uint8_t stk_file_value_ruled(const struct stk_file_value *v)
 {
 	return stk_verdict_ruled(&v->exact) | stk_verdict_ruled(&v->tree);

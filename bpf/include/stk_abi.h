@@ -174,16 +174,17 @@ struct stk_config {
 	 */
 	__u8 file_unruled;
 	/*
-	 * STK_FACC_BIT mask of the file accesses for which some key of this
-	 * generation, in any scope, says anything but plain allow (the keys
-	 * file_unruled counts, without the default). Where a walk cannot see
-	 * a file's directories (a dentry made for a file handle), these
-	 * accesses are refused, since a key above it could have decided; for
-	 * the others the default decides, as it would have. 0, as an agent
-	 * that predates the field writes: the default decides.
+	 * STK_FACC_BIT masks of the file accesses for which some key of this
+	 * generation, in any scope, says deny, deny in complain mode, or
+	 * audit. Where a walk cannot see a file's directories (a dentry made
+	 * for a file handle), a key above it could have decided: the most
+	 * severe of these stands in for it where it is more severe than the
+	 * default (bpf/lsm/file_walk.bpf.h). 0, as an agent that predates the
+	 * fields writes: the default decides.
 	 */
-	__u8 file_keyed;
-	__u8 pad_unruled[2];
+	__u8 file_keyed_deny;
+	__u8 file_keyed_complain;
+	__u8 file_keyed_audit;
 };
 #define STK_CONFIG_SLOTS 3
 

@@ -488,6 +488,36 @@ static __always_inline bool stk_file_decided_unruled(const struct stk_config *cf
 }
 
 /*
+ * For a file reached without its directories (STK_FOUND_DISCONNECTED), whose
+ * default verdict @out holds: a key on a directory above it could have
+ * decided, and could not be looked up. The most severe verdict some key
+ * gives @access (stk_config.file_keyed_*) stands in for it where that is
+ * more severe than the default: refused (or, where keys only complain or
+ * audit, logged as they would) rather than guessed.
+ */
+static __always_inline void stk_keyed_stands_in(const struct stk_config *cfg, __u32 access,
+						struct stk_decided *out)
+{
+	__u32 which = access & cfg->file_keyed_deny;
+	__u8 keyed = STK_ACT_DENY;
+
+	if (!which) {
+		which = access & cfg->file_keyed_complain;
+		keyed = STK_ACT_DENY | STK_ACT_COMPLAIN;
+	}
+	if (!which) {
+		which = access & cfg->file_keyed_audit;
+		keyed = STK_ACT_AUDIT;
+	}
+	if (!which || stk_action_rank(keyed) <= stk_action_rank(out->action))
+		return;
+	out->action = keyed;
+	out->which = which;
+	out->rule = STK_RULE_NONE;
+	out->flags = STK_EVF_DISCONNECTED;
+}
+
+/*
  * stk_file_walk_decide() - the verdict for @access to the file at @d
  * (reached through mount @mnt, or NULL), by the walk, where
  * stk_file_decided_unruled() did not decide. @d may be a negative dentry
@@ -555,20 +585,11 @@ static __always_inline void stk_file_walk_decide(const struct stk_config *cfg, _
 		out->action = STK_ACT_DENY;
 		out->which = access;
 		out->flags = STK_EVF_WALK_LIMIT;
-	} else if (res.found == STK_FOUND_DISCONNECTED && (access & cfg->file_keyed) &&
-		   !stk_current_is_kthread()) {
-		/*
-		 * The directories above it could not be looked up, nor a key
-		 * on them: refuse the accesses a key rules rather than guess
-		 * (for the others the default decides, as it would have).
-		 * Kernel threads (nfsd decoding its clients' handles) act for
-		 * the kernel, not a process: the default judges them.
-		 */
-		out->action = STK_ACT_DENY;
-		out->which = access & cfg->file_keyed;
-		out->flags = STK_EVF_DISCONNECTED;
 	} else {
 		out->action = stk_worst(&cfg->file_default, access, &out->rule, &out->which);
+		/* Kernel threads (nfsd decoding its clients' handles) act for the kernel. */
+		if (res.found == STK_FOUND_DISCONNECTED && !stk_current_is_kthread())
+			stk_keyed_stands_in(cfg, access, out);
 	}
 }
 

@@ -205,6 +205,38 @@ static void a_file_reached_by_handle_keeps_its_directories_rules(void **state)
 	assert_int_equal(by_handle(&secret_h, O_RDONLY, NULL), 0);
 }
 
+/*
+ * Where the keys only log (complain mode, audit), a file reached by handle
+ * is logged as they would log it, not refused.
+ */
+static void logging_keys_log_what_they_cannot_see(void **state)
+{
+	static const char *const policies[][2] = {
+		{ "complain", "{ \"stockade\": 1, \"name\": \"fh\", \"mode\": \"complain\", "
+			      "\"files\": { \"rules\": [ { \"id\": \"secrets\", \"paths\": [\"" MNT
+			      "/secret/\"], \"access\": [\"read\"], \"action\": \"deny\" } ] } }\n" },
+		{ "audit", "{ \"stockade\": 1, \"name\": \"fh\", \"files\": { \"rules\": [ "
+			   "{ \"id\": \"watched\", \"paths\": [\"" MNT "/secret/\"], \"access\": "
+			   "[\"read\"], \"action\": \"audit\" } ] } }\n" },
+	};
+	struct ktest_agent a;
+	struct json_object *ev;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		kt_write(DIR "/policy.json", policies[i][1]);
+		kt_agent_start(&a, DIR "/policy.json", NULL);
+		assert_int_equal(by_handle(&secret_h, O_RDONLY, NULL), 0);
+		ev = kt_wait_record(&a, "reason", REASON, NULL);
+		assert_non_null(ev);
+		assert_string_equal(kt_str(ev, "action"), i == 0 ? "deny" : "audit");
+		assert_false(kt_bool(ev, "enforced"));
+		json_object_put(ev);
+		assert_int_equal(kt_agent_stop(&a), 0);
+	}
+}
+
 /* In a child: runs the program of handle @arg with execveat(); the errno if it did not. */
 static int exec_by_handle(void *arg)
 {
@@ -247,6 +279,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(a_file_reached_by_handle_keeps_its_directories_rules,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(logging_keys_log_what_they_cannot_see, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(
 			a_program_reached_by_handle_keeps_its_directories_rules, setup, teardown),
 	};

@@ -679,7 +679,7 @@ static void matches_reference(void **state)
  * stk_compiled.file_unruled: the kinds for which every verdict is plain
  * allow. Any rule of another action, in any mode, rules its kinds; an
  * allow rule does not; a default of deny rules every kind. file_keyed:
- * the kinds the rules alone rule, whatever the default.
+ * what the rules alone say (deny, complain, audit), whatever the default.
  */
 static void unruled_kinds(void **state)
 {
@@ -702,8 +702,9 @@ static void unruled_kinds(void **state)
 	c = compile(pols, 2);
 	assert_int_equal(c->file_unruled,
 			 ALL & ~(R | STK_FACC_BIT(STK_FACC_CREATE) | STK_FACC_BIT(STK_FACC_DELETE)));
-	assert_int_equal(c->file_keyed,
-			 R | STK_FACC_BIT(STK_FACC_CREATE) | STK_FACC_BIT(STK_FACC_DELETE));
+	assert_int_equal(c->file_keyed.deny, R);
+	assert_int_equal(c->file_keyed.complain, STK_FACC_BIT(STK_FACC_DELETE));
+	assert_int_equal(c->file_keyed.audit, STK_FACC_BIT(STK_FACC_CREATE));
 	free_all(c, pols, 2);
 
 	pols[0] = policy("a", STK_ACT_ALLOW, STK_MODE_ENFORCE);
@@ -711,8 +712,10 @@ static void unruled_kinds(void **state)
 	rule(pols[1], "w", STK_ACT_ALLOW, STK_MODE_INHERIT, W, "/srv/", NULL);
 	c = compile(pols, 2);
 	assert_int_equal(c->file_unruled, 0);
-	/* An entry holds every kind: the other policy's default deny where no rule speaks. */
-	assert_int_equal(c->file_keyed, ALL & ~W);
+	/* An entry holds every kind: the other policy's default where no rule speaks. */
+	assert_int_equal(c->file_keyed.deny, 0);
+	assert_int_equal(c->file_keyed.complain, ALL & ~W);
+	assert_int_equal(c->file_keyed.audit, 0);
 	free_all(c, pols, 2);
 }
 
