@@ -393,7 +393,7 @@ enum stk_hook {
 #define STK_EVF_WALK_LIMIT 0x4 /* denied: the file is nested deeper than the walk goes */
 #define STK_EVF_FILELESS 0x8 /* denied: exec of a file without a name (deny_fileless) */
 #define STK_EVF_EXE_TRUNCATED 0x10 /* exe_name did not fit */
-#define STK_EVF_DISCONNECTED 0x20 /* denied: a file reached without its directories (by handle) */
+#define STK_EVF_DISCONNECTED 0x20 /* reached without its directories (by handle): keys stood in */
 
 struct stk_event_hdr {
 	__u64 time_boot_ns; /* bpf_ktime_get_boot_ns() */
