@@ -211,26 +211,31 @@ static void a_file_reached_by_handle_keeps_its_directories_rules(void **state)
  */
 static void logging_keys_log_what_they_cannot_see(void **state)
 {
-	static const char *const policies[][2] = {
-		{ "complain", "{ \"stockade\": 1, \"name\": \"fh\", \"mode\": \"complain\", "
-			      "\"files\": { \"rules\": [ { \"id\": \"secrets\", \"paths\": [\"" MNT
-			      "/secret/\"], \"access\": [\"read\"], \"action\": \"deny\" } ] } }\n" },
-		{ "audit", "{ \"stockade\": 1, \"name\": \"fh\", \"files\": { \"rules\": [ "
-			   "{ \"id\": \"watched\", \"paths\": [\"" MNT "/secret/\"], \"access\": "
-			   "[\"read\"], \"action\": \"audit\" } ] } }\n" },
+	/* Each policy, and the action its event has. */
+	static const struct {
+		const char *policy, *action;
+	} cases[] = {
+		{ "{ \"stockade\": 1, \"name\": \"fh\", \"mode\": \"complain\", \"files\": { "
+		  "\"rules\": [ { \"id\": \"secrets\", \"paths\": [\"" MNT "/secret/\"], "
+		  "\"access\": [\"read\"], \"action\": \"deny\" } ] } }\n",
+		  "deny" },
+		{ "{ \"stockade\": 1, \"name\": \"fh\", \"files\": { \"rules\": [ { \"id\": "
+		  "\"watched\", \"paths\": [\"" MNT "/secret/\"], \"access\": [\"read\"], "
+		  "\"action\": \"audit\" } ] } }\n",
+		  "audit" },
 	};
 	struct ktest_agent a;
 	struct json_object *ev;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < 2; i++) {
-		kt_write(DIR "/policy.json", policies[i][1]);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		kt_write(DIR "/policy.json", cases[i].policy);
 		kt_agent_start(&a, DIR "/policy.json", NULL);
 		assert_int_equal(by_handle(&secret_h, O_RDONLY, NULL), 0);
 		ev = kt_wait_record(&a, "reason", REASON, NULL);
 		assert_non_null(ev);
-		assert_string_equal(kt_str(ev, "action"), i == 0 ? "deny" : "audit");
+		assert_string_equal(kt_str(ev, "action"), cases[i].action);
 		assert_false(kt_bool(ev, "enforced"));
 		json_object_put(ev);
 		assert_int_equal(kt_agent_stop(&a), 0);
