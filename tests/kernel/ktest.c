@@ -506,6 +506,8 @@ void kt_load_module(const char *name, bool fs)
 	FILE *f = fs ? fopen("/proc/filesystems", "re") : NULL;
 	int fd;
 
+	if (fs && !f)
+		fail_msg("/proc/filesystems: %s", strerror(errno));
 	snprintf(want, sizeof(want), "\t%s\n", name);
 	while (f && fgets(line, sizeof(line), f))
 		have |= strstr(line, want) != NULL;
