@@ -135,6 +135,9 @@ int stk_cgroup_sock_attach(struct stk_cgroup_sock *s, const char *cgroup, char *
 		{ k->progs.stk_sendmsg6, &k->links.stk_sendmsg6 },
 		{ k->progs.stk_bind4, &k->links.stk_bind4 },
 		{ k->progs.stk_bind6, &k->links.stk_bind6 },
+		/* Marks the sockets whose packets stk_egress judges: first. */
+		{ k->progs.stk_sock_create, &k->links.stk_sock_create },
+		{ k->progs.stk_egress, &k->links.stk_egress },
 	};
 	size_t i;
 	int fd, err = 0;

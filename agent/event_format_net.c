@@ -24,6 +24,33 @@ const char *stk_net_hook_name(uint32_t hook)
 		return "bind4";
 	case STK_HOOK_BIND6:
 		return "bind6";
+	case STK_HOOK_EGRESS4:
+		return "egress4";
+	case STK_HOOK_EGRESS6:
+		return "egress6";
+	default:
+		return NULL;
+	}
+}
+
+/* The names of the socket protocols events carry; others are numbers. */
+static const char *protocol_name(uint32_t protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	case IPPROTO_ICMP:
+		return "icmp";
+	case IPPROTO_ICMPV6:
+		return "icmpv6";
+	case IPPROTO_SCTP:
+		return "sctp";
+	case IPPROTO_UDPLITE:
+		return "udplite";
+	case IPPROTO_RAW:
+		return "raw";
 	default:
 		return NULL;
 	}
@@ -31,7 +58,8 @@ const char *stk_net_hook_name(uint32_t hook)
 
 int stk_format_net(const struct stk_event_net *ev, size_t size, struct json_out *j)
 {
-	static const char *const dirs[] = { "connect", "bind", "sendmsg" };
+	static const char *const dirs[] = { "connect", "bind", "sendmsg", "send" };
+	const char *proto = protocol_name(ev->protocol);
 	char addr[INET6_ADDRSTRLEN];
 
 	if (size < sizeof(*ev) || ev->direction >= sizeof(dirs) / sizeof(dirs[0]))
@@ -49,10 +77,8 @@ int stk_format_net(const struct stk_event_net *ev, size_t size, struct json_out 
 	json_out_str(j, "family", ev->family == AF_INET ? "ipv4" : "ipv6");
 	json_out_str(j, "address", addr);
 	json_out_u64(j, "port", ev->port);
-	if (ev->protocol == IPPROTO_TCP)
-		json_out_str(j, "protocol", "tcp");
-	else if (ev->protocol == IPPROTO_UDP)
-		json_out_str(j, "protocol", "udp");
+	if (proto)
+		json_out_str(j, "protocol", proto);
 	else
 		json_out_u64(j, "protocol", ev->protocol);
 	return 0;

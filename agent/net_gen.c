@@ -14,10 +14,16 @@
 #include "net_gen.h"
 #include "pin.h"
 
-/* Room for the policy, a larger one reloaded later, and both at once. */
+/*
+ * Room for the policy, a larger one reloaded later, and both at once. Each
+ * generation's half is a whole number of classes (see stk_net_gen_fill()).
+ */
 uint32_t stk_net_gen_room(size_t n)
 {
-	return (uint32_t)(2 * (2 * n + STK_NET_MAP_HEADROOM));
+	size_t half = 2 * n + STK_NET_MAP_HEADROOM;
+
+	half += (STK_NPROTO_COUNT - half % STK_NPROTO_COUNT) % STK_NPROTO_COUNT;
+	return (uint32_t)(2 * half);
 }
 
 static int map_info(int fd, struct bpf_map_info *info)

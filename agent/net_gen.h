@@ -16,7 +16,7 @@
 
 #include "network.h"
 
-/* Entries each map has beyond twice the policy's (even: see stk_net_gen_fill()). */
+/* Entries each map has beyond twice the policy's. */
 #define STK_NET_MAP_HEADROOM 256
 
 /* Maps of the network programs, as fds. */

@@ -63,6 +63,8 @@ static const struct {
 	{ "connect6", { 4001, "Network Activity", 1, "Open" } },
 	{ "sendmsg4", { 4001, "Network Activity", 6, "Traffic" } },
 	{ "sendmsg6", { 4001, "Network Activity", 6, "Traffic" } },
+	{ "egress4", { 4001, "Network Activity", 6, "Traffic" } },
+	{ "egress6", { 4001, "Network Activity", 6, "Traffic" } },
 	{ "bind4", { 4001, "Network Activity", 99, "Other" } },
 	{ "bind6", { 4001, "Network Activity", 99, "Other" } },
 	{ "socket_create", { 4001, "Network Activity", 99, "Other" } },

@@ -82,3 +82,11 @@ FLOOR_CG(sendmsg4)
 FLOOR_CG(sendmsg6)
 FLOOR_CG(bind4)
 FLOOR_CG(bind6)
+FLOOR_CG(sock_create)
+
+/* An egress program that lets every packet go (stockade's stk_egress). */
+SEC("cgroup_skb/egress")
+int stk_floor_egress(void *ctx)
+{
+	return 1;
+}

@@ -15,10 +15,11 @@
 
 #include <bpf/bpf.h>
 
+#include "floor.h"
 #include "floor.skel.h"
 #include "prog_stats.h"
 
-#define MAX_CG_LINKS 6
+#define MAX_CG_LINKS 8
 
 /* Runs and time the kernel counted for each program that ran. */
 static void print_costs(struct bpf_object *obj)
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	bpf_object__for_each_program(prog, skel->obj) {
-		if (bpf_program__type(prog) != BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
+		if (!stk_floor_is_cgroup(prog))
 			continue;
 		if (n == MAX_CG_LINKS || !(cg_links[n++] = bpf_program__attach_cgroup(prog, cg_fd))) {
 			fprintf(stderr, "stk-bench-floor: cannot attach %s\n", bpf_program__name(prog));

@@ -30,6 +30,7 @@
 
 #include "cgroup_path.h"
 #include "cgroup_sock.h"
+#include "floor.h"
 #include "floor.skel.h"
 #include "policy.h"
 #include "policy_load.h"
@@ -84,15 +85,14 @@ static void attach_floor(void)
 	if (!floor_skel)
 		fail("opening the empty programs", strerror(errno));
 	bpf_object__for_each_program(prog, floor_skel->obj)
-		bpf_program__set_autoload(prog, bpf_program__type(prog) ==
-							BPF_PROG_TYPE_CGROUP_SOCK_ADDR);
+		bpf_program__set_autoload(prog, stk_floor_is_cgroup(prog));
 	if (stk_bench_floor_bpf__load(floor_skel))
 		fail("loading the empty programs", strerror(errno));
 	cg_fd = open(cg_dir, O_RDONLY | O_DIRECTORY);
 	if (cg_fd < 0)
 		fail(cg_dir, strerror(errno));
 	bpf_object__for_each_program(prog, floor_skel->obj) {
-		if (bpf_program__type(prog) != BPF_PROG_TYPE_CGROUP_SOCK_ADDR)
+		if (!stk_floor_is_cgroup(prog))
 			continue;
 		if (n_floor_links == MAX_FLOOR_LINKS ||
 		    !(floor_links[n_floor_links++] = bpf_program__attach_cgroup(prog, cg_fd)))

@@ -253,7 +253,7 @@ int stk_net_intern(struct stk_net_interner *t, struct stk_net_seg *const *s, con
 		   uint32_t *ret)
 {
 	struct stk_net_compiled *o = t->out;
-	size_t n_cls = o->n_classes / STK_NPROTO_COUNT, h;
+	size_t n_cls = o->n_classes / STK_NPROTO_COUNT, h, n_segs;
 	int p, err;
 
 	if ((n_cls + 1) * 2 > t->cap && (err = intern_rehash(t)))
@@ -264,9 +264,11 @@ int stk_net_intern(struct stk_net_interner *t, struct stk_net_seg *const *s, con
 			return 0;
 		}
 	}
+	for (p = 0, n_segs = 0; p < STK_NPROTO_COUNT; p++)
+		n_segs += n[p];
 	if (stk_net_grow((void **)&o->classes, &t->cap_classes, o->n_classes + STK_NPROTO_COUNT,
 		 sizeof(*o->classes)) ||
-	    stk_net_grow((void **)&o->segs, &t->cap_segs, o->n_segs + n[0] + n[1], sizeof(*o->segs)))
+	    stk_net_grow((void **)&o->segs, &t->cap_segs, o->n_segs + n_segs, sizeof(*o->segs)))
 		return -ENOMEM;
 	for (p = 0; p < STK_NPROTO_COUNT; p++) {
 		o->classes[o->n_classes++] = (struct stk_net_class){ (uint32_t)o->n_segs,

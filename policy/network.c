@@ -16,7 +16,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char *const proto_words[STK_NPROTO_COUNT] = { "tcp", "udp" };
+static const char *const proto_words[STK_NPROTO_COUNT] = { "tcp", "udp", "other" };
 static const char *const dir_names[STK_NET_NDIRS] = { "'connect'", "'bind'" };
 
 /* What the member functions of one direction need. */
@@ -299,6 +299,8 @@ static void parse_protocols(struct stk_pctx *c, const struct stk_jval *v, void *
 		if (r->protocols & (1u << p))
 			stk_pwarn(c, pv.pos, "protocol '%s' is listed twice", proto_words[p]);
 		r->protocols |= 1u << p;
+		if (p == STK_NPROTO_OTHER)
+			r->other_pos = pv.pos;
 	}
 }
 
@@ -348,6 +350,26 @@ static void parse_default(struct stk_pctx *c, const struct stk_jval *v, void *ou
 		d->n->dir[d->dir].def = i == 0 ? STK_ACT_ALLOW : STK_ACT_DENY;
 }
 
+/*
+ * Protocol "other" (ICMP, SCTP, UDP-Lite, raw IP) is judged by the address
+ * its packets go to (cgroup/sock.bpf.c): it has no ports and no bind. A
+ * rule listing no protocol names every protocol its direction judges.
+ */
+static void check_protocols(struct stk_pctx *c, struct stk_net_rule *r, int dir)
+{
+	const uint32_t other = 1u << STK_NPROTO_OTHER;
+
+	if ((r->protocols & other) && dir == STK_NET_BIND)
+		stk_perror(c, r->other_pos,
+			   "protocol 'other' is judged on connect only: the kernel binds such sockets without asking");
+	else if ((r->protocols & other) && r->n_ports)
+		stk_perror(c, r->other_pos,
+			   "protocol 'other' has no ports: a rule with 'ports' never matches it");
+	if (!r->protocols)
+		r->protocols = (1u << STK_NPROTO_TCP) | (1u << STK_NPROTO_UDP) |
+			       (dir == STK_NET_BIND ? 0 : 1u << STK_NPROTO_OTHER);
+}
+
 static void parse_rules(struct stk_pctx *c, const struct stk_jval *v, void *out)
 {
 	struct dir_out *d = out;
@@ -376,8 +398,7 @@ static void parse_rules(struct stk_pctx *c, const struct stk_jval *v, void *out)
 		stk_parse_object(c, &rv, what, rule_keys, ARRAY_SIZE(rule_keys), r);
 		if (c->err)
 			return;
-		if (!r->protocols)
-			r->protocols = (1u << STK_NPROTO_COUNT) - 1;
+		check_protocols(c, r, d->dir);
 	}
 }
 

@@ -103,7 +103,8 @@ struct stk_net_rule {
 	size_t n_cidrs;
 	struct stk_net_ports *ports; /* none: any port */
 	size_t n_ports;
-	uint32_t protocols; /* 1 << enum stk_net_proto; 0 while unset: both */
+	uint32_t protocols; /* 1 << enum stk_net_proto; 0 while unset: all */
+	struct stk_pos other_pos; /* where "other" is listed, when it is */
 	enum stk_action action;
 	enum stk_mode mode;
 	struct stk_pos pos;

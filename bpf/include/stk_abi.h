@@ -260,8 +260,10 @@ struct stk_cgroup_gens {
  *   3: container roots (stk_cgroup_roots, stk_root_ready, stk_root_requests, stk_root_cfg).
  *   4: stk_config.file_epoch (the file walk's caches).
  *   5: stk_net_scopes' value is struct stk_net_scope (the first-byte filter).
+ *   6: a third protocol per network class (STK_NPROTO_OTHER), the sockets
+ *      the egress program judges (stk_net_other) and its two programs.
  */
-#define STK_PIN_LAYOUT 5
+#define STK_PIN_LAYOUT 6
 
 /*
  * What the hooks read: stk_cgroup_scopes maps {cgroup id, slot} to the
@@ -580,6 +582,8 @@ enum stk_net_hook {
 	STK_HOOK_SENDMSG6 = 54,
 	STK_HOOK_BIND4 = 55,
 	STK_HOOK_BIND6 = 56,
+	STK_HOOK_EGRESS4 = 57, /* a packet of a socket no hook above judges (STK_NPROTO_OTHER) */
+	STK_HOOK_EGRESS6 = 58,
 };
 
 /* What a socket is doing; connect rules judge both connect and sendmsg. */
@@ -587,14 +591,24 @@ enum stk_net_dir {
 	STK_NET_CONNECT = 0,
 	STK_NET_BIND = 1,
 	STK_NET_SENDMSG = 2, /* events only: judged by the connect rules */
+	STK_NET_SEND = 3,    /* events only: a packet judged by the connect rules */
 };
 #define STK_NET_NDIRS 2 /* directions with rules of their own */
 
-/* Protocols rules name; an index each in the class table. */
+/*
+ * Protocols rules name; an index each in the class table. OTHER is every
+ * socket of the IPv4 and IPv6 families that is neither a TCP stream
+ * (multipath TCP included: its subflows are TCP) nor a UDP datagram socket:
+ * ICMP and ICMPv6 (ping sockets), SCTP, UDP-Lite and raw IP. The kernel runs
+ * the connect and sendmsg programs for some of them only, and never with
+ * the address a raw packet goes to, so their packets are judged instead,
+ * by destination address alone (port 0), as they leave (cgroup/sock.bpf.c).
+ */
 enum stk_net_proto {
 	STK_NPROTO_TCP = 0,
 	STK_NPROTO_UDP = 1,
-	STK_NPROTO_COUNT = 2,
+	STK_NPROTO_OTHER = 2,
+	STK_NPROTO_COUNT = 3,
 };
 
 /*
@@ -674,7 +688,7 @@ struct stk_event_net {
 	struct stk_event_hdr hdr;
 	__u8 address[16]; /* IPv4: first 4 bytes; network order */
 	__u32 family;	  /* AF_INET (2) or AF_INET6 (10), as the socket used it */
-	__u32 protocol;	  /* IPPROTO_TCP (6) or IPPROTO_UDP (17) */
+	__u32 protocol;	  /* the socket's: IPPROTO_TCP (6), IPPROTO_UDP (17), or any for STK_NET_SEND */
 	__u32 port;	  /* host order */
 	__u32 direction;  /* enum stk_net_dir */
 };

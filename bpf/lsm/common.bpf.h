@@ -199,15 +199,16 @@ static __always_inline bool stk_rate_admit(const struct stk_rate_key *k, __u64 i
 }
 
 /*
- * Counts a reported decision of (@hook, @rule, @action) in the current
- * cgroup and returns whether its event may be sent; @guard: a
+ * Counts a reported decision of (@hook, @rule, @action) in cgroup
+ * @cgroup_id and returns whether its event may be sent; @guard: a
  * self-protection refusal (its bucket is per hook, and it has a limit of
  * its own when stk_rate sets none: STK_GUARD_INTERVAL_NS).
  */
-static __always_inline bool stk_admit(__u32 hook, __u32 rule, __u8 action, bool guard)
+static __always_inline bool stk_admit_in(__u64 cgroup_id, __u32 hook, __u32 rule, __u8 action,
+					 bool guard)
 {
 	struct stk_decision_key k = {
-		.cgroup_id = bpf_get_current_cgroup_id(),
+		.cgroup_id = cgroup_id,
 		.rule = rule,
 		.hook = hook,
 		.action = action,
@@ -237,6 +238,12 @@ static __always_inline bool stk_admit(__u32 hook, __u32 rule, __u8 action, bool 
 	return admit;
 }
 
+/* The same in the current task's cgroup. */
+static __always_inline bool stk_admit(__u32 hook, __u32 rule, __u8 action, bool guard)
+{
+	return stk_admit_in(bpf_get_current_cgroup_id(), hook, rule, action, guard);
+}
+
 /*
  * stk_event_admit() - call where a reported decision would send its event:
  * counts the decision and returns whether the event may be sent (false:
@@ -260,29 +267,38 @@ static __always_inline bool stk_guard_admit(__u32 hook)
  * a reload never rewrites the active slot (stk_abi.h).
  */
 /*
- * The scope of the task's cgroup right now under generation @slot (1 or 2,
- * read from the selector once by the caller), whose host settings are
- * @host: a task moved to another cgroup is judged by its new place from
- * its next hook on. 0 (the host) for a cgroup without an entry, and
- * whenever the generation has no scoped policy: a reload without globs
- * writes no entries, so the slot's entries may be an older generation's,
- * and so may an entry naming a scope the generation does not have.
+ * The scope of cgroup @cgroup_id under generation @slot (1 or 2, read from
+ * the selector once by the caller), whose host settings are @host, which
+ * has scopes (the caller checked). 0 (the host) for a cgroup without an
+ * entry: a reload without globs writes no entries, so the slot's entries
+ * may be an older generation's, and so may an entry naming a scope the
+ * generation does not have.
  */
-static __always_inline __u32 stk_current_scope(const struct stk_config *host, __u32 slot)
+static __always_inline __u32 stk_cgroup_scope(const struct stk_config *host, __u32 slot,
+						__u64 cgroup_id)
 {
-	struct stk_cgroup_key key = { .slot = slot };
+	struct stk_cgroup_key key = { .slot = slot, .cgroup_id = cgroup_id };
 	struct stk_cgroup_entry *cs;
 	__u32 scope;
 
-	/* Every hook comes here: no helper call for a generation without scopes. */
-	if ((slot != 1 && slot != 2) || !host || !host->scopes)
-		return 0;
-	key.cgroup_id = bpf_get_current_cgroup_id();
 	cs = bpf_map_lookup_elem(&stk_cgroup_scopes, &key);
 	if (!cs)
 		return 0;
 	scope = cs->scope;
 	return scope <= host->scopes ? scope % STK_SCOPE_MAX : 0;
+}
+
+/*
+ * The scope of the task's cgroup right now: a task moved to another cgroup
+ * is judged by its new place from its next hook on. 0 whenever the
+ * generation has no scoped policy.
+ */
+static __always_inline __u32 stk_current_scope(const struct stk_config *host, __u32 slot)
+{
+	/* Every hook comes here: no helper call for a generation without scopes. */
+	if ((slot != 1 && slot != 2) || !host || !host->scopes)
+		return 0;
+	return stk_cgroup_scope(host, slot, bpf_get_current_cgroup_id());
 }
 
 /*

@@ -18,6 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <poll.h>
+#include <netinet/ip.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -33,7 +38,7 @@
 #include "network.h"
 #include "policy.h"
 
-#define PLAN 64
+#define PLAN 90
 #define MAX_EVENTS 256
 
 static char cg_dir[4096];
@@ -570,6 +575,228 @@ static void unfiltered_table_tests(void)
 	unload(c, pol);
 }
 
+/* Sockets no address hook judges: their packets are (stk_egress). */
+enum other_op {
+	OTHER_PING,	      /* an ICMP (ICMPv6) ping socket's sendto() */
+	OTHER_PING_CONNECTED, /* connect(), then send(): the connect sends nothing */
+	OTHER_RAW_ICMP,	      /* a raw ICMP socket's sendto() */
+	OTHER_RAW_HDRINCL,    /* a raw socket's own IP header to @addr, sent "to" 127.0.0.1 */
+	OTHER_UDPLITE,	      /* a UDP-Lite datagram */
+	OTHER_SCTP,	      /* a non-blocking SCTP connect (its INIT leaves at once) */
+	OTHER_INHERITED,      /* a ping socket made here, sent from a child */
+};
+
+#define CONNECT_FAILED 150
+#define NOT_SUPPORTED 151
+#define NO_REPLY 153 /* sent without an error, and no echo reply came */
+
+/* A network namespace of the child's own with loopback up and ping sockets for root. */
+static int own_netns(void)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_UP | IFF_RUNNING };
+	int fd, r;
+	FILE *f;
+
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	strcpy(ifr.ifr_name, "lo");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	r = fd < 0 ? -1 : ioctl(fd, SIOCSIFFLAGS, &ifr);
+	if (fd >= 0)
+		close(fd);
+	f = fopen("/proc/sys/net/ipv4/ping_group_range", "w");
+	if (!f || fprintf(f, "0 0\n") < 0 || fclose(f))
+		return -1;
+	return r;
+}
+
+/*
+ * Sends an echo request to @ss; 0 once the reply came. ICMPv6 ping sockets report
+ * no error for a packet the egress program dropped (the kernel's
+ * icmpv6_push_pending_frames() drops it): the missing reply shows it.
+ */
+static int send_ping(int fd, const struct sockaddr_storage *ss, socklen_t len, bool v6)
+{
+	unsigned char echo[16] = { v6 ? 128 : 8 }; /* echo request, code 0 */
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	/* Without @ss, send() on the connected socket. */
+	if ((ss ? sendto(fd, echo, sizeof(echo), 0, (const struct sockaddr *)ss, len) :
+		  send(fd, echo, sizeof(echo), 0)) < 0)
+		return errno;
+	return poll(&pfd, 1, 1000) == 1 ? 0 : NO_REPLY;
+}
+
+static int do_other(enum other_op op, const char *addr, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sa_make(&ss, addr, port);
+	bool v6 = ss.ss_family == AF_INET6;
+	int fd, r, st;
+
+	switch (op) {
+	case OTHER_PING:
+	case OTHER_PING_CONNECTED:
+	case OTHER_INHERITED:
+		fd = socket(ss.ss_family, SOCK_DGRAM, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+		break;
+	case OTHER_RAW_ICMP:
+		fd = socket(ss.ss_family, SOCK_RAW, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+		break;
+	case OTHER_RAW_HDRINCL:
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+		break;
+	case OTHER_UDPLITE:
+		fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDPLITE);
+		break;
+	default:
+		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_SCTP);
+		if (fd < 0 && (errno == EPROTONOSUPPORT || errno == ESOCKTNOSUPPORT))
+			return NOT_SUPPORTED;
+		break;
+	}
+	if (fd < 0)
+		return errno;
+	switch (op) {
+	case OTHER_PING:
+	case OTHER_RAW_ICMP:
+		return send_ping(fd, &ss, len, v6);
+	case OTHER_PING_CONNECTED:
+		if (connect(fd, (struct sockaddr *)&ss, len))
+			return CONNECT_FAILED;
+		return send_ping(fd, NULL, 0, v6);
+	case OTHER_RAW_HDRINCL: {
+		struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP,
+				    .tot_len = htons(sizeof(ip)) };
+		struct sockaddr_storage lo;
+		socklen_t lo_len = sa_make(&lo, "127.0.0.1", 0);
+
+		inet_pton(AF_INET, addr, &ip.daddr);
+		inet_pton(AF_INET, "127.0.0.1", &ip.saddr);
+		return sendto(fd, &ip, sizeof(ip), 0, (struct sockaddr *)&lo, lo_len) < 0 ? errno
+											: 0;
+	}
+	case OTHER_UDPLITE:
+		return sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
+	case OTHER_INHERITED:
+		r = fork();
+		if (r == 0)
+			_exit(send_ping(fd, &ss, len, v6));
+		if (r < 0 || waitpid(r, &st, 0) != r || !WIFEXITED(st))
+			return 152;
+		return WEXITSTATUS(st);
+	default:
+		r = connect(fd, (struct sockaddr *)&ss, len) ? errno : 0;
+		return r == EINPROGRESS ? 0 : r;
+	}
+}
+
+/* Runs do_other() in a child that joins the test cgroup and a network namespace of its own. */
+static int other_inside(enum other_op op, const char *addr, int port, pid_t *ret_pid)
+{
+	char procs[4200];
+	pid_t pid;
+	int st;
+
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_dir);
+	pid = fork();
+	if (pid < 0)
+		bail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		FILE *f = fopen(procs, "w");
+
+		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f) || own_netns())
+			_exit(200);
+		_exit(do_other(op, addr, port));
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		bail("child did not exit");
+	if (WEXITSTATUS(st) == 200)
+		bail("could not move a child into %s and a network namespace", cg_dir);
+	if (ret_pid)
+		*ret_pid = pid;
+	return WEXITSTATUS(st);
+}
+
+/*
+ * ICMP, raw IP, UDP-Lite and SCTP under a connect policy: every packet is
+ * judged by the address it goes to, as protocol "other" on port 0.
+ */
+static void other_protocol_tests(int port)
+{
+	const char *text = "{ \"stockade\": 1, \"name\": \"other\", \"network\": {\n"
+			   "  \"connect\": { \"default\": \"deny\", \"rules\": [\n"
+			   "    { \"id\": \"ping-here\", \"cidrs\": [\"127.0.0.1\"], \"protocols\": [\"other\"],"
+			   " \"action\": \"allow\" },\n"
+			   "    { \"id\": \"lan\", \"cidrs\": [\"127.0.0.3\"], \"action\": \"allow\" },\n"
+			   "    { \"id\": \"tcp-to-4\", \"cidrs\": [\"127.0.0.4\"], \"protocols\": [\"tcp\"],"
+			   " \"action\": \"allow\" },\n"
+			   "    { \"id\": \"web\", \"ports\": [\"1-65535\"], \"action\": \"allow\" } ] } } }";
+	static const struct {
+		enum other_op op;
+		const char *addr;
+		int want, proto;
+		const char *rule, *what;
+	} cases[] = {
+		{ OTHER_PING, "127.0.0.1", 0, 0, NULL, "ping 127.0.0.1 (protocol other allowed)" },
+		{ OTHER_PING, "127.0.0.3", 0, 0, NULL, "ping 127.0.0.3 (a rule of every protocol)" },
+		{ OTHER_PING, "127.0.0.2", EPERM, IPPROTO_ICMP, "default", "ping 127.0.0.2" },
+		{ OTHER_PING, "127.0.0.4", EPERM, IPPROTO_ICMP, "default",
+		  "ping 127.0.0.4 (its rule names tcp only; rules with ports never match)" },
+		{ OTHER_PING_CONNECTED, "127.0.0.2", EPERM, IPPROTO_ICMP, "default",
+		  "connected ping 127.0.0.2" },
+		{ OTHER_PING, "::1", NO_REPLY, IPPROTO_ICMPV6, "default", "ping6 ::1" },
+		{ OTHER_RAW_ICMP, "127.0.0.2", EPERM, IPPROTO_ICMP, "default", "raw icmp 127.0.0.2" },
+		{ OTHER_RAW_ICMP, "127.0.0.1", 0, 0, NULL, "raw icmp 127.0.0.1" },
+		{ OTHER_RAW_HDRINCL, "127.0.0.2", EPERM, IPPROTO_RAW, "default",
+		  "raw IP header to 127.0.0.2, sendto() 127.0.0.1" },
+		{ OTHER_UDPLITE, "127.0.0.2", EPERM, IPPROTO_UDPLITE, "default", "udplite 127.0.0.2" },
+		{ OTHER_UDPLITE, "127.0.0.3", 0, 0, NULL, "udplite 127.0.0.3" },
+		{ OTHER_SCTP, "127.0.0.2", 0, IPPROTO_SCTP, "default", "sctp connect 127.0.0.2" },
+	};
+	struct stk_policy *pol;
+	struct stk_compiled *c = compile_text(text, &pol);
+	const struct stk_event_net *ev;
+	int r, before;
+	size_t i;
+	pid_t pid;
+
+	load_attach(c);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool v6 = strchr(cases[i].addr, ':') != NULL;
+
+		r = other_inside(cases[i].op, cases[i].addr, port, &pid);
+		if (r == NOT_SUPPORTED) {
+			printf("ok %d # skip %s: this kernel has no SCTP\n", ++test_no, cases[i].what);
+			printf("ok %d # skip %s: event\n", ++test_no, cases[i].what);
+			continue;
+		}
+		ok(r == cases[i].want, "%s: %s (got %s)", cases[i].what,
+		   cases[i].want == EPERM	 ? "fails with EPERM" :
+		   cases[i].want == NO_REPLY ? "is dropped" :
+					       "is sent",
+		   r == NO_REPLY ? "no reply" : r < 150 ? strerror(r) : "?");
+		if (cases[i].rule) {
+			check_event(c, pid, v6 ? STK_HOOK_EGRESS6 : STK_HOOK_EGRESS4, STK_NET_SEND,
+				    cases[i].addr, 0, cases[i].proto, cases[i].rule, cases[i].what);
+		} else {
+			ev = event_of(pid);
+			ok(!ev, "%s: no event", cases[i].what);
+		}
+	}
+	/* Sent from another process than the one that made the socket: refused, not misnamed. */
+	ring_buffer__consume(rb);
+	before = n_events;
+	r = other_inside(OTHER_INHERITED, "127.0.0.2", port, NULL);
+	ok(r == EPERM, "ping 127.0.0.2 from a child of the socket's maker: EPERM (got %s)",
+	   strerror(r));
+	ring_buffer__consume(rb);
+	for (i = (size_t)before, r = 0; i < (size_t)n_events; i++)
+		r += events[i].hdr.hook == STK_HOOK_EGRESS4;
+	ok(r == 0, "no event names a process that did not send the packet (%d)", r);
+	unload(c, pol);
+}
+
 int main(void)
 {
 	char mount[2048];
@@ -602,6 +829,7 @@ int main(void)
 	scale_tests(base);
 	first_byte_tests();
 	unfiltered_table_tests();
+	other_protocol_tests(base + 3);
 	for (i = 0; i < 4; i++)
 		close(fds[i]);
 	cleanup();

@@ -8,6 +8,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/ip.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +32,7 @@
 #define P_AUDIT 7003 /* tcp, allowed and logged */
 #define U_OK 7011    /* udp, allowed */
 #define U_DENY 7012  /* udp, denied by default */
+#define S_PORT 7021  /* sctp */
 
 static const char *const policy =
 	"{ \"stockade\": 1, \"name\": \"kt-net\",\n"
@@ -40,7 +43,9 @@ static const char *const policy =
 	"      { \"id\": \"watched\", \"cidrs\": [\"127.0.0.1/32\"], \"ports\": [\"7003\"],"
 	" \"action\": \"audit\" },\n"
 	"      { \"id\": \"dns-like\", \"cidrs\": [\"127.0.0.1\", \"::1\"], \"ports\": [\"7011\"],"
-	" \"protocols\": [\"udp\"], \"action\": \"allow\" } ] },\n"
+	" \"protocols\": [\"udp\"], \"action\": \"allow\" },\n"
+	"      { \"id\": \"other-here\", \"cidrs\": [\"127.0.0.1\"], \"protocols\": [\"other\"],"
+	" \"action\": \"allow\" } ] },\n"
 	"    \"bind\": { \"default\": \"allow\", \"rules\": [\n"
 	"      { \"id\": \"no-low-ports\", \"ports\": [\"1-1023\"], \"action\": \"deny\" } ] } } }\n";
 
@@ -357,6 +362,158 @@ static void every_way_to_reach_an_address_is_judged(void **state)
 	assert_int_equal(kt_agent_stop(&a), 0);
 }
 
+/* Sockets no address hook judges: each packet is judged as protocol "other". */
+enum other_op {
+	PING,		/* sendto() on an ICMP (ICMPv6) ping socket */
+	PING_FROM_DENIED, /* the same, bound to 127.0.0.2: the kernel's reply goes there */
+	RAW_HDRINCL,	/* a raw socket's own IP header to @addr, sent "to" 127.0.0.1 */
+	UDPLITE,	/* a UDP-Lite datagram */
+	SCTP,		/* an SCTP connect */
+};
+
+#define NO_REPLY 150 /* sent without an error, and nothing came back */
+
+/*
+ * The socket calls of @op to @addr in a child named @comm: 0 when the
+ * packet went and its answer came (an echo reply, an SCTP association),
+ * EPERM when the send failed so, NO_REPLY when it failed silently (ICMPv6
+ * ping sockets drop the egress program's error, the SCTP INIT is retried).
+ */
+static int other_child(enum other_op op, const char *addr)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *a4 = (struct sockaddr_in *)&ss, lo = { .sin_family = AF_INET };
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+	unsigned char echo[16] = { 8 };
+	struct pollfd pfd = { .events = POLLIN };
+	socklen_t len = sizeof(*a4);
+	int fd, err = 0;
+
+	lo.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (strchr(addr, ':')) {
+		a6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &a6->sin6_addr);
+		len = sizeof(*a6);
+		echo[0] = 128;
+	} else {
+		a4->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &a4->sin_addr);
+	}
+	switch (op) {
+	case PING:
+	case PING_FROM_DENIED:
+		fd = socket(ss.ss_family, SOCK_DGRAM, ss.ss_family == AF_INET6 ? IPPROTO_ICMPV6
+										: IPPROTO_ICMP);
+		if (op == PING_FROM_DENIED) {
+			struct sockaddr_in src = { .sin_family = AF_INET };
+
+			inet_pton(AF_INET, "127.0.0.2", &src.sin_addr);
+			if (bind(fd, (struct sockaddr *)&src, sizeof(src)))
+				return 101;
+		}
+		if (sendto(fd, echo, sizeof(echo), 0, (struct sockaddr *)&ss, len) < 0)
+			return errno;
+		pfd.fd = fd;
+		return poll(&pfd, 1, 2000) == 1 ? 0 : NO_REPLY;
+	case RAW_HDRINCL: {
+		struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64, .protocol = IPPROTO_UDP,
+				    .tot_len = htons(sizeof(ip)), .saddr = lo.sin_addr.s_addr };
+
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+		ip.daddr = a4->sin_addr.s_addr;
+		return sendto(fd, &ip, sizeof(ip), 0, (struct sockaddr *)&lo, sizeof(lo)) < 0 ? errno
+											     : 0;
+	}
+	case UDPLITE:
+		fd = socket(ss.ss_family, SOCK_DGRAM, IPPROTO_UDPLITE);
+		a4->sin_port = htons(U_DENY);
+		return sendto(fd, "x", 1, 0, (struct sockaddr *)&ss, len) < 0 ? errno : 0;
+	case SCTP:
+		fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_SCTP);
+		a4->sin_port = htons(S_PORT);
+		if (fd < 0)
+			return 102;
+		if (connect(fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS)
+			return errno;
+		pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+		if (poll(&pfd, 1, 3000) != 1)
+			return NO_REPLY;
+		len = sizeof(err);
+		getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		return err;
+	}
+	return 103;
+}
+
+static int other_op(enum other_op op, const char *addr, const char *comm, pid_t *ret_pid)
+{
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_NAME, comm);
+		_exit(other_child(op, addr));
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	if (ret_pid)
+		*ret_pid = pid;
+	return WEXITSTATUS(st);
+}
+
+static void expect_other_denied(const struct ktest_agent *a, enum other_op op, const char *addr,
+				int result, const char *comm, const char *protocol)
+{
+	pid_t pid;
+
+	assert_int_equal(other_op(op, addr, comm, &pid), result);
+	expect_event(a, pid, "deny", strchr(addr, ':') ? "egress6" : "egress4", "send", addr, 0,
+		     protocol, "default", comm);
+}
+
+/*
+ * ICMP, raw IP, UDP-Lite and SCTP reach addresses without the connect and
+ * sendmsg hooks: their packets are judged as they leave, by the address in
+ * the packet, so a connect policy's default deny holds for them too. The
+ * kernel's own packets (the echo reply) are not judged.
+ */
+static void other_protocols_are_judged_by_address(void **state)
+{
+	struct sockaddr_in6 any = { .sin6_family = AF_INET6, .sin6_port = htons(S_PORT),
+				    .sin6_addr = IN6ADDR_ANY_INIT };
+	struct ktest_agent a;
+	int sctp_listener;
+
+	(void)state;
+	kt_write("/proc/sys/net/ipv4/ping_group_range", "0 2147483647\n");
+	kt_load_module("udp_tunnel", false);
+	kt_load_module("ip6_udp_tunnel", false);
+	kt_load_module("libcrc32c", false);
+	kt_load_module("sctp", false);
+	/* Both families; SCTP does not answer on another loopback address than 127.0.0.1. */
+	sctp_listener = socket(AF_INET6, SOCK_STREAM, IPPROTO_SCTP);
+	assert_true(sctp_listener >= 0);
+	assert_int_equal(bind(sctp_listener, (struct sockaddr *)&any, sizeof(any)), 0);
+	assert_int_equal(listen(sctp_listener, 8), 0);
+	/* The premise: without the agent, each of them goes through. */
+	assert_int_equal(other_op(PING, "127.0.0.2", "o-pre", NULL), 0);
+	assert_int_equal(other_op(SCTP, "::1", "o-pre", NULL), 0);
+
+	kt_agent_start(&a, DIR "/policy.json", NULL);
+	assert_int_equal(other_op(PING, "127.0.0.1", "o-ping-ok", NULL), 0);
+	assert_int_equal(other_op(PING_FROM_DENIED, "127.0.0.1", "o-reply", NULL), 0);
+	expect_other_denied(&a, PING, "127.0.0.2", EPERM, "o-ping", "icmp");
+	expect_other_denied(&a, PING, "::1", NO_REPLY, "o-ping6", "icmpv6");
+	expect_other_denied(&a, RAW_HDRINCL, "127.0.0.2", EPERM, "o-raw", "raw");
+	assert_int_equal(other_op(RAW_HDRINCL, "127.0.0.1", "o-raw-ok", NULL), 0);
+	expect_other_denied(&a, UDPLITE, "127.0.0.2", EPERM, "o-lite", "udplite");
+	assert_int_equal(other_op(SCTP, "127.0.0.1", "o-sctp-ok", NULL), 0);
+	expect_other_denied(&a, SCTP, "::1", NO_REPLY, "o-sctp", "sctp");
+	assert_int_equal(kt_agent_stop(&a), 0);
+	close(sctp_listener);
+}
+
 static void complain_mode_logs_without_denying(void **state)
 {
 	struct ktest_agent a;
@@ -387,6 +544,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unconnected_udp_is_judged, setup, teardown),
 		cmocka_unit_test_setup_teardown(bind_low_port_denied, setup, teardown),
 		cmocka_unit_test_setup_teardown(every_way_to_reach_an_address_is_judged, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(other_protocols_are_judged_by_address, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(complain_mode_logs_without_denying, setup, teardown),
 	};

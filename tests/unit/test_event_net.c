@@ -109,6 +109,17 @@ static void families_directions_hooks(void **state)
 		  "bind", "udp", "ipv6" },
 		{ AF_INET, "192.0.2.1", "192.0.2.1", IPPROTO_UDP, STK_NET_SENDMSG, STK_HOOK_SENDMSG4,
 		  "sendmsg4", "sendmsg", "udp", "ipv4" },
+		/* Packets of the sockets no address hook judges. */
+		{ AF_INET, "192.0.2.9", "192.0.2.9", IPPROTO_ICMP, STK_NET_SEND, STK_HOOK_EGRESS4,
+		  "egress4", "send", "icmp", "ipv4" },
+		{ AF_INET6, "2001:db8::9", "2001:db8::9", IPPROTO_ICMPV6, STK_NET_SEND,
+		  STK_HOOK_EGRESS6, "egress6", "send", "icmpv6", "ipv6" },
+		{ AF_INET, "192.0.2.9", "192.0.2.9", IPPROTO_SCTP, STK_NET_SEND, STK_HOOK_EGRESS4,
+		  "egress4", "send", "sctp", "ipv4" },
+		{ AF_INET, "192.0.2.9", "192.0.2.9", IPPROTO_UDPLITE, STK_NET_SEND, STK_HOOK_EGRESS4,
+		  "egress4", "send", "udplite", "ipv4" },
+		{ AF_INET6, "2001:db8::9", "2001:db8::9", IPPROTO_RAW, STK_NET_SEND,
+		  STK_HOOK_EGRESS6, "egress6", "send", "raw", "ipv6" },
 	};
 	size_t i;
 
@@ -137,13 +148,19 @@ static void malformed_records(void **state)
 	(void)state;
 	json_out_init(&j, buf, sizeof(buf));
 	assert_int_equal(stk_event_format(&ctx, 1, &ev, sizeof(ev) - 1, &j), -EINVAL);
-	ev.direction = 3;
+	ev.direction = 4;
 	json_out_init(&j, buf, sizeof(buf));
 	assert_int_equal(stk_event_format(&ctx, 1, &ev, sizeof(ev), &j), -EINVAL);
 	ev.direction = STK_NET_CONNECT;
 	ev.family = 1;
 	json_out_init(&j, buf, sizeof(buf));
 	assert_int_equal(stk_event_format(&ctx, 1, &ev, sizeof(ev), &j), -EINVAL);
+	/* A protocol without a name is its number. */
+	ev.family = AF_INET;
+	ev.protocol = 47;
+	json_out_init(&j, buf, sizeof(buf));
+	assert_int_equal(stk_event_format(&ctx, 1, &ev, sizeof(ev), &j), 0);
+	assert_non_null(strstr(buf, "\"protocol\":47"));
 }
 
 int main(void)

@@ -60,7 +60,7 @@ static void valid_issue_example(void **state)
 	assert_int_equal(r->n_cidrs, 0);
 	assert_int_equal(r->ports[0].lo, 1);
 	assert_int_equal(r->ports[0].hi, 1023);
-	assert_int_equal(r->protocols, 3); /* none named: both */
+	assert_int_equal(r->protocols, 3); /* none named: both a bind judges */
 	stk_policy_free(p);
 }
 
@@ -132,7 +132,13 @@ static const struct one_case err_cases[] = {
 	  "wrong type for port: expected string, got boolean" },
 	{ NET(RULE("\"protocols\": [\"icmp\"], \"action\": \"deny\"")),
 	  "\"icmp", 0, ERR,
-	  "unknown protocol 'icmp' (expected tcp or udp)" },
+	  "unknown protocol 'icmp' (expected tcp, udp or other)" },
+	{ NET(RULE("\"ports\": [\"7\"], \"protocols\": [\"tcp\", \"other\"], \"action\": \"deny\"")),
+	  "\"other", 0, ERR,
+	  "protocol 'other' has no ports: a rule with 'ports' never matches it" },
+	{ NET("{ \"bind\": { \"rules\": [ { \"id\": \"b\", \"protocols\": [\"other\"], \"action\": \"deny\" } ] } }"),
+	  "\"other", 0, ERR,
+	  "protocol 'other' is judged on connect only: the kernel binds such sockets without asking" },
 	{ NET(RULE("\"protocols\": [\"tcp\", \"tcp\"], \"action\": \"deny\"")),
 	  "\"tcp\"]", 0, WARN,
 	  "protocol 'tcp' is listed twice" },
@@ -206,6 +212,7 @@ static const char *decide(const struct stk_compiled *c, enum stk_net_dir dir, co
 
 #define TCP STK_NPROTO_TCP
 #define UDP STK_NPROTO_UDP
+#define OTHER STK_NPROTO_OTHER
 #define CONNECT STK_NET_CONNECT
 #define BIND STK_NET_BIND
 
@@ -277,6 +284,39 @@ static void most_specific_match_wins(void **state)
 	assert_string_equal(decide(c, CONNECT, "172.16.3.4", 8000, TCP), "deny mapped");
 	assert_string_equal(decide(c, CONNECT, "::ffff:172.16.3.4", 8000, TCP), "deny mapped");
 	assert_string_equal(decide(c, CONNECT, "172.32.3.4", 8000, TCP), "allow range");
+	stk_compiled_free(c);
+}
+
+/* ICMP, SCTP, UDP-Lite and raw IP: judged by address, as port 0. */
+static void other_protocols_by_address(void **state)
+{
+	const char *t[] = { HEAD "{ \"connect\": { \"default\": \"deny\", \"rules\": [\n"
+			       "  { \"id\": \"lan\", \"cidrs\": [\"10.0.0.0/8\"], \"action\": \"allow\" },\n"
+			       "  { \"id\": \"gw\", \"cidrs\": [\"192.168.1.1\"], \"protocols\": [\"other\"], \"action\": \"allow\" },\n"
+			       "  { \"id\": \"web\", \"ports\": [\"443\"], \"action\": \"allow\" },\n"
+			       "  { \"id\": \"tcp-only\", \"cidrs\": [\"172.16.0.0/12\"], \"protocols\": [\"tcp\", \"udp\"], \"action\": \"allow\" } ] },\n"
+			       "  \"bind\": { \"rules\": [ { \"id\": \"b\", \"action\": \"audit\" } ] } } }\n" };
+	struct stk_compiled *c = compile(t, 1);
+	struct stk_policy *p = NULL;
+	struct stk_diags d = { 0 };
+
+	(void)state;
+	/* A rule naming no protocol names all three; on bind, the two a bind judges. */
+	assert_int_equal(stk_policy_parse("t.json", t[0], strlen(t[0]), &p, &d), 0);
+	assert_int_equal(p->network.dir[CONNECT].rules[0].protocols, 7);
+	assert_int_equal(p->network.dir[CONNECT].rules[1].protocols, 1u << OTHER);
+	assert_int_equal(p->network.dir[BIND].rules[0].protocols, 3);
+	stk_policy_free(p);
+	stk_diags_free(&d);
+	assert_string_equal(decide(c, CONNECT, "10.1.2.3", 0, OTHER), "allow lan");
+	assert_string_equal(decide(c, CONNECT, "::ffff:10.0.0.1", 0, OTHER), "allow lan");
+	assert_string_equal(decide(c, CONNECT, "192.168.1.1", 0, OTHER), "allow gw");
+	assert_string_equal(decide(c, CONNECT, "192.168.1.1", 80, TCP), "deny default");
+	/* A rule with ports never matches: other protocols have none. */
+	assert_string_equal(decide(c, CONNECT, "8.8.8.8", 0, OTHER), "deny default");
+	assert_string_equal(decide(c, CONNECT, "8.8.8.8", 443, TCP), "allow web");
+	assert_string_equal(decide(c, CONNECT, "172.16.0.1", 0, OTHER), "deny default");
+	assert_string_equal(decide(c, CONNECT, "172.16.0.1", 0, UDP), "allow tcp-only");
 	stk_compiled_free(c);
 }
 
@@ -366,6 +406,7 @@ int main(void)
 		cmocka_unit_test(errors_at_their_position),
 		cmocka_unit_test(issue_example_decisions),
 		cmocka_unit_test(most_specific_match_wins),
+		cmocka_unit_test(other_protocols_by_address),
 		cmocka_unit_test(policies_combine_most_severe),
 		cmocka_unit_test(no_network_section),
 		cmocka_unit_test(hundred_thousand_cidrs),
