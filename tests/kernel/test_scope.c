@@ -61,7 +61,8 @@ static void write_policies(void)
 		 "/web-bin\"], \"action\": \"deny\" } ] },\n"
 		 "  \"network\": { \"connect\": { \"default\": \"allow\", \"rules\": [ { \"id\": "
 		 "\"web-port\", \"ports\": [\"30901\"], \"protocols\": [\"tcp\"], "
-		 "\"action\": \"deny\" } ] } } }\n");
+		 "\"action\": \"deny\" }, { \"id\": \"web-no-ping\", \"cidrs\": [\"127.0.0.2\"], "
+		 "\"protocols\": [\"other\"], \"action\": \"deny\" } ] } } }\n");
 	kt_write(DIR "/policies/30-db.json",
 		 "{ \"stockade\": 1, \"name\": \"db\",\n"
 		 "  \"scope\": { \"cgroups\": [\"" CG "/db\", \"" CG "/**/nested-db\"] },\n"
@@ -89,6 +90,7 @@ struct probe {
 	const char *path;
 	bool exec; /* exec @path instead of opening it */
 	int port;  /* connect to 127.0.0.1:port (TCP) instead */
+	bool ping; /* send an ICMP echo request to 127.0.0.2 instead */
 };
 
 static int connect_to(int port)
@@ -105,6 +107,22 @@ static int connect_to(int port)
 	return err;
 }
 
+/* An ICMP ping socket's echo request to 127.0.0.2: 0 or the errno of the send. */
+static int ping_2(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	unsigned char echo[16] = { 8 }; /* echo request */
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP), err = 0;
+
+	if (fd < 0)
+		return errno;
+	inet_pton(AF_INET, "127.0.0.2", &sin.sin_addr);
+	if (sendto(fd, echo, sizeof(echo), 0, (struct sockaddr *)&sin, sizeof(sin)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
 /* In a child: enter the cgroup, then at once open or exec; returns the errno. */
 static int probe_child(void *arg)
 {
@@ -116,6 +134,8 @@ static int probe_child(void *arg)
 		return 100 + err; /* not a verdict: the test fails on it */
 	if (p->port)
 		return connect_to(p->port);
+	if (p->ping)
+		return ping_2();
 	if (p->exec) {
 		execv(p->path, argv);
 		return errno;
@@ -129,7 +149,7 @@ static int probe_child(void *arg)
 
 static int probe(const char *cg, const char *path)
 {
-	struct probe p = { cg, path, false, 0 };
+	struct probe p = { cg, path, false, 0, false };
 	int r = kt_in_child(probe_child, &p);
 
 	if (r >= 100)
@@ -139,7 +159,17 @@ static int probe(const char *cg, const char *path)
 
 static int probe_exec(const char *cg, const char *path)
 {
-	struct probe p = { cg, path, true, 0 };
+	struct probe p = { cg, path, true, 0, false };
+	int r = kt_in_child(probe_child, &p);
+
+	if (r >= 100)
+		fail_msg("entering cgroup %s failed: %s", cg, strerror(r - 100));
+	return r;
+}
+
+static int probe_ping(const char *cg)
+{
+	struct probe p = { cg, NULL, false, 0, true };
 	int r = kt_in_child(probe_child, &p);
 
 	if (r >= 100)
@@ -149,7 +179,7 @@ static int probe_exec(const char *cg, const char *path)
 
 static int probe_connect(const char *cg, int port)
 {
-	struct probe p = { cg, NULL, false, port };
+	struct probe p = { cg, NULL, false, port, false };
 	int r = kt_in_child(probe_child, &p);
 
 	if (r >= 100)
@@ -240,6 +270,11 @@ static void each_scope_in_its_cgroups_only(void **state)
 	assert_int_equal(probe_exec(CG "/web-1", DIR "/web-bin"), EPERM);
 	assert_int_equal(probe_connect(CG "/web-1", PORT_WEB), EPERM);
 	assert_int_equal(probe_connect(CG "/web-1", PORT_HOST), EPERM);
+	/* A packet is judged by the scope of its socket's cgroup. */
+	assert_int_equal(probe_ping(CG "/web-1"), EPERM);
+	assert_int_equal(probe_ping(CG "/web-1/sub/deeper"), EPERM);
+	assert_int_equal(probe_ping(CG "/db"), 0);
+	assert_int_equal(probe_ping(CG "/other"), 0);
 	expect_event(&a, DIR "/web-secret", "web", "web-secret", CG "/web-1");
 	expect_event(&a, DIR "/web-bin", "web", "web-bin", CG "/web-1");
 	/* Descendants of a matching cgroup are in its scope. */
