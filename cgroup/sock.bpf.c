@@ -97,13 +97,13 @@ struct net_req {
 
 /*
  * The network table that judges a socket in the generation in force (NULL,
- * or table STK_NET_NO_RULES: none): the scope of the current task's cgroup,
- * or for a @packet (a constant) that of the cgroup its socket @skb was made
- * in (a packet may leave from a timer, where the current task is any). The selector is
- * read once: the table names that generation's entries only, which a reload
- * removes only after the switch and a grace period (agent/generation.c), so
- * one decision never mixes two policies, and it agrees with the LSM
- * programs' stk_get_config().
+ * or table STK_NET_NO_RULES: none): the scope of the current task's
+ * cgroup, or for a @packet (a constant) that of the cgroup its socket @skb
+ * was made in (a packet may leave from a timer, where the current task is
+ * any). The selector is read once: the table names that generation's
+ * entries only, which a reload removes only after the switch and a grace
+ * period (agent/generation.c), so one decision never mixes two policies,
+ * and it agrees with the LSM programs' stk_get_config().
  */
 static __always_inline struct stk_net_scope *scope_table(const bool packet,
 							 struct __sk_buff *skb)
@@ -385,8 +385,9 @@ int stk_sock_create(struct bpf_sock *sk)
  * protocol "other" on port 0 by its destination: the address in the packet
  * itself, so a raw socket's own IP header (IP_HDRINCL) is judged too. Its
  * socket's scope judges it (scope_table()). Dropping a packet makes the
- * send fail with EPERM. Packets of unmarked sockets pass at the cost of
- * three reads and a helper call.
+ * send fail with EPERM. Packets of TCP and UDP sockets pass after a helper
+ * call and three reads, those of other unmarked sockets after one more
+ * helper call.
  */
 SEC("cgroup_skb/egress")
 int stk_egress(struct __sk_buff *skb)

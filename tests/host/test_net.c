@@ -141,12 +141,34 @@ static int do_op(enum op op, int type, const char *addr, int port)
 	return r;
 }
 
-/* Runs do_op() in a child that first joins the test cgroup. */
-static int op_inside(enum op op, int type, const char *addr, int port, pid_t *ret_pid)
+/* A network namespace of the child's own with loopback up and ping sockets for root. */
+static int own_netns(void)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_UP | IFF_RUNNING };
+	int fd, r;
+	FILE *f;
+
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	strcpy(ifr.ifr_name, "lo");
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	r = fd < 0 ? -1 : ioctl(fd, SIOCSIFFLAGS, &ifr);
+	if (fd >= 0)
+		close(fd);
+	f = fopen("/proc/sys/net/ipv4/ping_group_range", "w");
+	if (!f || fprintf(f, "0 0\n") < 0 || fclose(f))
+		return -1;
+	return r;
+}
+
+/*
+ * Forks a child that joins the test cgroup and, with @netns, a network
+ * namespace of its own: 0 in the child, the child's pid in the parent.
+ */
+static pid_t fork_inside(bool netns)
 {
 	char procs[4200];
 	pid_t pid;
-	int st;
 
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_dir);
 	pid = fork();
@@ -155,17 +177,34 @@ static int op_inside(enum op op, int type, const char *addr, int port, pid_t *re
 	if (pid == 0) {
 		FILE *f = fopen(procs, "w");
 
-		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f))
+		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f) || (netns && own_netns()))
 			_exit(200);
-		_exit(do_op(op, type, addr, port));
 	}
+	return pid;
+}
+
+/* The exit status of fork_inside()'s child @pid. */
+static int child_status(pid_t pid)
+{
+	int st;
+
 	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
 		bail("child did not exit");
 	if (WEXITSTATUS(st) == 200)
-		bail("could not move a child into %s", cg_dir);
+		bail("could not move a child into %s (or a network namespace)", cg_dir);
+	return WEXITSTATUS(st);
+}
+
+/* Runs do_op() in a child in the test cgroup. */
+static int op_inside(enum op op, int type, const char *addr, int port, pid_t *ret_pid)
+{
+	pid_t pid = fork_inside(false);
+
+	if (pid == 0)
+		_exit(do_op(op, type, addr, port));
 	if (ret_pid)
 		*ret_pid = pid;
-	return WEXITSTATUS(st);
+	return child_status(pid);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -590,26 +629,6 @@ enum other_op {
 #define NOT_SUPPORTED 151
 #define NO_REPLY 153 /* sent without an error, and no echo reply came */
 
-/* A network namespace of the child's own with loopback up and ping sockets for root. */
-static int own_netns(void)
-{
-	struct ifreq ifr = { .ifr_flags = IFF_UP | IFF_RUNNING };
-	int fd, r;
-	FILE *f;
-
-	if (unshare(CLONE_NEWNET))
-		return -1;
-	strcpy(ifr.ifr_name, "lo");
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	r = fd < 0 ? -1 : ioctl(fd, SIOCSIFFLAGS, &ifr);
-	if (fd >= 0)
-		close(fd);
-	f = fopen("/proc/sys/net/ipv4/ping_group_range", "w");
-	if (!f || fprintf(f, "0 0\n") < 0 || fclose(f))
-		return -1;
-	return r;
-}
-
 /*
  * Sends an echo request to @ss; 0 once the reply came. ICMPv6 ping sockets report
  * no error for a packet the egress program dropped (the kernel's
@@ -691,31 +710,16 @@ static int do_other(enum other_op op, const char *addr, int port)
 	}
 }
 
-/* Runs do_other() in a child that joins the test cgroup and a network namespace of its own. */
+/* Runs do_other() in a child in the test cgroup and a network namespace of its own. */
 static int other_inside(enum other_op op, const char *addr, int port, pid_t *ret_pid)
 {
-	char procs[4200];
-	pid_t pid;
-	int st;
+	pid_t pid = fork_inside(true);
 
-	snprintf(procs, sizeof(procs), "%s/cgroup.procs", cg_dir);
-	pid = fork();
-	if (pid < 0)
-		bail("fork: %s", strerror(errno));
-	if (pid == 0) {
-		FILE *f = fopen(procs, "w");
-
-		if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f) || own_netns())
-			_exit(200);
+	if (pid == 0)
 		_exit(do_other(op, addr, port));
-	}
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		bail("child did not exit");
-	if (WEXITSTATUS(st) == 200)
-		bail("could not move a child into %s and a network namespace", cg_dir);
 	if (ret_pid)
 		*ret_pid = pid;
-	return WEXITSTATUS(st);
+	return child_status(pid);
 }
 
 /*
