@@ -91,34 +91,33 @@ struct net_req {
 	__u16 table;   /* of the task's scope */
 	__u8 dir;      /* enum stk_net_dir of the rules: CONNECT or BIND */
 	__u8 ev_dir;   /* enum stk_net_dir for the event */
-	__u8 nameless; /* sent outside the process that made the socket: no event */
-	__u64 cgroup;  /* of a packet's socket (stk_egress) */
+	__u32 owner;   /* a packet's: the process that made its socket (stk_net_other) */
+	__u64 cgroup;  /* a packet's: the cgroup its socket was made in */
 };
 
 /*
  * The network table that judges a socket in the generation in force (NULL,
  * or table STK_NET_NO_RULES: none): the scope of the current task's
- * cgroup, or for a @packet (a constant) that of the cgroup its socket @skb
- * was made in (a packet may leave from a timer, where the current task is
+ * cgroup, or for a @packet (a constant) that of its socket's cgroup
+ * @sock_cgroup (a packet may leave from a timer, where the current task is
  * any). The selector is read once: the table names that generation's
  * entries only, which a reload removes only after the switch and a grace
  * period (agent/generation.c), so one decision never mixes two policies,
  * and it agrees with the LSM programs' stk_get_config().
  */
-static __always_inline struct stk_net_scope *scope_table(const bool packet,
-							 struct __sk_buff *skb)
+static __always_inline struct stk_net_scope *scope_table(const bool packet, __u64 sock_cgroup)
 {
-	__u32 zero = 0, slot, index, scope = 0;
+	__u32 zero = 0, slot, index, scope;
 	struct stk_config *sel = bpf_map_lookup_elem(&stk_config, &zero), *host;
 
 	if (!sel)
 		return NULL;
 	slot = *(volatile __u32 *)&sel->gen;
 	host = bpf_map_lookup_elem(&stk_config, &slot);
-	/* No helper call for a generation without scopes. */
-	if ((slot == 1 || slot == 2) && host && host->scopes)
-		scope = stk_cgroup_scope(host, slot,
-					 packet ? bpf_skb_cgroup_id(skb) : bpf_get_current_cgroup_id());
+	if (packet)
+		scope = stk_gen_has_scopes(host, slot) ? stk_cgroup_scope(host, slot, sock_cgroup) : 0;
+	else
+		scope = stk_current_scope(host, slot);
 	/* The scope and the table of the one generation this decision uses. */
 	index = scope * STK_CONFIG_SLOTS + (slot % STK_CONFIG_SLOTS);
 	return bpf_map_lookup_elem(&stk_net_scopes, &index);
@@ -196,21 +195,21 @@ static __always_inline void report(const struct net_req *rq, __u32 protocol, __u
 				   __u8 action, __u32 rule, const bool packet)
 {
 	struct stk_event_net ev = {};
+	struct task_struct *task;
 
 	if (packet ? !stk_admit_in(rq->cgroup, rq->hook, rule, action, false) :
 		     !stk_event_admit(rq->hook, rule, action))
 		return;
-	/* The task at hand did not send it: counted, not misnamed. */
-	if (rq->nameless) {
-		stk_count(STK_CNT_SUPPRESSED);
-		return;
-	}
 	/* Like stk_fill_hdr(); the task is read with the perfmon helpers the agent's loader has. */
 	if (packet) {
-		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-
-		ev.hdr.cgroup_id = rq->cgroup;
+		task = (struct task_struct *)bpf_get_current_task();
 		ev.hdr.pid = BPF_CORE_READ(task, tgid);
+		/* The task at hand did not send it (a timer, a child): counted, not misnamed. */
+		if (ev.hdr.pid != rq->owner) {
+			stk_count(STK_CNT_SUPPRESSED);
+			return;
+		}
+		ev.hdr.cgroup_id = rq->cgroup;
 		ev.hdr.tid = BPF_CORE_READ(task, pid);
 		ev.hdr.uid = BPF_CORE_READ(task, cred, uid.val);
 		ev.hdr.gid = BPF_CORE_READ(task, cred, gid.val);
@@ -293,7 +292,7 @@ static __always_inline int judge_addr(struct bpf_sock_addr *ctx, __u32 family, _
 	/* Other protocols' packets are judged as they leave (stk_egress()). */
 	if (protocol != IPPROTO_TCP && protocol != IPPROTO_UDP)
 		return SOCK_ALLOW;
-	t = scope_table(false, NULL);
+	t = scope_table(false, 0);
 	/* Neither the host nor the task's scope has network rules. */
 	if (!t || t->table == STK_NET_NO_RULES)
 		return SOCK_ALLOW;
@@ -394,7 +393,6 @@ int stk_egress(struct __sk_buff *skb)
 {
 	struct net_req rq = { .dir = STK_NET_CONNECT, .ev_dir = STK_NET_SEND };
 	struct bpf_sock *sk = skb->sk;
-	struct task_struct *task;
 	struct stk_net_scope *t;
 	__u32 *owner;
 	__u8 version;
@@ -408,13 +406,12 @@ int stk_egress(struct __sk_buff *skb)
 	/* A kernel socket, or one made before the programs were attached. */
 	if (!owner)
 		return SOCK_ALLOW;
-	t = scope_table(true, skb);
+	rq.owner = *owner;
+	rq.cgroup = bpf_skb_cgroup_id(skb);
+	t = scope_table(true, rq.cgroup);
 	if (!t || t->table == STK_NET_NO_RULES)
 		return SOCK_ALLOW;
 	rq.table = (__u16)t->table;
-	rq.cgroup = bpf_skb_cgroup_id(skb);
-	task = (struct task_struct *)bpf_get_current_task();
-	rq.nameless = *owner != (__u32)BPF_CORE_READ(task, tgid);
 	/* A packet whose destination cannot be read is not let through. */
 	if (bpf_skb_load_bytes(skb, 0, &version, 1))
 		return SOCK_DENY;

@@ -266,6 +266,12 @@ static __always_inline bool stk_guard_admit(__u32 hook)
  * invocation may look up. Call once per invocation and keep the pointer:
  * a reload never rewrites the active slot (stk_abi.h).
  */
+/* Whether generation @slot (host settings @host) has scoped policies to look up. */
+static __always_inline bool stk_gen_has_scopes(const struct stk_config *host, __u32 slot)
+{
+	return (slot == 1 || slot == 2) && host && host->scopes;
+}
+
 /*
  * The scope of cgroup @cgroup_id under generation @slot (1 or 2, read from
  * the selector once by the caller), whose host settings are @host, which
@@ -296,7 +302,7 @@ static __always_inline __u32 stk_cgroup_scope(const struct stk_config *host, __u
 static __always_inline __u32 stk_current_scope(const struct stk_config *host, __u32 slot)
 {
 	/* Every hook comes here: no helper call for a generation without scopes. */
-	if ((slot != 1 && slot != 2) || !host || !host->scopes)
+	if (!stk_gen_has_scopes(host, slot))
 		return 0;
 	return stk_cgroup_scope(host, slot, bpf_get_current_cgroup_id());
 }
