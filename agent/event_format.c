@@ -42,6 +42,12 @@ const char *stk_hook_name(uint32_t hook)
 		return "inode_removexattr";
 	case STK_HOOK_INODE_SETATTR:
 		return "inode_setattr";
+	case STK_HOOK_UNIX_STREAM_CONNECT:
+		return "unix_stream_connect";
+	case STK_HOOK_UNIX_MAY_SEND:
+		return "unix_may_send";
+	case STK_HOOK_FILE_RECEIVE:
+		return "file_receive";
 	case STK_HOOK_BPRM_CHECK:
 		return "bprm_check_security";
 	case STK_HOOK_MMAP_FILE:

@@ -38,9 +38,10 @@ static int share_maps(struct bpf_object *obj, const struct stk_lsm_file *file,
 	struct bpf_map *events = map(obj, "stk_events"), *counters = map(obj, "stk_counters");
 	struct bpf_map *config = map(obj, "stk_config");
 	struct bpf_map *anc = map(obj, "stk_file_anc"), *self = map(obj, "stk_file_self");
+	struct bpf_map *agent = map(obj, "stk_agent_tasks");
 	int inodes_fd, names_fd, anc_fd, self_fd, err;
 
-	if (!inodes || !names || !anc || !self || !events || !counters || !config)
+	if (!inodes || !names || !anc || !self || !events || !counters || !config || !agent)
 		return -ENOENT;
 	stk_lsm_file_rule_fds(file, &inodes_fd, &names_fd, &anc_fd, &self_fd);
 	err = bpf_map__reuse_fd(inodes, inodes_fd);
@@ -59,6 +60,9 @@ static int share_maps(struct bpf_object *obj, const struct stk_lsm_file *file,
 					  map(obj, "stk_cgroup_scopes"));
 	if (!err)
 		err = stk_shared_maps_use_audit(shared, obj);
+	/* The agent's mark: file_ops leaves the agent's unix socket sends alone. */
+	if (!err)
+		err = stk_shared_maps_use_agent(shared, agent);
 	return err;
 }
 
@@ -167,6 +171,7 @@ int stk_lsm_walk_set_load(struct stk_lsm_walk_set **ret, const char *name, const
 	stk_shared_maps_adopt(shared, map(s->obj, "stk_events"), map(s->obj, "stk_counters"),
 			      map(s->obj, "stk_config"), map(s->obj, "stk_cgroup_scopes"));
 	stk_shared_maps_adopt_audit(shared, s->obj);
+	stk_shared_maps_adopt_agent(shared, map(s->obj, "stk_agent_tasks"));
 	*ret = s;
 	return 0;
 cleanup:

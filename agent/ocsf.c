@@ -33,6 +33,7 @@ static const struct {
 	struct ocsf_class c;
 } hook_classes[] = {
 	{ "file_open", { 1001, "File System Activity", 14, "Open" } },
+	{ "file_receive", { 1001, "File System Activity", 14, "Open" } },
 	{ "path_mknod", { 1001, "File System Activity", 1, "Create" } },
 	{ "path_mkdir", { 1001, "File System Activity", 1, "Create" } },
 	{ "path_symlink", { 1001, "File System Activity", 1, "Create" } },
@@ -45,6 +46,9 @@ static const struct {
 	{ "path_chown", { 1001, "File System Activity", 6, "Set Attributes" } },
 	{ "inode_setxattr", { 1001, "File System Activity", 6, "Set Attributes" } },
 	{ "inode_removexattr", { 1001, "File System Activity", 6, "Set Attributes" } },
+	{ "inode_setattr", { 1001, "File System Activity", 6, "Set Attributes" } },
+	{ "unix_stream_connect", { 1001, "File System Activity", 99, "Other" } },
+	{ "unix_may_send", { 1001, "File System Activity", 99, "Other" } },
 	{ "sb_mount", { 1001, "File System Activity", 12, "Mount" } },
 	{ "move_mount", { 1001, "File System Activity", 12, "Mount" } },
 	{ "sb_remount", { 1001, "File System Activity", 12, "Mount" } },

@@ -34,6 +34,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 	}
 
 FLOOR_LSM(file_open)
+FLOOR_LSM(file_receive)
 FLOOR_LSM(bprm_check_security)
 FLOOR_LSM(mmap_file)
 FLOOR_LSM(file_mprotect)
@@ -50,6 +51,8 @@ FLOOR_LSM(path_chmod)
 FLOOR_LSM(path_chown)
 FLOOR_LSM(inode_setxattr)
 FLOOR_LSM(inode_removexattr)
+FLOOR_LSM(unix_stream_connect)
+FLOOR_LSM(unix_may_send)
 FLOOR_LSM(capable)
 FLOOR_LSM(bpf)
 FLOOR_LSM(kernel_load_data)

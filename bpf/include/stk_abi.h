@@ -262,8 +262,10 @@ struct stk_cgroup_gens {
  *   5: stk_net_scopes' value is struct stk_net_scope (the first-byte filter).
  *   6: a third protocol per network class (STK_NPROTO_OTHER), the sockets
  *      the egress program judges (stk_net_other) and its two programs.
+ *   7: the file set's file_receive, unix_stream_connect and unix_may_send
+ *      programs.
  */
-#define STK_PIN_LAYOUT 6
+#define STK_PIN_LAYOUT 7
 
 /*
  * What the hooks read: stk_cgroup_scopes maps {cgroup id, slot} to the
@@ -365,6 +367,9 @@ enum stk_hook {
 	STK_HOOK_INODE_SETXATTR = 12,
 	STK_HOOK_INODE_REMOVEXATTR = 13,
 	STK_HOOK_INODE_SETATTR = 14, /* timestamps: utimes, utimensat, futimens */
+	STK_HOOK_UNIX_STREAM_CONNECT = 15, /* connect() to a unix socket file (write) */
+	STK_HOOK_UNIX_MAY_SEND = 16,	   /* a datagram to a unix socket file (write) */
+	STK_HOOK_FILE_RECEIVE = 17,	   /* a descriptor handed over (SCM_RIGHTS, pidfd_getfd) */
 	/* 20-29: exec (events are STK_EV_FILE records: exec is a file access) */
 	STK_HOOK_BPRM_CHECK = 20,    /* bprm_check_security */
 	STK_HOOK_MMAP_FILE = 21,     /* mmap with PROT_EXEC */

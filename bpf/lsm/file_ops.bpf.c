@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * file_ops.bpf.c - file rules for everything but open: create, delete,
- * rename, link, attr, and truncate (write).
+ * rename, link, attr, truncate (write), and connecting or sending to a
+ * unix socket file (write).
  *
  * The path hooks (CONFIG_SECURITY_PATH) see the mount as well as the dentry,
  * so the walk crosses mounts as on open. A name being created is judged at
@@ -223,4 +224,53 @@ int BPF_PROG(stk_inode_setattr_noidmap, struct dentry *dentry, struct iattr *att
 	if (ret)
 		return ret;
 	return stk_setattr(dentry, attr);
+}
+
+/*
+ * Connecting or sending to a unix socket bound to a path reaches that file
+ * without opening it; the kernel asks for write permission on it
+ * (unix_find_bsd()), and so do the rules. The peer is judged at the path it
+ * was bound at (struct unix_sock.path), its inode's own rules included, so
+ * every name the caller could use (a symlink, a hard link, a bind mount,
+ * /proc/PID/root, a relative path) reaches the same verdict. Abstract and
+ * unnamed sockets have no path and no file rule. The agent's own sends
+ * (syslog, the service manager's notify socket) are left alone, as in
+ * sockets.bpf.c: a refused syslog send would be an event the agent logs
+ * through the same socket. No BTF pointer reaches the peer's dentry on
+ * every kernel we run on (6.1 has no bpf_rdonly_cast()), so the decision is
+ * the walk without its caches.
+ */
+static __always_inline int stk_unix_peer_check(struct sock *peer, __u32 hook)
+{
+	struct unix_sock *u = (struct unix_sock *)peer;
+	__u32 file_epoch = 0;
+	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
+	struct dentry *d;
+
+	if (!peer || stk_file_unruled(cfg, ACC(WRITE)))
+		return 0;
+	d = BPF_CORE_READ(u, path.dentry);
+	if (!d || stk_current_is_agent())
+		return 0;
+	return stk_file_check_at(cfg, file_epoch, d, NULL, stk_real_mount(BPF_CORE_READ(u, path.mnt)),
+				 hook, ACC(WRITE));
+}
+
+/* connect() of a stream or seqpacket socket. */
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(stk_unix_stream_connect, struct sock *sock, struct sock *other, struct sock *newsk,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	return stk_unix_peer_check(other, STK_HOOK_UNIX_STREAM_CONNECT);
+}
+
+/* connect() of a datagram socket, and each datagram sent. */
+SEC("lsm/unix_may_send")
+int BPF_PROG(stk_unix_may_send, struct socket *sock, struct socket *other, int ret)
+{
+	if (ret)
+		return ret;
+	return stk_unix_peer_check(other->sk, STK_HOOK_UNIX_MAY_SEND);
 }

@@ -145,6 +145,8 @@ static void classes_by_hook(void **state)
 		{ "kernel_module_request", "1002", "1" }, { "bpf", "1003", "99" },
 		{ "connect6", "4001", "1" },	  { "sendmsg4", "4001", "6" },
 		{ "socket_create", "4001", "99" }, { "from_the_future", "1007", "99" },
+		{ "inode_setattr", "1001", "6" }, { "unix_stream_connect", "1001", "99" },
+		{ "unix_may_send", "1001", "99" }, { "file_receive", "1001", "14" },
 	};
 	char ev[512];
 	size_t i;
