@@ -31,30 +31,43 @@ static __always_inline __u32 stk_open_access(struct file *file)
 	return access;
 }
 
+/*
+ * stk_open_check() - decide @access to @file as an open, count, report;
+ * returns the hook's return value. @fpath: the file's path for
+ * bpf_d_path() in the event where the hook allows that helper (NULL: the
+ * walk writes the path).
+ */
+static __always_inline int stk_open_check(struct file *file, __u32 access,
+					  enum stk_self_use self_use, struct path *fpath,
+					  __u32 hook)
+{
+	struct dentry *d = file->f_path.dentry;
+	struct stk_decided dec;
+	int err;
+
+	stk_file_decide(d, d, self_use, &file->f_path, access, &dec);
+	err = stk_verdict_errno(dec.action);
+	if (err)
+		stk_count(STK_CNT_DENIED);
+	if (stk_action_reported(dec.action))
+		stk_file_event(d, dec.mnt, fpath, hook, access, &dec);
+	return err;
+}
+
 SEC("lsm/file_open")
 int BPF_PROG(stk_file_open, struct file *file, int ret)
 {
-	struct stk_decided dec;
-	struct dentry *d;
 	__u32 access;
-	int err;
 
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
 	access = stk_open_access(file);
 	if (!access)
 		return 0;
-	d = file->f_path.dentry;
 	/* A file this open created has no entry of its own, and seldom needs one. */
-	stk_file_decide(d, d, (file->f_mode & FMODE_CREATED) ? STK_SELF_SKIP : STK_SELF_MAKE,
-			&file->f_path, access, &dec);
-	err = stk_verdict_errno(dec.action);
-	if (err)
-		stk_count(STK_CNT_DENIED);
-	if (stk_action_reported(dec.action))
-		stk_file_event(d, NULL, (struct path *)&file->f_path, STK_HOOK_FILE_OPEN, access,
-			       &dec);
-	return err;
+	return stk_open_check(file, access,
+			      (file->f_mode & FMODE_CREATED) ? STK_SELF_SKIP : STK_SELF_MAKE,
+			      (struct path *)&file->f_path, STK_HOOK_FILE_OPEN);
 }
 
 /*
@@ -72,10 +85,7 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
 SEC("lsm/file_receive")
 int BPF_PROG(stk_file_receive, struct file *file, int ret)
 {
-	struct stk_decided dec;
-	struct dentry *d;
 	__u32 access;
-	int err;
 
 	if (ret)
 		return ret;
@@ -83,12 +93,5 @@ int BPF_PROG(stk_file_receive, struct file *file, int ret)
 	if (!access || (BPF_CORE_READ(file, f_path.mnt, mnt_flags) & MNT_INTERNAL) ||
 	    stk_current_is_agent())
 		return 0;
-	d = file->f_path.dentry;
-	stk_file_decide(d, d, STK_SELF_MAKE, &file->f_path, access, &dec);
-	err = stk_verdict_errno(dec.action);
-	if (err)
-		stk_count(STK_CNT_DENIED);
-	if (stk_action_reported(dec.action))
-		stk_file_event(d, dec.mnt, NULL, STK_HOOK_FILE_RECEIVE, access, &dec);
-	return err;
+	return stk_open_check(file, access, STK_SELF_MAKE, NULL, STK_HOOK_FILE_RECEIVE);
 }

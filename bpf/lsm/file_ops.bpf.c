@@ -236,15 +236,16 @@ int BPF_PROG(stk_inode_setattr_noidmap, struct dentry *dentry, struct iattr *att
  * unnamed sockets have no path and no file rule. The agent's own sends
  * (syslog, the service manager's notify socket) are left alone, as in
  * sockets.bpf.c: a refused syslog send would be an event the agent logs
- * through the same socket. No BTF pointer reaches the peer's dentry on
- * every kernel we run on (6.1 has no bpf_rdonly_cast()), so the decision is
- * the walk without its caches.
+ * through the same socket. 6.1 has no bpf_rdonly_cast() to reach the
+ * peer's dentry as a BTF pointer, so the decision is the walk without its
+ * caches.
  */
 static __always_inline int stk_unix_peer_check(struct sock *peer, __u32 hook)
 {
 	struct unix_sock *u = (struct unix_sock *)peer;
 	__u32 file_epoch = 0;
 	struct stk_config *cfg = stk_get_config_epoch(&file_epoch);
+	struct mount *mnt;
 	struct dentry *d;
 
 	if (!peer || stk_file_unruled(cfg, ACC(WRITE)))
@@ -252,8 +253,8 @@ static __always_inline int stk_unix_peer_check(struct sock *peer, __u32 hook)
 	d = BPF_CORE_READ(u, path.dentry);
 	if (!d || stk_current_is_agent())
 		return 0;
-	return stk_file_check_at(cfg, file_epoch, d, NULL, stk_real_mount(BPF_CORE_READ(u, path.mnt)),
-				 hook, ACC(WRITE));
+	mnt = stk_real_mount(BPF_CORE_READ(u, path.mnt));
+	return stk_file_check_at(cfg, file_epoch, d, NULL, mnt, hook, ACC(WRITE));
 }
 
 /* connect() of a stream or seqpacket socket. */

@@ -82,7 +82,10 @@ static void send_fds(int sock, const int *fds, int n)
 		fail_msg("sendmsg: %s", strerror(errno));
 }
 
-/* Receives one message on @sock: how many descriptors came (closed), -1 on error; @cut: MSG_CTRUNC. */
+/*
+ * Receives one message on @sock: how many descriptors came (each closed),
+ * -1 on error; @cut: whether the kernel set MSG_CTRUNC.
+ */
 static int receive_fds(int sock, bool *cut)
 {
 	char cbuf[CMSG_SPACE(8 * sizeof(int))], byte;
