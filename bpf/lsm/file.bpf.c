@@ -31,43 +31,30 @@ static __always_inline __u32 stk_open_access(struct file *file)
 	return access;
 }
 
-/*
- * stk_open_check() - decide @access to @file as an open, count, report;
- * returns the hook's return value. @fpath: the file's path for
- * bpf_d_path() in the event where the hook allows that helper (NULL: the
- * walk writes the path).
- */
-static __always_inline int stk_open_check(struct file *file, __u32 access,
-					  enum stk_self_use self_use, struct path *fpath,
-					  __u32 hook)
-{
-	struct dentry *d = file->f_path.dentry;
-	struct stk_decided dec;
-	int err;
-
-	stk_file_decide(d, d, self_use, &file->f_path, access, &dec);
-	err = stk_verdict_errno(dec.action);
-	if (err)
-		stk_count(STK_CNT_DENIED);
-	if (stk_action_reported(dec.action))
-		stk_file_event(d, dec.mnt, fpath, hook, access, &dec);
-	return err;
-}
-
 SEC("lsm/file_open")
 int BPF_PROG(stk_file_open, struct file *file, int ret)
 {
+	struct stk_decided dec;
+	struct dentry *d;
 	__u32 access;
+	int err;
 
 	if (ret)
 		return ret; /* an earlier LSM's denial stands */
 	access = stk_open_access(file);
 	if (!access)
 		return 0;
+	d = file->f_path.dentry;
 	/* A file this open created has no entry of its own, and seldom needs one. */
-	return stk_open_check(file, access,
-			      (file->f_mode & FMODE_CREATED) ? STK_SELF_SKIP : STK_SELF_MAKE,
-			      (struct path *)&file->f_path, STK_HOOK_FILE_OPEN);
+	stk_file_decide(d, d, (file->f_mode & FMODE_CREATED) ? STK_SELF_SKIP : STK_SELF_MAKE,
+			&file->f_path, access, &dec);
+	err = stk_verdict_errno(dec.action);
+	if (err)
+		stk_count(STK_CNT_DENIED);
+	if (stk_action_reported(dec.action))
+		stk_file_event(d, NULL, (struct path *)&file->f_path, STK_HOOK_FILE_OPEN, access,
+			       &dec);
+	return err;
 }
 
 /*
@@ -80,18 +67,25 @@ int BPF_PROG(stk_file_open, struct file *file, int ret)
  * eventfds live on the kernel's internal mounts, have no path a rule could
  * name, and are what most handovers carry: they are left alone, as is the
  * agent (its monitor hands the reader each new audit log this way).
- * bpf_d_path() is not allowed here: the event's path is the walk's.
+ * Receives are rare: the decision is the walk without its caches (as
+ * file_ops' hooks), which spares every agent start the verifier's work on
+ * a second copy of file_open's cached path. bpf_d_path() is not allowed
+ * here: the event's path is the walk's.
  */
 SEC("lsm/file_receive")
 int BPF_PROG(stk_file_receive, struct file *file, int ret)
 {
-	__u32 access;
+	__u32 file_epoch = 0, access;
+	struct stk_config *cfg;
 
 	if (ret)
 		return ret;
 	access = stk_open_access(file);
-	if (!access || (BPF_CORE_READ(file, f_path.mnt, mnt_flags) & MNT_INTERNAL) ||
-	    stk_current_is_agent())
+	cfg = stk_get_config_epoch(&file_epoch);
+	if (!access || stk_file_unruled(cfg, access))
 		return 0;
-	return stk_open_check(file, access, STK_SELF_MAKE, NULL, STK_HOOK_FILE_RECEIVE);
+	if ((BPF_CORE_READ(file, f_path.mnt, mnt_flags) & MNT_INTERNAL) || stk_current_is_agent())
+		return 0;
+	return stk_file_check_at(cfg, file_epoch, file->f_path.dentry, NULL,
+				 stk_path_mount(&file->f_path), STK_HOOK_FILE_RECEIVE, access);
 }
