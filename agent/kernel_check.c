@@ -88,11 +88,25 @@ int stk_kernel_check(char *why, size_t why_len)
 
 void stk_kernel_load_error(int err, char *why, size_t why_len)
 {
-	if (err == -EPERM || err == -EACCES)
+	if (err == -EPERM)
 		snprintf(why, why_len,
 			 "the kernel refused to load BPF LSM programs (%s): stockade must run as "
 			 "root (CAP_BPF, CAP_SYS_ADMIN, CAP_PERFMON), and kernel lockdown, a "
 			 "container runtime or a sandbox may forbid BPF LSM entirely",
+			 strerror(-err));
+	else if (err == -EACCES)
+		/* The verifier's refusal, or a security module's (SELinux's bpf hook). */
+		snprintf(why, why_len,
+			 "the kernel refused one of stockade's BPF LSM programs (%s): if the "
+			 "verifier's log is above, this build of stockade does not fit this "
+			 "kernel (please report it with that log); else a security module "
+			 "(SELinux, AppArmor) forbids BPF to stockade",
+			 strerror(-err));
+	else if (err == -E2BIG)
+		snprintf(why, why_len,
+			 "the kernel's verifier gave up on one of stockade's BPF LSM programs (%s: "
+			 "more to check than it allows): this build of stockade does not fit this "
+			 "kernel (please report it with the verifier's log above)",
 			 strerror(-err));
 	else if (err == -EINVAL || err == -524 /* ENOTSUPP */ || err == -EOPNOTSUPP)
 		snprintf(why, why_len,
